@@ -1,0 +1,85 @@
+// One build script for every bundle: extension host, CLI, workers, webviews, and the integration tests.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+// Emscripten/ESM modules read import.meta.url; in a CJS bundle it becomes this file's URL.
+const importMetaUrl = {
+  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__import_meta_url' },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  ...importMetaUrl,
+};
+
+/** WASM files the bundles load at run time from dist/. */
+function copyWasm() {
+  copyFileSync('node_modules/@echogarden/pffft-wasm/dist/simd/pffft.wasm', 'dist/pffft.wasm');
+  const tfWasm = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  for (const f of readdirSync(tfWasm))
+    if (f.endsWith('.wasm')) copyFileSync(join(tfWasm, f), join('dist', f));
+}
+
+const integrationTests = existsSync('test/integration')
+  ? readdirSync('test/integration')
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join('test/integration', f))
+  : [];
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node\n' + importMetaUrl.banner.js },
+  },
+  { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/worker.js' },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'info',
+    entryPoints: {
+      editor: 'webview/editor/main.ts',
+      report: 'webview/report/main.ts',
+      dataset: 'webview/dataset/main.ts',
+    },
+    outdir: 'dist/webview',
+  },
+];
+if (integrationTests.length) {
+  builds.push({
+    ...node,
+    entryPoints: integrationTests,
+    outdir: 'dist/test/integration',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+const existing = builds.filter((b) => {
+  const eps = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
+  return eps.every((e) => existsSync(e));
+});
+
+copyWasm();
+if (watch) {
+  for (const b of existing) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(existing.map((b) => esbuild.build(b)));
+}

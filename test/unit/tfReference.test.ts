@@ -1,0 +1,62 @@
+// The engine against TensorFlow 2.21's own AudioSpectrogram and Mfcc outputs (../shared/reference).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Mfcc } from '../../src/audio/mfcc';
+import { Spectrogram } from '../../src/audio/spectrogram';
+import { decodeWav } from '../../src/audio/wavDecode';
+import { fitLength } from '../../src/audio/fitLength';
+
+const REF = process.env.WAVEBENCH_TF_REFERENCE ?? join(__dirname, '../../../shared/reference/tf-audio-ops');
+
+interface Entry {
+  wav: string;
+  variant: 'full' | 'clip';
+  samples: number;
+  spectrogram: { file: string; shape: [number, number] };
+  mfcc: { file: string; shape: [number, number] };
+}
+
+function f32(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+test('TensorFlow reference features are present', () => {
+  assert.ok(existsSync(join(REF, 'manifest.json')), `missing ${REF}/manifest.json`);
+});
+
+const manifest: { clips: Entry[] } = existsSync(join(REF, 'manifest.json'))
+  ? JSON.parse(readFileSync(join(REF, 'manifest.json'), 'utf8'))
+  : { clips: [] };
+
+for (const e of manifest.clips) {
+  test(`${e.wav} (${e.variant}) matches TensorFlow`, async () => {
+    const decoded = decodeWav(readFileSync(join(REF, e.wav)));
+    const audio = e.variant === 'clip' ? fitLength(decoded.channels[0], 16000) : decoded.channels[0];
+    assert.equal(audio.length, e.samples);
+
+    const spec = await Spectrogram.create();
+    const s = spec.compute(audio);
+    assert.deepEqual([s.frames, s.bins], e.spectrogram.shape);
+    const refS = f32(join(REF, e.spectrogram.file));
+    let max = 0;
+    for (const v of refS) max = Math.max(max, v);
+    let worstRel = 0;
+    for (let i = 0; i < refS.length; i++) {
+      if (refS[i] > 1e-6 * max) worstRel = Math.max(worstRel, Math.abs(s.data[i] - refS[i]) / refS[i]);
+    }
+    assert.ok(worstRel <= 1e-4, `spectrogram max relative error ${worstRel}`);
+
+    const mfcc = await Mfcc.create();
+    const m = mfcc.compute(audio);
+    assert.deepEqual([m.frames, m.bins], e.mfcc.shape);
+    const refM = f32(join(REF, e.mfcc.file));
+    let worstAbs = 0;
+    for (let i = 0; i < refM.length; i++) worstAbs = Math.max(worstAbs, Math.abs(m.data[i] - refM[i]));
+    assert.ok(worstAbs <= 1e-3, `MFCC max abs error ${worstAbs}`);
+    spec.dispose();
+    mfcc.dispose();
+  });
+}
