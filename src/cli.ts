@@ -42,13 +42,21 @@ Writes a PNG: one column per 10 ms frame, one row per frequency bin (low at the 
 --mfcc draws the MFCC instead. --brightness N applies to the 'tf' colormap (default 200).`,
 };
 
-function parse(args: string[], options: ParseArgsConfig['options']) {
+/** Parsed arguments, loosely typed: each command checks its own values. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** Parses a command's arguments; unknown options are a usage error. */
+export function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
   try {
-    return parseArgs({
+    const r = parseArgs({
       args,
       options: { help: { type: 'boolean', short: 'h' }, ...options },
       allowPositionals: true,
     });
+    return { values: r.values as ParsedArgs['values'], positionals: r.positionals };
   } catch (e) {
     throw new CliError((e as Error).message);
   }

@@ -171,19 +171,18 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
   if (!(f.sampleRate > 0)) throw new WavError('fmt chunk says a sample rate of 0 Hz');
   const okBits =
     encoding === 'pcm'
-      ? bits >= 1 && bits <= 32
+      ? bits >= 1 && bits <= 64
       : encoding === 'float'
         ? bits === 32 || bits === 64
         : bits === 8;
   if (!okBits) throw new WavError(`unsupported ${encoding} sample size: ${bits} bits`);
   const bytesPerSample = Math.ceil(bits / 8);
-  let blockAlign = f.blockAlign;
+  const blockAlign = f.blockAlign;
   if (blockAlign !== channels * bytesPerSample) {
     if (blockAlign < channels * bytesPerSample) {
-      warnings.push(
-        `block align ${blockAlign} is too small for ${channels} x ${bits}-bit; using ${channels * bytesPerSample}`,
+      throw new WavError(
+        `inconsistent fmt chunk: block align ${blockAlign} is too small for ${channels} channels of ${bits} bits`,
       );
-      blockAlign = channels * bytesPerSample;
     } else {
       warnings.push(`block align ${blockAlign} is larger than ${channels} x ${bits}-bit; padding skipped`);
     }
@@ -316,8 +315,12 @@ export function decodeFrames(
           : bytes[p + 2] | (bytes[p + 1] << 8) | (bytes[p] << 16);
         o[i] = ((v << 8) >> 8) / 8388608;
       }
-    } else {
+    } else if (bps === 4) {
       for (let i = 0; i < n; i++, p += ba) o[i] = dv.getInt32(p, le) / 2147483648;
+    } else {
+      // 5..8-byte containers: the top 32 bits carry all that float32 can hold.
+      const top = le ? bps - 4 : 0;
+      for (let i = 0; i < n; i++, p += ba) o[i] = dv.getInt32(p + top, le) / 2147483648;
     }
   }
   return out;

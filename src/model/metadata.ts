@@ -1,0 +1,155 @@
+import { DEFAULT_FEATURES, FEATURE_TYPES, type FeatureConfig, type FeatureType } from '../audio/features';
+
+/** How features are normalised before the model. */
+export type Normalize = 'none' | 'per-clip' | 'dataset';
+
+/** A model package's metadata.json (or the defaults plus labels.txt). */
+export interface ModelMetadata {
+  name: string;
+  version?: string;
+  labels: string[];
+  sampleRate: number;
+  clipDurationMs: number;
+  windowSizeMs: number;
+  windowStrideMs: number;
+  features: {
+    type: FeatureType;
+    binCount: number;
+    lowerFrequencyHz: number;
+    upperFrequencyHz: number;
+    filterbankChannels: number;
+    normalize: Normalize;
+    /** Per-bin mean and standard deviation, with normalize = 'dataset'. */
+    mean?: number[];
+    std?: number[];
+  };
+}
+
+/** A metadata problem, naming the field. */
+export class MetadataError extends Error {}
+
+function req<T>(cond: unknown, msg: string, value: T): T {
+  if (!cond) throw new MetadataError(msg);
+  return value;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Validates a parsed metadata.json; every field but `version` is required. */
+export function parseMetadata(json: unknown): ModelMetadata {
+  const o = json as Record<string, unknown>;
+  req(o && typeof o === 'object' && !Array.isArray(o), 'metadata.json is not a JSON object', 0);
+  const name = req(
+    typeof o.name === 'string' && o.name,
+    'metadata.json: "name" must be a non-empty string',
+    o.name as string,
+  );
+  if (o.version !== undefined)
+    req(typeof o.version === 'string', 'metadata.json: "version" must be a string', 0);
+  const labels = req(
+    Array.isArray(o.labels) && o.labels.length >= 2 && o.labels.every((l) => typeof l === 'string' && l),
+    'metadata.json: "labels" must be an array of at least 2 non-empty strings',
+    o.labels as string[],
+  );
+  req(new Set(labels).size === labels.length, 'metadata.json: "labels" has duplicates', 0);
+  for (const k of ['sampleRate', 'clipDurationMs', 'windowSizeMs', 'windowStrideMs'] as const) {
+    req(isNum(o[k]) && (o[k] as number) > 0, `metadata.json: "${k}" must be a positive number`, 0);
+  }
+  const f = o.features as Record<string, unknown>;
+  req(f && typeof f === 'object', 'metadata.json: "features" must be an object', 0);
+  req(
+    (FEATURE_TYPES as readonly unknown[]).includes(f.type),
+    `metadata.json: "features.type" must be one of ${FEATURE_TYPES.join(', ')}`,
+    0,
+  );
+  for (const k of ['binCount', 'lowerFrequencyHz', 'upperFrequencyHz', 'filterbankChannels'] as const) {
+    req(isNum(f[k]) && (f[k] as number) >= 0, `metadata.json: "features.${k}" must be a number`, 0);
+  }
+  req(
+    ['none', 'per-clip', 'dataset'].includes(f.normalize as string),
+    'metadata.json: "features.normalize" must be "none", "per-clip" or "dataset"',
+    0,
+  );
+  if (f.normalize === 'dataset') {
+    for (const k of ['mean', 'std'] as const) {
+      req(
+        Array.isArray(f[k]) && (f[k] as unknown[]).length > 0 && (f[k] as unknown[]).every(isNum),
+        `metadata.json: "features.${k}" must be an array of numbers with normalize "dataset"`,
+        0,
+      );
+    }
+    req(
+      (f.mean as number[]).length === (f.std as number[]).length,
+      'metadata.json: "features.mean" and "std" differ in length',
+      0,
+    );
+    req(
+      (f.std as number[]).every((s) => s > 0),
+      'metadata.json: "features.std" must be positive',
+      0,
+    );
+  }
+  return {
+    name,
+    version: o.version as string | undefined,
+    labels,
+    sampleRate: o.sampleRate as number,
+    clipDurationMs: o.clipDurationMs as number,
+    windowSizeMs: o.windowSizeMs as number,
+    windowStrideMs: o.windowStrideMs as number,
+    features: {
+      type: f.type as FeatureType,
+      binCount: f.binCount as number,
+      lowerFrequencyHz: f.lowerFrequencyHz as number,
+      upperFrequencyHz: f.upperFrequencyHz as number,
+      filterbankChannels: f.filterbankChannels as number,
+      normalize: f.normalize as Normalize,
+      mean: f.mean as number[] | undefined,
+      std: f.std as number[] | undefined,
+    },
+  };
+}
+
+/** Metadata for a package with only labels.txt: the speech_commands defaults. */
+export function metadataFromLabels(name: string, labelsText: string): ModelMetadata {
+  const labels = labelsText
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (labels.length < 2) throw new MetadataError('labels.txt must list at least 2 labels, one per line');
+  return {
+    name,
+    labels,
+    sampleRate: DEFAULT_FEATURES.sampleRate,
+    clipDurationMs: 1000,
+    windowSizeMs: DEFAULT_FEATURES.windowSizeMs,
+    windowStrideMs: DEFAULT_FEATURES.windowStrideMs,
+    features: {
+      type: 'mfcc',
+      binCount: DEFAULT_FEATURES.binCount,
+      lowerFrequencyHz: DEFAULT_FEATURES.lowerFrequencyHz,
+      upperFrequencyHz: DEFAULT_FEATURES.upperFrequencyHz,
+      filterbankChannels: DEFAULT_FEATURES.filterbankChannels,
+      normalize: 'none',
+    },
+  };
+}
+
+/** The feature extractor configuration of a model. */
+export function featureConfigOf(m: ModelMetadata): FeatureConfig {
+  return {
+    type: m.features.type,
+    sampleRate: m.sampleRate,
+    windowSizeMs: m.windowSizeMs,
+    windowStrideMs: m.windowStrideMs,
+    binCount: m.features.binCount,
+    lowerFrequencyHz: m.features.lowerFrequencyHz,
+    upperFrequencyHz: m.features.upperFrequencyHz,
+    filterbankChannels: m.features.filterbankChannels,
+  };
+}
+
+/** Samples in the model's input window. */
+export function clipSamples(m: ModelMetadata): number {
+  return Math.round((m.sampleRate * m.clipDurationMs) / 1000);
+}
