@@ -11,6 +11,7 @@ import { encodeFeaturePng } from './audio/png';
 import { COLORMAP_NAMES, isColormapName } from './audio/colormap';
 import { decodeWav, WavError } from './audio/wavDecode';
 import { Spectrogram } from './audio/spectrogram';
+import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
 
 /** A usage or input error: exit code 2, message on stderr. */
 class CliError extends Error {}
@@ -24,6 +25,7 @@ Commands:
                                         spectrogram/MFCC features at 16 kHz (T: ${FEATURE_TYPES.join('|')})
   spectrogram --input_wav F --output_png OUT [--colormap NAME] [--mfcc]
                                         a spectrogram (or MFCC) picture, like TensorFlow's wav_to_spectrogram
+  classify PATH... [--model DIR] [...]  batch classification with metrics (classify --help)
 
 Run 'wavebench COMMAND --help' for a command's options.`,
   info: `wavebench info FILE... [--json]
@@ -218,7 +220,7 @@ async function spectrogram(args: string[]): Promise<number> {
 }
 
 function help(cmd: string): number {
-  console.log(HELP[cmd]);
+  console.log(cmd === 'classify' ? CLASSIFY_HELP : HELP[cmd]);
   return 0;
 }
 
@@ -233,6 +235,8 @@ export async function main(argv: string[]): Promise<number> {
         return await features(rest);
       case 'spectrogram':
         return await spectrogram(rest);
+      case 'classify':
+        return await runClassifyCommand(rest);
       case undefined:
       case '--help':
       case '-h':

@@ -1,0 +1,80 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** A WAV file found in the inputs, with the folder name that may be its label. */
+export interface FoundFile {
+  path: string;
+  /** Name of the parent folder when the file lies in a label folder under a given root. */
+  parent?: string;
+}
+
+/** What scanning the inputs found. */
+export interface ScanResult {
+  files: FoundFile[];
+  /** Files under `_background_noise_` folders: long noise recordings, not clips. */
+  background: string[];
+  /** Inputs that do not exist or cannot be read. */
+  problems: { path: string; error: string }[];
+}
+
+const WAV = /\.(wav|wave)$/i;
+export const BACKGROUND_FOLDER = '_background_noise_';
+
+/**
+ * Finds WAV files under files and folders. Inside a folder, a file at ROOT/NAME/.../file.wav gets
+ * the folder that contains it as `parent`; a file given directly gets its parent folder's name.
+ * Files in `_background_noise_` are listed apart. Symlinked folders are not followed (no cycles).
+ */
+export async function scanInputs(inputs: string[]): Promise<ScanResult> {
+  const out: ScanResult = { files: [], background: [], problems: [] };
+  const seen = new Set<string>();
+  const add = (path: string, parent: string | undefined) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    if (parent === BACKGROUND_FOLDER) out.background.push(path);
+    else out.files.push({ path, parent });
+  };
+  const walk = async (dir: string, root: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      out.problems.push({ path: dir, error: `cannot read folder (${(e as NodeJS.ErrnoException).code})` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p, root);
+      else if (e.isFile() && WAV.test(e.name)) add(p, dir === root ? undefined : basename(dir));
+    }
+  };
+  for (const input of inputs) {
+    const p = resolve(input);
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      out.problems.push({
+        path: input,
+        error: code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code})`,
+      });
+      continue;
+    }
+    if (st.isDirectory()) await walk(p, p);
+    else add(p, basename(dirname(p)));
+  }
+  return out;
+}
+
+/**
+ * The true label of a file for a model: its folder name if the model knows it; `_unknown_` for another
+ * folder name when the model has that label (speech_commands' convention); else none (not scored).
+ */
+export function labelFor(parent: string | undefined, labels: string[]): string | undefined {
+  if (!parent) return undefined;
+  if (labels.includes(parent)) return parent;
+  if (labels.includes('_unknown_') && !parent.startsWith('.')) return '_unknown_';
+  return undefined;
+}

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { labelFor, scanInputs } from '../dataset/scan';
+import type { FileClassification } from '../model/classifier';
+import { buildReport, toRow, type ClassifyReport, type ReportRow } from '../model/report';
+import { WorkerPool } from './pool';
+
+/** Progress of a classification. */
+export interface ClassifyProgress {
+  done: number;
+  total: number;
+  clipsPerSec: number;
+  etaSec: number;
+}
+
+/** Options of a classification job. */
+export interface ClassifyJobOptions {
+  modelDir: string;
+  workers?: number;
+  topK?: number;
+  windowStrideMs?: number;
+  /** Files per task sent to a worker (default 16: small enough to cancel quickly). */
+  batchFiles?: number;
+  /** Called at most every `progressIntervalMs` (default 250 ms) and once at the end. */
+  onProgress?: (p: ClassifyProgress) => void;
+  progressIntervalMs?: number;
+  signal?: AbortSignal;
+  /** An existing pool to reuse (the extension keeps one); otherwise one is made and disposed. */
+  pool?: WorkerPool;
+  /** Results already known (cache), by path: returned as they are, not classified again. */
+  cached?: (path: string) => FileClassification | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Scans inputs, classifies every clip on the worker pool, and builds the report. Cancelling (signal)
+ * resolves at once with the rows finished so far (`cancelled: true`); batches under way are dropped.
+ */
+export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): Promise<ClassifyReport> {
+  const t0 = performance.now();
+  const scan = await scanInputs(inputs);
+  const pool =
+    o.pool ??
+    new WorkerPool(resolve(o.modelDir), o.workers, {
+      topK: o.topK,
+      windowStrideMs: o.windowStrideMs,
+      env: o.env,
+    });
+  try {
+    const info = await pool.ready();
+    const labels = info.labels;
+    const byPath = new Map(scan.files.map((f) => [f.path, f]));
+    const results = new Map<string, FileClassification>();
+    const todo: string[] = [];
+    for (const f of scan.files) {
+      const c = o.cached?.(f.path);
+      if (c) results.set(f.path, c);
+      else todo.push(f.path);
+    }
+    const total = scan.files.length;
+    let lastProgress = 0;
+    const progress = (force = false) => {
+      const now = performance.now();
+      if (!o.onProgress || (!force && now - lastProgress < (o.progressIntervalMs ?? 250))) return;
+      lastProgress = now;
+      const el = (now - t0) / 1000;
+      const done = results.size;
+      const rate = el > 0 ? done / el : 0;
+      o.onProgress({ done, total, clipsPerSec: rate, etaSec: rate > 0 ? (total - done) / rate : Infinity });
+    };
+    const batch = o.batchFiles ?? 16;
+    const tasks: Promise<void>[] = [];
+    for (let i = 0; i < todo.length; i += batch) {
+      tasks.push(
+        pool.classify(todo.slice(i, i + batch)).then((rows) => {
+          if (o.signal?.aborted) return;
+          for (const r of rows) results.set(r.path, r);
+          progress();
+        }),
+      );
+    }
+    const cancelled = await new Promise<boolean>((done) => {
+      if (o.signal?.aborted) return done(true);
+      o.signal?.addEventListener('abort', () => {
+        pool.clearQueue();
+        done(true);
+      });
+      Promise.all(tasks).then(() => done(!!o.signal?.aborted));
+    });
+    progress(true);
+    const rows: ReportRow[] = [];
+    for (const f of scan.files) {
+      const c = results.get(f.path);
+      if (c) rows.push(toRow(c, labelFor(byPath.get(f.path)?.parent, labels)));
+    }
+    return buildReport({ name: info.name, dir: resolve(o.modelDir), labels, hash: info.hash }, rows, {
+      background: scan.background,
+      problems: scan.problems,
+      timeSec: (performance.now() - t0) / 1000,
+      cancelled,
+    });
+  } finally {
+    if (!o.pool) await pool.dispose();
+  }
+}

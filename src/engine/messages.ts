@@ -1,0 +1,18 @@
+import type { FileClassification } from '../model/classifier';
+
+/** Host -> worker. */
+export type ToWorker =
+  | { type: 'init'; modelDir: string }
+  | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number };
+
+/** Worker -> host. */
+export type FromWorker =
+  | {
+      type: 'ready';
+      model: { name: string; labels: string[]; hash: string; format: string };
+      backend: string;
+      warning?: string;
+    }
+  | { type: 'initError'; message: string }
+  | { type: 'result'; taskId: number; rows: FileClassification[] }
+  | { type: 'taskError'; taskId: number; message: string };

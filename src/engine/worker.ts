@@ -1,0 +1,50 @@
+/** A pool worker: loads the model once, then classifies batches of files sent by the host. */
+import { parentPort } from 'node:worker_threads';
+import { Classifier } from '../model/classifier';
+import { initTfBackend } from '../model/tfBackend';
+import type { FromWorker, ToWorker } from './messages';
+
+let classifier: Classifier | undefined;
+const port = parentPort;
+const send = (m: FromWorker) => port?.postMessage(m);
+
+port?.on('message', async (m: ToWorker) => {
+  switch (m.type) {
+    case 'init':
+      try {
+        const info = await initTfBackend();
+        classifier = await Classifier.create(m.modelDir);
+        const md = classifier.model.metadata;
+        send({
+          type: 'ready',
+          model: {
+            name: md.name,
+            labels: md.labels,
+            hash: classifier.model.hash,
+            format: classifier.model.format,
+          },
+          backend: info.backend,
+          warning: info.warning,
+        });
+      } catch (e) {
+        send({ type: 'initError', message: (e as Error).message });
+      }
+      break;
+    case 'classify': {
+      const crash = process.env.WAVEBENCH_TEST_CRASH_ON;
+      // Test hook: lets the pool's tests prove that a worker dying mid-task loses no file.
+      if (crash && m.files.some((f) => f.includes(crash))) process.exit(70);
+      try {
+        if (!classifier) throw new Error('worker not initialised');
+        const rows = await classifier.classifyFiles(m.files, {
+          topK: m.topK,
+          windowStrideMs: m.windowStrideMs,
+        });
+        send({ type: 'result', taskId: m.taskId, rows });
+      } catch (e) {
+        send({ type: 'taskError', taskId: m.taskId, message: (e as Error).message });
+      }
+      break;
+    }
+  }
+});

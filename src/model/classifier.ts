@@ -1,0 +1,241 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+import { FeatureExtractor } from '../audio/features';
+import { fitLength } from '../audio/fitLength';
+import { decodeToRate } from '../audio/load';
+import { WavError } from '../audio/wavDecode';
+import { clipSamples, featureConfigOf } from './metadata';
+import { loadModelPackage, type ModelPackage } from './modelPackage';
+import { DEFAULT_RECOGNIZER, recognize, windowStarts, type Detection } from './windows';
+
+/** A label with its probability. */
+export interface Scored {
+  label: string;
+  probability: number;
+}
+
+/** The model's view of one file. */
+export interface FileClassification {
+  path: string;
+  /** Probabilities of the clip: the first window, exactly what decode_wav(desired_samples) feeds TensorFlow. */
+  probabilities?: number[];
+  top?: Scored[];
+  durationSec?: number;
+  sampleRate?: number;
+  /** For files longer than the model's window: probabilities per sliding window. */
+  windows?: { startSec: number; endSec: number; probabilities: number[] }[];
+  detections?: Detection[];
+  warnings?: string[];
+  error?: string;
+}
+
+/** Options of a classification. */
+export interface ClassifyOptions {
+  topK?: number;
+  windowStrideMs?: number;
+  /** Largest inference batch (default 64). */
+  batchSize?: number;
+}
+
+/** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
+export class Classifier {
+  private readonly window: number;
+  private readonly featureSize: number;
+  private readonly scratch: Float32Array;
+
+  private constructor(
+    readonly model: ModelPackage,
+    private readonly fx: FeatureExtractor,
+  ) {
+    this.window = clipSamples(model.metadata);
+    this.featureSize = model.frames * model.bins;
+    this.scratch = new Float32Array(this.window);
+  }
+
+  /** Loads a model folder and builds its feature extractor. */
+  static async create(modelDir: string): Promise<Classifier> {
+    const model = await loadModelPackage(modelDir);
+    const fx = await FeatureExtractor.create(featureConfigOf(model.metadata));
+    return new Classifier(model, fx);
+  }
+
+  get labels(): string[] {
+    return this.model.metadata.labels;
+  }
+
+  /** The model's input for one window of audio at the model's rate: features, normalised as metadata says. */
+  inputFor(samples: Float32Array, start: number, out: Float32Array, outOffset = 0): void {
+    const w = fitLength(samples.subarray(start, start + this.window), this.window, this.scratch);
+    const m = this.fx.compute(w, out.subarray(outOffset, outOffset + this.featureSize));
+    normalize(m.data, this.model.bins, this.model.metadata.features);
+  }
+
+  /** Features exactly as the model sees them (normalised), for display: [frames][bins]. */
+  modelInput(samples: Float32Array): { frames: number; bins: number; data: Float32Array } {
+    const data = new Float32Array(this.featureSize);
+    this.inputFor(samples, 0, data);
+    return { frames: this.model.frames, bins: this.model.bins, data };
+  }
+
+  /** Runs the model over `count` inputs packed in `inputs`; returns one probability row per input. */
+  async predict(inputs: Float32Array, count: number): Promise<Float32Array[]> {
+    const n = this.labels.length;
+    const x = tf.tensor(inputs.subarray(0, count * this.featureSize), [count, this.featureSize]);
+    const y = this.model.predict(x);
+    const flat = (await y.data()) as Float32Array;
+    x.dispose();
+    y.dispose();
+    const rows: Float32Array[] = [];
+    for (let i = 0; i < count; i++) rows.push(flat.slice(i * n, (i + 1) * n));
+    return rows;
+  }
+
+  /** Classifies audio already at the model's rate: the clip, and windows over time if it is longer. */
+  async classifySamples(
+    samples: Float32Array,
+    options: ClassifyOptions = {},
+  ): Promise<Omit<FileClassification, 'path'>> {
+    const rate = this.model.metadata.sampleRate;
+    const stride = Math.max(1, Math.round(((options.windowStrideMs ?? 250) * rate) / 1000));
+    const starts = windowStarts(samples.length, this.window, stride);
+    const batch = options.batchSize ?? 64;
+    const buf = new Float32Array(Math.min(batch, starts.length) * this.featureSize);
+    const probs: Float32Array[] = [];
+    for (let i = 0; i < starts.length; i += batch) {
+      const n = Math.min(batch, starts.length - i);
+      for (let j = 0; j < n; j++) this.inputFor(samples, starts[i + j], buf, j * this.featureSize);
+      probs.push(...(await this.predict(buf, n)));
+    }
+    return this.describe(samples.length, starts, probs, options);
+  }
+
+  private describe(
+    n: number,
+    starts: number[],
+    probs: Float32Array[],
+    options: ClassifyOptions,
+  ): Omit<FileClassification, 'path'> {
+    const rate = this.model.metadata.sampleRate;
+    for (const p of probs) {
+      if (!p.every(Number.isFinite)) throw new Error('the model gave a non-finite probability');
+    }
+    const r: Omit<FileClassification, 'path'> = {
+      probabilities: Array.from(probs[0]),
+      top: topK(this.labels, probs[0], options.topK ?? 3),
+    };
+    if (starts.length > 1 || n > this.window) {
+      r.windows = starts.map((s, i) => ({
+        startSec: s / rate,
+        endSec: (s + this.window) / rate,
+        probabilities: Array.from(probs[i]),
+      }));
+      r.detections = recognize(
+        this.labels,
+        starts.map((s) => ((s + this.window) / rate) * 1000),
+        probs,
+        DEFAULT_RECOGNIZER,
+      );
+    }
+    return r;
+  }
+
+  /**
+   * Classifies files: decode, resample, features in this thread, inference in batches across files.
+   * Each file's failure is its own row; the others go on.
+   */
+  async classifyFiles(paths: string[], options: ClassifyOptions = {}): Promise<FileClassification[]> {
+    const rate = this.model.metadata.sampleRate;
+    const stride = Math.max(1, Math.round(((options.windowStrideMs ?? 250) * rate) / 1000));
+    const results: FileClassification[] = [];
+    const jobs: { result: FileClassification; n: number; starts: number[]; offset: number }[] = [];
+    const inputs: Float32Array[] = [];
+    let total = 0;
+    for (const path of paths) {
+      const result: FileClassification = { path };
+      results.push(result);
+      try {
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(path);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new WavError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`);
+        }
+        const audio = decodeToRate(path, bytes, rate);
+        result.durationSec = audio.facts.durationSec;
+        result.sampleRate = audio.facts.sampleRate;
+        if (audio.warnings.length) result.warnings = audio.warnings;
+        if (audio.facts.frames === 0) throw new WavError('no audio (0 frames)');
+        const starts = windowStarts(audio.samples.length, this.window, stride);
+        const buf = new Float32Array(starts.length * this.featureSize);
+        starts.forEach((s, j) => this.inputFor(audio.samples, s, buf, j * this.featureSize));
+        jobs.push({ result, n: audio.samples.length, starts, offset: total });
+        inputs.push(buf);
+        total += starts.length;
+      } catch (e) {
+        result.error = e instanceof WavError ? e.reason : (e as Error).message;
+      }
+    }
+    const all = new Float32Array(total * this.featureSize);
+    let o = 0;
+    for (const b of inputs) {
+      all.set(b, o);
+      o += b.length;
+    }
+    const batch = options.batchSize ?? 64;
+    const probs: Float32Array[] = [];
+    for (let i = 0; i < total; i += batch) {
+      const n = Math.min(batch, total - i);
+      probs.push(...(await this.predict(all.subarray(i * this.featureSize), n)));
+    }
+    for (const j of jobs) {
+      try {
+        Object.assign(
+          j.result,
+          this.describe(j.n, j.starts, probs.slice(j.offset, j.offset + j.starts.length), options),
+        );
+      } catch (e) {
+        j.result.error = (e as Error).message;
+      }
+    }
+    return results;
+  }
+
+  /** Frees the model and WASM buffers. */
+  dispose(): void {
+    this.model.dispose();
+    this.fx.dispose();
+  }
+}
+
+/** Normalises features in place: per-bin dataset statistics, per-clip mean/variance, or nothing. */
+export function normalize(
+  data: Float32Array,
+  bins: number,
+  f: { normalize: string; mean?: number[]; std?: number[] },
+): void {
+  if (f.normalize === 'dataset') {
+    const mean = f.mean!;
+    const std = f.std!;
+    for (let i = 0; i < data.length; i++) {
+      const b = i % bins;
+      data[i] = (data[i] - mean[b]) / std[b];
+    }
+  } else if (f.normalize === 'per-clip') {
+    let s = 0;
+    for (const v of data) s += v;
+    const m = s / data.length;
+    let q = 0;
+    for (const v of data) q += (v - m) ** 2;
+    const sd = Math.sqrt(q / data.length) || 1;
+    for (let i = 0; i < data.length; i++) data[i] = (data[i] - m) / sd;
+  }
+}
+
+/** The k most probable labels, best first. */
+export function topK(labels: string[], p: Float32Array | number[], k: number): Scored[] {
+  return labels
+    .map((label, i) => ({ label, probability: p[i] }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, Math.max(1, k));
+}
