@@ -16,10 +16,12 @@ export interface PoolModelInfo {
 }
 
 /** How to start a worker: the bundle next to this file, or the TypeScript source through tsx. */
-function workerEntry(): { file: string; execArgv: string[] } {
+function workerEntry(): { code: string; eval: boolean } {
   const bundled = join(__dirname, 'worker.js');
-  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  return { file: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  if (existsSync(bundled)) return { code: bundled, eval: false };
+  // From sources (tests): Worker refuses a .ts path, so a one-line bootstrap registers tsx first.
+  const source = join(__dirname, 'worker.ts');
+  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
 }
 
 interface Slot {
@@ -54,7 +56,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const entry = workerEntry();
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv, env: this.options.env ?? process.env });
+    const worker = new Worker(entry.code, { eval: entry.eval, env: this.options.env ?? process.env });
     const slot: Slot = { worker, ready: undefined as unknown as Promise<PoolModelInfo> };
     slot.ready = new Promise<PoolModelInfo>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {

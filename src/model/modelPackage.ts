@@ -60,7 +60,9 @@ export async function loadMetadata(dir: string): Promise<ModelMetadata> {
   }
   try {
     if (text !== undefined) return parseMetadata(JSON.parse(text));
-    const labels = await readOr(dir, 'labels.txt', 'neither metadata.json nor');
+    const labels = await readFile(join(dir, 'labels.txt')).catch(() => {
+      throw new ModelError(dir, 'neither metadata.json nor labels.txt found');
+    });
     return metadataFromLabels(basename(dir), labels.toString('utf8'));
   } catch (e) {
     if (e instanceof ModelError) throw e;
