@@ -1,0 +1,99 @@
+// The CLI's three feature commands, run in-process through main() with stdout/stderr captured.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { main } from '../../src/cli';
+
+const REF = join(__dirname, '../../../shared/reference/tf-audio-ops');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(' '));
+  console.error = (...a: unknown[]) => err.push(a.join(' '));
+  try {
+    const code = await main(args);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+test('info --json: facts and linear levels; a bad file gives exit 2, its error, and the others still reported', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-cli-'));
+  const bad = join(dir, 'bad.wav');
+  writeFileSync(bad, 'not a wav file at all');
+  const good = join(REF, 'wav/sine440_1s.wav');
+  const r = await run(['info', good, bad, '--json']);
+  assert.equal(r.code, 2);
+  assert.equal(r.err, `wavebench: ${bad}: not a RIFF/WAVE file (starts with 'not ')`);
+  const [g, b] = JSON.parse(r.out);
+  assert.equal(g.path, good);
+  assert.deepEqual(
+    [g.format, g.bitsPerSample, g.sampleRate, g.channels, g.frames, g.durationSec],
+    ['pcm', 16, 16000, 1, 16000, 1],
+  );
+  // sox wrote a 0.5-amplitude sine: peak 0.5, RMS 0.5/sqrt(2), within 16-bit rounding.
+  assert.ok(
+    Math.abs(g.peak[0] - 0.5) < 1e-3 && Math.abs(g.rms[0] - 0.5 / Math.SQRT2) < 1e-3,
+    `${g.peak} ${g.rms}`,
+  );
+  assert.deepEqual(b, { path: bad, error: "not a RIFF/WAVE file (starts with 'not ')" });
+});
+
+test('features --clip --json equals TensorFlow on a short clip (zero-padded to 1 s)', async () => {
+  const r = await run(['features', join(REF, 'wav/short_0.4s.wav'), '--clip', '--json']);
+  assert.equal(r.code, 0);
+  const j = JSON.parse(r.out);
+  assert.deepEqual([j.type, j.frames, j.bins, j.data.length], ['mfcc', 98, 40, 98 * 40]);
+  const b = readFileSync(join(REF, 'out/short_0.4s.clip.mfcc.f32'));
+  const ref = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ref[i] - j.data[i]));
+  assert.ok(worst <= 1e-3, `max abs error ${worst}`);
+  const s = JSON.parse(
+    (await run(['features', join(REF, 'wav/short_0.4s.wav'), '--type', 'spectrogram', '--json'])).out,
+  );
+  assert.deepEqual([s.frames, s.bins], [38, 257]);
+  assert.equal((await run(['features', 'x.wav', '--type', 'nope'])).code, 2);
+});
+
+test('spectrogram writes a real PNG: one column per frame, one row per bin', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'wb-cli-')), 's.png');
+  const r = await run([
+    'spectrogram',
+    '--input_wav',
+    join(REF, 'wav/word_yes.wav'),
+    '--output_png',
+    out,
+    '--colormap',
+    'magma',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const png = PNG.sync.read(readFileSync(out));
+  assert.deepEqual([png.width, png.height], [98, 257]);
+  const m = await run([
+    'spectrogram',
+    '--input_wav',
+    join(REF, 'wav/word_yes.wav'),
+    '--output_png',
+    out,
+    '--mfcc',
+  ]);
+  assert.equal(m.code, 0);
+  assert.deepEqual(
+    [PNG.sync.read(readFileSync(out)).width, PNG.sync.read(readFileSync(out)).height],
+    [98, 40],
+  );
+  const e = await run(['spectrogram', '--input_wav', '/nonexistent.wav', '--output_png', out]);
+  assert.equal(e.code, 2);
+  assert.equal(e.err, 'wavebench: /nonexistent.wav: no such file');
+  assert.equal((await run(['spectrogram', '--input_wav', 'a.wav'])).code, 2);
+  assert.equal((await run(['bogus'])).code, 2);
+});
