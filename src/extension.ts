@@ -1,11 +1,77 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { registerClassifyCommand } from './vscode/classifyCommand';
+import { DatasetPanel } from './vscode/datasetPanel';
+import { DatasetService } from './vscode/datasetService';
+import { DatasetTreeProvider } from './vscode/datasetTree';
+import { ModelService } from './vscode/modelService';
+import { ReportPanel } from './vscode/reportPanel';
+import { ResultCache } from './vscode/resultCache';
+import { WavEditorProvider } from './vscode/wavEditor';
+
+/** What the integration tests can reach through the extension's exports. */
+export interface WavebenchApi {
+  editorLog: typeof WavEditorProvider.log;
+  reportLog: typeof ReportPanel.log;
+  reportPanels: typeof ReportPanel.open;
+  datasetLog: typeof DatasetPanel.log;
+  dataset: DatasetService;
+  models: ModelService;
+}
 
 /** Wires Wavebench's parts into VS Code. */
-export function activate(_context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): WavebenchApi {
   // Used only by the test runner's own test, to prove a broken activation fails the suite.
   if (process.env.WAVEBENCH_TEST_BREAK_ACTIVATION === '1') {
     throw new Error('activation broken on purpose (WAVEBENCH_TEST_BREAK_ACTIVATION=1)');
   }
+  const storage = context.globalStorageUri;
+  const models = new ModelService(context.extensionUri);
+  const dataset = new DatasetService(storage);
+  const cache = new ResultCache(storage);
+  context.subscriptions.push(
+    models,
+    dataset,
+    WavEditorProvider.register(context, models),
+    registerClassifyCommand(context, models, cache),
+    vscode.window.registerTreeDataProvider('wavebench.datasetView', new DatasetTreeProvider(dataset)),
+    vscode.commands.registerCommand('wavebench.inspectDataset', async (uri?: vscode.Uri) => {
+      let root = uri?.scheme === 'file' ? uri.fsPath : undefined;
+      if (!root) {
+        const pick = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: 'Inspect',
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+        });
+        root = pick?.[0]?.fsPath;
+      }
+      if (!root) return undefined;
+      const target = root;
+      const view = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Wavebench: indexing dataset',
+          cancellable: true,
+        },
+        (progress, token) => dataset.inspect(target, progress, token),
+      );
+      if (view) DatasetPanel.show(context.extensionUri, dataset);
+      return view;
+    }),
+    vscode.commands.registerCommand('wavebench.refreshDataset', async () => {
+      if (dataset.root)
+        await vscode.commands.executeCommand('wavebench.inspectDataset', vscode.Uri.file(dataset.root));
+    }),
+    vscode.commands.registerCommand('wavebench.clearDiagnostics', () => dataset.clearDiagnostics()),
+  );
+  return {
+    editorLog: WavEditorProvider.log,
+    reportLog: ReportPanel.log,
+    reportPanels: ReportPanel.open,
+    datasetLog: DatasetPanel.log,
+    dataset,
+    models,
+  };
 }
 
 /** Nothing to release beyond the subscriptions. */

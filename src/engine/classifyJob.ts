@@ -26,8 +26,12 @@ export interface ClassifyJobOptions {
   signal?: AbortSignal;
   /** An existing pool to reuse (the extension keeps one); otherwise one is made and disposed. */
   pool?: WorkerPool;
+  /** Called once with every file found, before classification (to look results up in a cache). */
+  prepare?: (paths: string[]) => Promise<void>;
   /** Results already known (cache), by path: returned as they are, not classified again. */
   cached?: (path: string) => FileClassification | undefined;
+  /** Called with each batch of freshly classified files (to fill a cache). */
+  onFresh?: (rows: FileClassification[]) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -51,6 +55,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
     const byPath = new Map(scan.files.map((f) => [f.path, f]));
     const results = new Map<string, FileClassification>();
     const todo: string[] = [];
+    await o.prepare?.(scan.files.map((f) => f.path));
     for (const f of scan.files) {
       const c = o.cached?.(f.path);
       if (c) results.set(f.path, c);
@@ -74,6 +79,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
         pool.classify(todo.slice(i, i + batch)).then((rows) => {
           if (o.signal?.aborted) return;
           for (const r of rows) results.set(r.path, r);
+          o.onFresh?.(rows);
           progress();
         }),
       );

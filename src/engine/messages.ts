@@ -1,18 +1,21 @@
+import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
 
 /** Host -> worker. */
 export type ToWorker =
-  | { type: 'init'; modelDir: string }
-  | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number };
+  | { type: 'init'; modelDir?: string }
+  | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number }
+  | { type: 'index'; taskId: number; files: string[] };
 
 /** Worker -> host. */
 export type FromWorker =
   | {
       type: 'ready';
-      model: { name: string; labels: string[]; hash: string; format: string };
-      backend: string;
+      model?: { name: string; labels: string[]; hash: string; format: string };
+      backend?: string;
       warning?: string;
     }
   | { type: 'initError'; message: string }
   | { type: 'result'; taskId: number; rows: FileClassification[] }
+  | { type: 'indexed'; taskId: number; records: IndexRecord[] }
   | { type: 'taskError'; taskId: number; message: string };

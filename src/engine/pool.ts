@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
 import type { FromWorker, ToWorker } from './messages';
 
@@ -24,10 +25,21 @@ function workerEntry(): { code: string; eval: boolean } {
   return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
 }
 
+/** A batch of files for one worker: classified with the model, or indexed (facts, stats, hash). */
+type Task =
+  | { kind: 'classify'; taskId: number; files: string[]; resolve: (rows: FileClassification[]) => void }
+  | { kind: 'index'; taskId: number; files: string[]; resolve: (rows: IndexRecord[]) => void };
+
 interface Slot {
   worker: Worker;
   ready: Promise<PoolModelInfo>;
-  busy?: { taskId: number; files: string[]; resolve: (rows: FileClassification[]) => void };
+  busy?: Task;
+}
+
+/** The result rows of a task that failed as a whole: one error per file. */
+function failed(task: Task, error: string): void {
+  if (task.kind === 'classify') task.resolve(task.files.map((path) => ({ path, error })));
+  else task.resolve(task.files.map((path) => ({ path, size: 0, mtimeMs: 0, hash: '', error })));
 }
 
 /**
@@ -36,17 +48,14 @@ interface Slot {
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: {
-    taskId: number;
-    files: string[];
-    resolve: (rows: FileClassification[]) => void;
-  }[] = [];
+  private readonly queue: Task[] = [];
   private nextTask = 1;
   private disposed = false;
   readonly size: number;
 
+  /** `modelDir` undefined: an indexing-only pool (no model, no TF.js in the workers). */
   constructor(
-    private readonly modelDir: string,
+    private readonly modelDir: string | undefined,
     size = Math.max(1, availableParallelism() - 1),
     private readonly options: { topK?: number; windowStrideMs?: number; env?: NodeJS.ProcessEnv } = {},
   ) {
@@ -60,8 +69,13 @@ export class WorkerPool {
     const slot: Slot = { worker, ready: undefined as unknown as Promise<PoolModelInfo> };
     slot.ready = new Promise<PoolModelInfo>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
-        if (m.type === 'ready') resolve({ ...m.model, backend: m.backend, warning: m.warning });
-        else if (m.type === 'initError') reject(new Error(m.message));
+        if (m.type === 'ready') {
+          resolve({
+            ...(m.model ?? { name: '', labels: [], hash: '', format: '' }),
+            backend: m.backend ?? 'none',
+            warning: m.warning,
+          });
+        } else if (m.type === 'initError') reject(new Error(m.message));
         else this.onResult(slot, m);
       };
       worker.on('message', onMessage);
@@ -86,11 +100,13 @@ export class WorkerPool {
   }
 
   private onResult(slot: Slot, m: FromWorker): void {
-    if (m.type !== 'result' && m.type !== 'taskError') return;
+    if (m.type !== 'result' && m.type !== 'indexed' && m.type !== 'taskError') return;
     const busy = slot.busy;
     if (!busy || busy.taskId !== m.taskId) return;
     slot.busy = undefined;
-    busy.resolve(m.type === 'result' ? m.rows : busy.files.map((path) => ({ path, error: m.message })));
+    if (m.type === 'taskError') failed(busy, m.message);
+    else if (m.type === 'result' && busy.kind === 'classify') busy.resolve(m.rows);
+    else if (m.type === 'indexed' && busy.kind === 'index') busy.resolve(m.records);
     this.pump();
   }
 
@@ -101,7 +117,7 @@ export class WorkerPool {
     slot.busy = undefined;
     if (this.disposed) return;
     this.slots[i] = this.spawn();
-    busy?.resolve(busy.files.map((path) => ({ path, error: reason })));
+    if (busy) failed(busy, reason);
     this.pump();
   }
 
@@ -112,16 +128,20 @@ export class WorkerPool {
       slot.busy = task;
       slot.ready.then(
         () =>
-          slot.worker.postMessage({
-            type: 'classify',
-            taskId: task.taskId,
-            files: task.files,
-            topK: this.options.topK ?? 3,
-            windowStrideMs: this.options.windowStrideMs ?? 250,
-          } satisfies ToWorker),
+          slot.worker.postMessage(
+            (task.kind === 'classify'
+              ? {
+                  type: 'classify',
+                  taskId: task.taskId,
+                  files: task.files,
+                  topK: this.options.topK ?? 3,
+                  windowStrideMs: this.options.windowStrideMs ?? 250,
+                }
+              : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
+          ),
         (e: Error) => {
           if (slot.busy === task) slot.busy = undefined;
-          task.resolve(task.files.map((path) => ({ path, error: `model not loaded: ${e.message}` })));
+          failed(task, `model not loaded: ${e.message}`);
         },
       );
     }
@@ -131,7 +151,16 @@ export class WorkerPool {
   classify(files: string[]): Promise<FileClassification[]> {
     if (this.disposed) return Promise.reject(new Error('pool disposed'));
     return new Promise((resolve) => {
-      this.queue.push({ taskId: this.nextTask++, files, resolve });
+      this.queue.push({ kind: 'classify', taskId: this.nextTask++, files, resolve });
+      this.pump();
+    });
+  }
+
+  /** Indexes a batch of files (header, levels, content hash) on the next free worker. */
+  index(files: string[]): Promise<IndexRecord[]> {
+    if (this.disposed) return Promise.reject(new Error('pool disposed'));
+    return new Promise((resolve) => {
+      this.queue.push({ kind: 'index', taskId: this.nextTask++, files, resolve });
       this.pump();
     });
   }
@@ -139,7 +168,7 @@ export class WorkerPool {
   /** Drops queued (not started) tasks; running ones finish. */
   clearQueue(): number {
     const n = this.queue.length;
-    for (const t of this.queue.splice(0)) t.resolve([]);
+    for (const t of this.queue.splice(0)) t.resolve([] as never[]);
     return n;
   }
 

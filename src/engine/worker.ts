@@ -1,5 +1,6 @@
 /** A pool worker: loads the model once, then classifies batches of files sent by the host. */
 import { parentPort } from 'node:worker_threads';
+import { indexFiles } from '../dataset/indexFile';
 import { Classifier } from '../model/classifier';
 import { initTfBackend } from '../model/tfBackend';
 import type { FromWorker, ToWorker } from './messages';
@@ -12,6 +13,11 @@ port?.on('message', async (m: ToWorker) => {
   switch (m.type) {
     case 'init':
       try {
+        if (!m.modelDir) {
+          // An indexing-only worker: no model, no TF.js.
+          send({ type: 'ready' });
+          break;
+        }
         const info = await initTfBackend();
         classifier = await Classifier.create(m.modelDir);
         const md = classifier.model.metadata;
@@ -28,6 +34,13 @@ port?.on('message', async (m: ToWorker) => {
         });
       } catch (e) {
         send({ type: 'initError', message: (e as Error).message });
+      }
+      break;
+    case 'index':
+      try {
+        send({ type: 'indexed', taskId: m.taskId, records: await indexFiles(m.files) });
+      } catch (e) {
+        send({ type: 'taskError', taskId: m.taskId, message: (e as Error).message });
       }
       break;
     case 'classify': {

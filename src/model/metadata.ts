@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { DEFAULT_FEATURES, FEATURE_TYPES, type FeatureConfig, type FeatureType } from '../audio/features';
 
 /** How features are normalised before the model. */
@@ -152,4 +154,35 @@ export function featureConfigOf(m: ModelMetadata): FeatureConfig {
 /** Samples in the model's input window. */
 export function clipSamples(m: ModelMetadata): number {
   return Math.round((m.sampleRate * m.clipDurationMs) / 1000);
+}
+
+/** A model folder that cannot be used, with the folder and the problem. */
+export class ModelError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly problem: string,
+  ) {
+    super(`model ${dir}: ${problem}`);
+    this.name = 'ModelError';
+  }
+}
+
+/** Loads metadata.json, or labels.txt with the speech_commands defaults. */
+export async function loadMetadata(dir: string): Promise<ModelMetadata> {
+  let text: string | undefined;
+  try {
+    text = await readFile(join(dir, 'metadata.json'), 'utf8');
+  } catch {
+    // no metadata.json: labels.txt below
+  }
+  try {
+    if (text !== undefined) return parseMetadata(JSON.parse(text));
+    const labels = await readFile(join(dir, 'labels.txt')).catch(() => {
+      throw new ModelError(dir, 'neither metadata.json nor labels.txt found');
+    });
+    return metadataFromLabels(basename(dir), labels.toString('utf8'));
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(dir, (e as Error).message);
+  }
 }

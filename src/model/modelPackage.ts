@@ -1,27 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
-import {
-  clipSamples,
-  featureConfigOf,
-  metadataFromLabels,
-  parseMetadata,
-  type ModelMetadata,
-} from './metadata';
-import { initTfBackend } from './tfBackend';
+import { clipSamples, featureConfigOf, loadMetadata, ModelError, type ModelMetadata } from './metadata';
 
-/** A model folder that cannot be used, with the folder and the problem. */
-export class ModelError extends Error {
-  constructor(
-    readonly dir: string,
-    readonly problem: string,
-  ) {
-    super(`model ${dir}: ${problem}`);
-    this.name = 'ModelError';
-  }
-}
+export { ModelError };
+import { initTfBackend } from './tfBackend';
 
 /** A loaded model package, ready to predict. */
 export interface ModelPackage {
@@ -47,26 +32,6 @@ async function readOr(dir: string, file: string, what: string): Promise<Buffer> 
       dir,
       `${what} ${file} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`}`,
     );
-  }
-}
-
-/** Loads metadata.json, or labels.txt with the speech_commands defaults. */
-export async function loadMetadata(dir: string): Promise<ModelMetadata> {
-  let text: string | undefined;
-  try {
-    text = await readFile(join(dir, 'metadata.json'), 'utf8');
-  } catch {
-    // no metadata.json: labels.txt below
-  }
-  try {
-    if (text !== undefined) return parseMetadata(JSON.parse(text));
-    const labels = await readFile(join(dir, 'labels.txt')).catch(() => {
-      throw new ModelError(dir, 'neither metadata.json nor labels.txt found');
-    });
-    return metadataFromLabels(basename(dir), labels.toString('utf8'));
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(dir, (e as Error).message);
   }
 }
 

@@ -18,7 +18,9 @@ function wasmDir(): string {
   if (env) return env;
   if (typeof __dirname === 'string' && existsSync(join(__dirname, 'tfjs-backend-wasm-simd.wasm')))
     return __dirname;
-  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
+  // From sources (tests, tsx): the package's own dist folder. Computed so the bundler leaves it alone.
+  const pkg = '@tensorflow/tfjs-backend-wasm';
+  return dirname(require.resolve(`${pkg}/dist/tfjs-backend-wasm-simd.wasm`));
 }
 
 /**

@@ -1,0 +1,39 @@
+import type { Spectrogram } from './spectrogram';
+
+/**
+ * Spectrogram frames (power in dB, 10 log10 with a -200 dB floor) for the time range
+ * [startSec, endSec) of `samples`, at most `maxFrames` of them: every hop when the range is short,
+ * evenly spread real frames when it is long (a coarse overview of an hour-long file costs
+ * maxFrames FFTs, not the whole file's). Frame i is centred at times[i].
+ */
+export function spectrogramRange(
+  spec: Spectrogram,
+  samples: Float32Array,
+  sampleRate: number,
+  startSec: number,
+  endSec: number,
+  maxFrames: number,
+): { frames: number; bins: number; db: Float32Array; times: Float32Array } {
+  const win = spec.windowSize;
+  const first = Math.max(0, Math.floor(startSec * sampleRate - win / 2));
+  const last = Math.min(samples.length - win, Math.ceil(endSec * sampleRate - win / 2));
+  if (last < first || samples.length < win) {
+    return { frames: 0, bins: spec.bins, db: new Float32Array(0), times: new Float32Array(0) };
+  }
+  const possible = Math.floor((last - first) / spec.stride) + 1;
+  const frames = Math.max(1, Math.min(maxFrames, possible));
+  const step = frames > 1 ? (last - first) / (frames - 1) : 0;
+  const db = new Float32Array(frames * spec.bins);
+  const times = new Float32Array(frames);
+  const row = new Float32Array(spec.bins);
+  for (let f = 0; f < frames; f++) {
+    const s = Math.round(first + f * step);
+    spec.powerFrameExact(samples, s, row, 0);
+    for (let b = 0; b < spec.bins; b++) {
+      const p = row[b];
+      db[f * spec.bins + b] = p > 1e-20 ? 10 * Math.log10(p) : -200;
+    }
+    times[f] = (s + win / 2) / sampleRate;
+  }
+  return { frames, bins: spec.bins, db, times };
+}

@@ -1,0 +1,191 @@
+import { availableParallelism } from 'node:os';
+import * as vscode from 'vscode';
+import { IndexCache } from '../dataset/indexFile';
+import { buildDatasetView, readSplitLists } from '../dataset/inspect';
+import { WorkerPool } from '../engine/pool';
+import { runIndexJob } from '../engine/indexJob';
+import type { DatasetView, ProblemKind } from '../protocol';
+import { readSettings } from './settings';
+
+/**
+ * The inspected dataset: its index (built on an indexing-only worker pool, cached in the
+ * extension's storage by path/size/mtime, kept current by a file-system watcher), the report built
+ * from it, and its problems published as diagnostics.
+ */
+export class DatasetService implements vscode.Disposable {
+  root: string | undefined;
+  view: DatasetView | undefined;
+  private cache = new IndexCache();
+  private cacheLoaded = false;
+  private pool: WorkerPool | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('wavebench');
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the report changes (new inspection or a watched change). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly storage: vscode.Uri) {}
+
+  private getPool(): WorkerPool {
+    const w = readSettings().workers;
+    this.pool ??= new WorkerPool(undefined, w > 0 ? w : Math.max(1, availableParallelism() - 1));
+    return this.pool;
+  }
+
+  private async loadCache(): Promise<void> {
+    if (this.cacheLoaded) return;
+    this.cacheLoaded = true;
+    try {
+      const raw = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.storage, 'index-cache.json'));
+      this.cache = IndexCache.fromJSON(JSON.parse(Buffer.from(raw).toString('utf8')));
+    } catch {
+      // first run
+    }
+  }
+
+  private async saveCache(): Promise<void> {
+    await vscode.workspace.fs.createDirectory(this.storage);
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(this.storage, 'index-cache.json'),
+      Buffer.from(JSON.stringify(this.cache.toJSON())),
+    );
+  }
+
+  /** Indexes `root` with progress (cancellable) and builds its report. */
+  async inspect(
+    root: string,
+    progress?: vscode.Progress<{ message?: string; increment?: number }>,
+    token?: vscode.CancellationToken,
+  ): Promise<DatasetView | undefined> {
+    await this.loadCache();
+    const controller = new AbortController();
+    token?.onCancellationRequested(() => controller.abort());
+    let last = 0;
+    const r = await runIndexJob(root, this.getPool(), this.cache, {
+      signal: controller.signal,
+      intervalMs: 300,
+      onProgress: (p) => {
+        const pct = p.total ? (100 * p.done) / p.total : 100;
+        progress?.report({
+          increment: pct - last,
+          message: `${p.done}/${p.total} files · ${p.filesPerSec.toFixed(0)} files/s`,
+        });
+        last = pct;
+      },
+    });
+    await this.saveCache();
+    if (r.cancelled) return undefined;
+    this.root = root;
+    await this.rebuild(r.records, r.background, r.timeSec);
+    this.watch(root);
+    return this.view;
+  }
+
+  private async rebuild(
+    records = this.currentRecords(),
+    background = this.view?.background ?? [],
+    timeSec = 0,
+  ) {
+    if (!this.root) return;
+    const s = readSettings();
+    const lists = await readSplitLists(this.root);
+    this.view = buildDatasetView(
+      this.root,
+      records,
+      background,
+      {
+        validationPercent: s.validationPercent,
+        testingPercent: s.testingPercent,
+        silenceThresholdDb: s.silenceThresholdDb,
+        lists,
+      },
+      timeSec,
+    );
+    this.publishDiagnostics();
+    this.changed.fire();
+  }
+
+  private currentRecords() {
+    const root = this.root;
+    if (!root) return [];
+    return this.cache
+      .toJSON()
+      .records.filter((r) => r.path.startsWith(root + '/') || r.path.startsWith(root + '\\'))
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /** Incremental updates: changed/created files are re-indexed, deleted ones dropped, then the report rebuilt. */
+  private watch(root: string): void {
+    this.watcher?.dispose();
+    const w = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(root), '**/*.{wav,WAV,wave}'),
+    );
+    const touch = (u: vscode.Uri) => {
+      this.pending.add(u.fsPath);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.flush(), 500);
+    };
+    w.onDidCreate(touch);
+    w.onDidChange(touch);
+    w.onDidDelete((u) => {
+      this.cache.delete(u.fsPath);
+      touch(u);
+    });
+    this.watcher = w;
+  }
+
+  private async flush(): Promise<void> {
+    const paths = [...this.pending];
+    this.pending.clear();
+    const existing: string[] = [];
+    for (const p of paths) {
+      try {
+        await vscode.workspace.fs.stat(vscode.Uri.file(p));
+        existing.push(p);
+      } catch {
+        this.cache.delete(p);
+      }
+    }
+    if (existing.length) for (const r of await this.getPool().index(existing)) this.cache.set(r);
+    await this.rebuild();
+    await this.saveCache();
+  }
+
+  private publishDiagnostics(): void {
+    this.diagnostics.clear();
+    if (!this.view) return;
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    const severity = (k: ProblemKind) =>
+      k === 'unreadable' || k === 'empty'
+        ? vscode.DiagnosticSeverity.Error
+        : vscode.DiagnosticSeverity.Warning;
+    for (const p of this.view.problems) {
+      const d = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 0),
+        `${p.kind}: ${p.message}`,
+        severity(p.kind),
+      );
+      d.source = 'Wavebench';
+      d.code = p.kind;
+      const list = byFile.get(p.path) ?? [];
+      list.push(d);
+      byFile.set(p.path, list);
+    }
+    for (const [path, list] of byFile) this.diagnostics.set(vscode.Uri.file(path), list);
+  }
+
+  /** Clears the Problems panel entries (the `wavebench.clearDiagnostics` command). */
+  clearDiagnostics(): void {
+    this.diagnostics.clear();
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    clearTimeout(this.timer);
+    void this.pool?.dispose();
+    this.diagnostics.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,84 @@
+import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
+import * as vscode from 'vscode';
+import { WorkerPool, type PoolModelInfo } from '../engine/pool';
+import { readSettings } from './settings';
+
+/**
+ * The model in use and the worker pool that has it loaded: one pool for the whole extension, made
+ * when first needed, replaced when the model setting (or the editor's choice) changes.
+ */
+export class ModelService implements vscode.Disposable {
+  private pool: WorkerPool | undefined;
+  private poolDir: string | undefined;
+  private override: string | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the model in use changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('wavebench.modelPath') || e.affectsConfiguration('wavebench.workers'))
+          this.reset();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()),
+    );
+  }
+
+  /** The bundled default model folder. */
+  get defaultDir(): string {
+    return vscode.Uri.joinPath(this.extensionUri, 'models', 'digits').fsPath;
+  }
+
+  /** The model folder in use: the editor's choice, the setting, or the default. */
+  get modelDir(): string {
+    if (this.override) return this.override;
+    const p = readSettings().modelPath;
+    if (!p) return this.defaultDir;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return isAbsolute(p) || !folder ? p : vscode.Uri.joinPath(vscode.Uri.file(folder), p).fsPath;
+  }
+
+  /** Uses another model folder for this session (from the editor's model picker). */
+  useModel(dir: string | undefined): void {
+    this.override = dir;
+    this.reset();
+  }
+
+  private reset(): void {
+    const old = this.pool;
+    this.pool = undefined;
+    this.poolDir = undefined;
+    void old?.dispose();
+    this.changed.fire();
+  }
+
+  /** The pool for the current model, started if needed; rejects with the model's load error. */
+  async getPool(): Promise<{ pool: WorkerPool; info: PoolModelInfo }> {
+    const dir = this.modelDir;
+    if (!this.pool || this.poolDir !== dir) {
+      void this.pool?.dispose();
+      const w = readSettings().workers;
+      this.pool = new WorkerPool(dir, w > 0 ? w : Math.max(1, availableParallelism() - 1));
+      this.poolDir = dir;
+    }
+    const pool = this.pool;
+    try {
+      return { pool, info: await pool.ready() };
+    } catch (e) {
+      if (this.pool === pool) {
+        this.pool = undefined;
+        void pool.dispose();
+      }
+      throw e;
+    }
+  }
+
+  dispose(): void {
+    void this.pool?.dispose();
+    this.changed.dispose();
+    for (const s of this.subs) s.dispose();
+  }
+}

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+
+/** Wavebench's settings, as read for the current workspace trust. */
+export interface WavebenchSettings {
+  /** A model folder, or '' for the bundled default. */
+  modelPath: string;
+  workers: number;
+  colormap: string;
+  dbFloor: number;
+  silenceThresholdDb: number;
+  validationPercent: number;
+  testingPercent: number;
+}
+
+/**
+ * Reads the settings. In an untrusted workspace, `modelPath` comes only from the user's own
+ * settings: a workspace cannot point the extension at other files (package.json also declares it
+ * a restricted configuration).
+ */
+export function readSettings(): WavebenchSettings {
+  const c = vscode.workspace.getConfiguration('wavebench');
+  let modelPath = c.get<string>('modelPath', '') ?? '';
+  if (!vscode.workspace.isTrusted) modelPath = c.inspect<string>('modelPath')?.globalValue ?? '';
+  const num = (k: string, d: number, lo: number, hi: number) => {
+    const v = c.get<number>(k, d);
+    return typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d;
+  };
+  return {
+    modelPath: modelPath.trim(),
+    workers: num('workers', 0, 0, 64),
+    colormap: c.get<string>('colormap', 'viridis') ?? 'viridis',
+    dbFloor: num('dbFloor', -100, -200, 0),
+    silenceThresholdDb: num('silenceThresholdDb', -60, -200, 0),
+    validationPercent: num('validationPercent', 10, 0, 100),
+    testingPercent: num('testingPercent', 10, 0, 100),
+  };
+}
