@@ -11,6 +11,7 @@ import { WavEditorProvider } from './vscode/wavEditor';
 /** What the integration tests can reach through the extension's exports. */
 export interface WavebenchApi {
   editorLog: typeof WavEditorProvider.log;
+  editorSent: typeof WavEditorProvider.sent;
   reportLog: typeof ReportPanel.log;
   reportPanels: typeof ReportPanel.open;
   datasetLog: typeof DatasetPanel.log;
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   );
   return {
     editorLog: WavEditorProvider.log,
+    editorSent: WavEditorProvider.sent,
     reportLog: ReportPanel.log,
     reportPanels: ReportPanel.open,
     datasetLog: DatasetPanel.log,

@@ -54,6 +54,8 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
   static readonly viewType = 'wavebench.wav';
   /** Messages from webviews, for the integration tests (painted signals). */
   static readonly log: { uri: string; message: EditorToHost }[] = [];
+  /** Types of the messages sent to webviews, for the integration tests. */
+  static readonly sent: { uri: string; type: HostToEditor['type'] }[] = [];
 
   /** Registers the provider; returns its disposable. */
   static register(context: vscode.ExtensionContext, models: ModelService): vscode.Disposable {
@@ -86,8 +88,10 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let disposed = false;
     let ready = false;
     let predictionRun = 0;
-    const post = (m: HostToEditor, transfer = false) => {
-      if (!disposed) void panel.webview.postMessage(transfer ? m : m);
+    const post = (m: HostToEditor) => {
+      if (disposed) return;
+      WavEditorProvider.sent.push({ uri: doc.uri.toString(), type: m.type });
+      void panel.webview.postMessage(m);
     };
     const sendAll = async () => {
       if (!ready || disposed) return;

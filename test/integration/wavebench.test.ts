@@ -1,0 +1,147 @@
+// Wavebench in a real VS Code: the editor, Classify Folder, Inspect Dataset, screenshots of each.
+import * as assert from 'node:assert';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { WavebenchApi } from '../../src/extension';
+import type { ClassifyReport } from '../../src/model/report';
+import type { DatasetView } from '../../src/protocol';
+import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
+
+async function api(): Promise<WavebenchApi> {
+  const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
+  assert.ok(ext, 'extension not found');
+  return ext.activate();
+}
+
+function workspaceRoot(): string {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'no workspace folder');
+  return f.uri.fsPath;
+}
+
+/** The labelled sample dataset inside the workspace (samples/digits). */
+function digitsFolder(): string {
+  const root = workspaceRoot();
+  const d = join(root, 'digits');
+  return statSync(d, { throwIfNoEntry: false })?.isDirectory() ? d : root;
+}
+
+function wavsUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? wavsUnder(join(dir, e.name)) : /\.wav$/i.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = f();
+    if (v) return v;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function shots(name: string): Promise<void> {
+  if (!screenshotsAvailable()) return;
+  for (const kind of ['light', 'dark'] as const) {
+    await setTheme(kind);
+    await sleep(800);
+    assert.ok(await screenshot(`${name}-${kind}`));
+  }
+}
+
+suite('Wavebench', function () {
+  this.timeout(180_000);
+
+  test('opening a WAV shows the Wavebench editor, painted with predictions', async () => {
+    const a = await api();
+    const clip = wavsUnder(digitsFolder()).find((p) => /three/.test(p)) ?? wavsUnder(digitsFolder())[0];
+    const uri = vscode.Uri.file(clip);
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom, `active tab is ${tab?.input?.constructor.name}`);
+    assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'wavebench.wav');
+    const key = uri.toString();
+    await until('the editor to ask for its state', () =>
+      a.editorLog.find((m) => m.uri === key && m.message.type === 'ready'),
+    );
+    await until('init painted', () =>
+      a.editorLog.find((m) => m.uri === key && m.message.type === 'painted' && m.message.what === 'init'),
+    );
+    const painted = await until('predictions painted', () =>
+      a.editorLog.find(
+        (m) => m.uri === key && m.message.type === 'painted' && m.message.what === 'predictions',
+      ),
+    );
+    console.log(`[wavebench-tests] editor painted with predictions ${JSON.stringify(painted.message)}`);
+    assert.ok(a.editorSent.some((m) => m.uri === key && m.type === 'predictions'));
+    await shots('editor');
+  });
+
+  test('an undecodable file shows the decoder message, not a blank page', async () => {
+    const a = await api();
+    const dir = mkdtempSync(join(tmpdir(), 'wb-bad-'));
+    const bad = join(dir, 'broken.wav');
+    writeFileSync(bad, Buffer.from('RIFF\x24\x00\x00\x00WAVEjunk'));
+    const uri = vscode.Uri.file(bad);
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'wavebench.wav');
+    await until('decodeError sent', () =>
+      a.editorSent.find((m) => m.uri === uri.toString() && m.type === 'decodeError'),
+    );
+    await until('error page painted', () =>
+      a.editorLog.find((m) => m.uri === uri.toString() && m.message.type === 'painted'),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Classify Folder gives a report with the right counts and opens it', async () => {
+    const a = await api();
+    const folder = digitsFolder();
+    const expected = wavsUnder(folder).length;
+    const report = (await vscode.commands.executeCommand(
+      'wavebench.classifyFolder',
+      vscode.Uri.file(folder),
+    )) as ClassifyReport;
+    assert.ok(report, 'no report');
+    assert.strictEqual(report.rows.length, expected);
+    assert.strictEqual(report.cancelled, false);
+    assert.strictEqual(report.counts.errors, 0, JSON.stringify(report.rows.filter((r) => r.error)));
+    // Every sample folder is one of the model's labels: every clip is scored.
+    assert.strictEqual(report.counts.scored, expected);
+    assert.ok(report.metrics.accuracy > 0.3, `accuracy ${report.metrics.accuracy}`);
+    await until('report painted', () => a.reportLog.find((m) => m.type === 'painted'));
+    await shots('report');
+    // A second run only classifies new files: everything comes from the cache.
+    const again = (await vscode.commands.executeCommand(
+      'wavebench.classifyFolder',
+      vscode.Uri.file(folder),
+    )) as ClassifyReport;
+    assert.deepStrictEqual(
+      again.rows.map((r) => [r.path, r.predicted]),
+      report.rows.map((r) => [r.path, r.predicted]),
+    );
+  });
+
+  test('Inspect Dataset lists the labels in the view and the report', async () => {
+    const a = await api();
+    const folder = digitsFolder();
+    const view = (await vscode.commands.executeCommand(
+      'wavebench.inspectDataset',
+      vscode.Uri.file(folder),
+    )) as DatasetView;
+    assert.ok(view, 'no dataset view');
+    const labels = readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
+    assert.deepStrictEqual(view.labels.map((l) => l.label).sort(), labels);
+    assert.strictEqual(view.totals.files, wavsUnder(folder).length);
+    assert.strictEqual(a.dataset.view, view);
+    await until('dataset report painted', () => a.datasetLog.find((m) => m.type === 'painted'));
+    await vscode.commands.executeCommand('wavebench.datasetView.focus');
+    await shots('dataset');
+  });
+});
