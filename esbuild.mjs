@@ -72,14 +72,9 @@ if (integrationTests.length) {
   });
 }
 
-const existing = builds.filter((b) => {
-  const eps = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
-  return eps.every((e) => existsSync(e));
-});
-
 copyWasm();
 if (watch) {
-  for (const b of existing) await (await esbuild.context(b)).watch();
+  for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(existing.map((b) => esbuild.build(b)));
+  await Promise.all(builds.map((b) => esbuild.build(b)));
 }

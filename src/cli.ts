@@ -12,6 +12,7 @@ import { COLORMAP_NAMES, isColormapName } from './audio/colormap';
 import { decodeWav, WavError } from './audio/wavDecode';
 import { Spectrogram } from './audio/spectrogram';
 import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
+import { runInspectCommand, INSPECT_HELP } from './cliInspect';
 
 /** A usage or input error: exit code 2, message on stderr. */
 class CliError extends Error {}
@@ -26,6 +27,7 @@ Commands:
   spectrogram --input_wav F --output_png OUT [--colormap NAME] [--mfcc]
                                         a spectrogram (or MFCC) picture, like TensorFlow's wav_to_spectrogram
   classify PATH... [--model DIR] [...]  batch classification with metrics (classify --help)
+  inspect FOLDER [--json OUT] [...]     dataset audit: labels, formats, splits, leakage, problems (inspect --help)
 
 Run 'wavebench COMMAND --help' for a command's options.`,
   info: `wavebench info FILE... [--json]
@@ -220,7 +222,7 @@ async function spectrogram(args: string[]): Promise<number> {
 }
 
 function help(cmd: string): number {
-  console.log(cmd === 'classify' ? CLASSIFY_HELP : HELP[cmd]);
+  console.log(cmd === 'classify' ? CLASSIFY_HELP : cmd === 'inspect' ? INSPECT_HELP : HELP[cmd]);
   return 0;
 }
 
@@ -237,6 +239,8 @@ export async function main(argv: string[]): Promise<number> {
         return await spectrogram(rest);
       case 'classify':
         return await runClassifyCommand(rest);
+      case 'inspect':
+        return await runInspectCommand(rest);
       case undefined:
       case '--help':
       case '-h':

@@ -53,9 +53,9 @@ class WavDocument implements vscode.CustomDocument {
 export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<WavDocument> {
   static readonly viewType = 'wavebench.wav';
   /** Messages from webviews, for the integration tests (painted signals). */
-  static readonly log: { uri: string; message: EditorToHost }[] = [];
+  static readonly log: { uri: string; message: EditorToHost; at: number }[] = [];
   /** Types of the messages sent to webviews, for the integration tests. */
-  static readonly sent: { uri: string; type: HostToEditor['type'] }[] = [];
+  static readonly sent: { uri: string; type: HostToEditor['type']; at: number }[] = [];
 
   /** Registers the provider; returns its disposable. */
   static register(context: vscode.ExtensionContext, models: ModelService): vscode.Disposable {
@@ -90,7 +90,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let predictionRun = 0;
     const post = (m: HostToEditor) => {
       if (disposed) return;
-      WavEditorProvider.sent.push({ uri: doc.uri.toString(), type: m.type });
+      WavEditorProvider.sent.push({ uri: doc.uri.toString(), type: m.type, at: performance.now() });
       void panel.webview.postMessage(m);
     };
     const sendAll = async () => {
@@ -132,7 +132,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       panel.webview.onDidReceiveMessage(async (raw: unknown) => {
         const m = validateEditorMessage(raw);
         if (!m) return;
-        WavEditorProvider.log.push({ uri: doc.uri.toString(), message: m });
+        WavEditorProvider.log.push({ uri: doc.uri.toString(), message: m, at: performance.now() });
         switch (m.type) {
           case 'ready':
             ready = true;

@@ -1,0 +1,379 @@
+// Preview harness for the report and dataset webviews: bundles them with esbuild, loads each in
+// headless Chromium under the production CSP with a fake acquireVsCodeApi, posts sample data, waits
+// for `painted`, clicks a confusion cell, and writes screenshots for the light and dark themes to
+// test-results/preview/. Exits non-zero on a page error, a CSP violation, or a missing `painted`.
+//
+//   node test/webview/preview.mjs            # both views, both themes
+//   node test/webview/preview.mjs report     # one view
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const repo = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+const outDir = join(repo, 'test-results/preview');
+const views = process.argv.slice(2).length ? process.argv.slice(2) : ['report', 'dataset'];
+// PREVIEW_THEMES=light,dark,hc to add the high-contrast theme.
+const themes = (process.env.PREVIEW_THEMES ?? 'light,dark').split(',');
+
+/** A few real values of VS Code's Default Light Modern / Dark Modern themes. */
+const THEMES = {
+  light: {
+    bodyClass: 'vscode-light',
+    kind: 'vscode-light',
+    vars: {
+      'font-family':
+        '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+      'font-size': '13px',
+      'font-weight': 'normal',
+      'editor-font-family': 'Consolas, "Courier New", monospace',
+      'editor-background': '#ffffff',
+      'editor-foreground': '#3b3b3b',
+      foreground: '#3b3b3b',
+      descriptionForeground: '#3b3b3b',
+      'panel-border': '#e5e5e5',
+      focusBorder: '#005fb8',
+      'list-hoverBackground': '#f2f2f2',
+      'button-background': '#005fb8',
+      'button-foreground': '#ffffff',
+      'button-hoverBackground': '#0258a8',
+      'button-border': '#0000001a',
+      'button-secondaryBackground': '#e5e5e5',
+      'button-secondaryForeground': '#3b3b3b',
+      'button-secondaryHoverBackground': '#cccccc',
+      'input-background': '#ffffff',
+      'input-foreground': '#3b3b3b',
+      'input-border': '#cecece',
+      'dropdown-background': '#ffffff',
+      'dropdown-border': '#cecece',
+      'dropdown-foreground': '#3b3b3b',
+      'badge-background': '#cccccc',
+      'badge-foreground': '#3b3b3b',
+      'editorWidget-background': '#f8f8f8',
+      'textLink-foreground': '#005fb8',
+      'textLink-activeForeground': '#005fb8',
+      'editorWarning-foreground': '#bf8803',
+      errorForeground: '#f85149',
+      'charts-red': '#e51400',
+      'charts-green': '#388a34',
+      'charts-blue': '#1a85ff',
+      'charts-yellow': '#bf8803',
+      'charts-orange': '#d18616',
+      'charts-purple': '#652d90',
+    },
+  },
+  dark: {
+    bodyClass: 'vscode-dark',
+    kind: 'vscode-dark',
+    vars: {
+      'font-family':
+        '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+      'font-size': '13px',
+      'font-weight': 'normal',
+      'editor-font-family': 'Consolas, "Courier New", monospace',
+      'editor-background': '#1f1f1f',
+      'editor-foreground': '#cccccc',
+      foreground: '#cccccc',
+      descriptionForeground: '#9d9d9d',
+      'panel-border': '#2b2b2b',
+      focusBorder: '#0078d4',
+      'list-hoverBackground': '#2a2d2e',
+      'button-background': '#0078d4',
+      'button-foreground': '#ffffff',
+      'button-hoverBackground': '#026ec1',
+      'button-border': '#ffffff12',
+      'button-secondaryBackground': '#313131',
+      'button-secondaryForeground': '#cccccc',
+      'button-secondaryHoverBackground': '#3c3c3c',
+      'input-background': '#313131',
+      'input-foreground': '#cccccc',
+      'input-border': '#3c3c3c',
+      'dropdown-background': '#313131',
+      'dropdown-border': '#3c3c3c',
+      'dropdown-foreground': '#cccccc',
+      'badge-background': '#616161',
+      'badge-foreground': '#f8f8f8',
+      'editorWidget-background': '#202020',
+      'textLink-foreground': '#4daafc',
+      'textLink-activeForeground': '#4daafc',
+      'editorWarning-foreground': '#cca700',
+      errorForeground: '#f85149',
+      'charts-red': '#f14c4c',
+      'charts-green': '#89d185',
+      'charts-blue': '#3794ff',
+      'charts-yellow': '#cca700',
+      'charts-orange': '#d18616',
+      'charts-purple': '#b180d7',
+    },
+  },
+};
+
+/** A few values of VS Code's Default High Contrast theme. */
+THEMES.hc = {
+  bodyClass: 'vscode-high-contrast',
+  kind: 'vscode-high-contrast',
+  vars: {
+    ...THEMES.dark.vars,
+    'editor-background': '#000000',
+    'editor-foreground': '#ffffff',
+    foreground: '#ffffff',
+    descriptionForeground: '#ffffffb3',
+    'panel-border': '#6fc3df',
+    contrastBorder: '#6fc3df',
+    contrastActiveBorder: '#f38518',
+    focusBorder: '#f38518',
+    'list-hoverBackground': 'transparent',
+    'button-background': '#000000',
+    'button-foreground': '#ffffff',
+    'button-border': '#6fc3df',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryForeground': '#ffffff',
+    'input-background': '#000000',
+    'input-border': '#6fc3df',
+    'dropdown-background': '#000000',
+    'dropdown-border': '#6fc3df',
+    'badge-background': '#000000',
+    'badge-foreground': '#ffffff',
+    'editorWidget-background': '#0c141f',
+    'textLink-foreground': '#21a6ff',
+    'textLink-activeForeground': '#21a6ff',
+    'editorWarning-foreground': '#ffd370',
+    errorForeground: '#f48771',
+  },
+};
+
+const FAKE_API = `
+window.__posted = [];
+window.__state = undefined;
+window.acquireVsCodeApi = function () {
+  if (window.__acquired) throw new Error('acquireVsCodeApi called twice');
+  window.__acquired = true;
+  return {
+    postMessage: function (m) {
+      window.__posted.push(m);
+      if (m && m.type === 'ready') {
+        setTimeout(function () { window.postMessage(window.__initMessage(), '*'); }, 0);
+      }
+    },
+    getState: function () { return window.__state; },
+    setState: function (s) { window.__state = s; return s; },
+  };
+};
+document.addEventListener('securitypolicyviolation', function (e) {
+  console.error('CSP violation: ' + e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || ''));
+});
+`;
+
+function themeCss(theme) {
+  const t = THEMES[theme];
+  const lines = Object.entries(t.vars).map(([k, v]) => `  --vscode-${k}: ${v};`);
+  return `:root {\n${lines.join('\n')}\n}\n`;
+}
+
+function pageHtml(name, theme, sample = name) {
+  const csp = [
+    "default-src 'none'",
+    'img-src file: data: blob:',
+    'style-src file:',
+    'font-src file:',
+    'script-src file:',
+    'media-src blob:',
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="theme-${theme}.css">
+<link rel="stylesheet" href="webview.css">
+<title>${name}</title>
+</head>
+<body class="${THEMES[theme].bodyClass}" data-vscode-theme-kind="${THEMES[theme].kind}" data-view="${name}">
+<div id="app"></div>
+<script src="fake-api.js"></script>
+<script src="sample-${sample}.js"></script>
+<script src="${name}.js"></script>
+</body>
+</html>
+`;
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'wavebench-preview-'));
+  let failed = false;
+  try {
+    await esbuild.build({
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      logLevel: 'warning',
+      entryPoints: {
+        report: join(repo, 'webview/report/main.ts'),
+        dataset: join(repo, 'webview/dataset/main.ts'),
+      },
+      outdir: tmp,
+    });
+    copyFileSync(join(repo, 'media/webview.css'), join(tmp, 'webview.css'));
+    writeFileSync(join(tmp, 'fake-api.js'), FAKE_API);
+    const report = JSON.parse(readFileSync(join(repo, 'test/webview/sample-report.json'), 'utf8'));
+    const dataset = JSON.parse(readFileSync(join(repo, 'test/webview/sample-dataset.json'), 'utf8'));
+    writeFileSync(
+      join(tmp, 'sample-report.js'),
+      `window.__initMessage = function () { return { type: 'init', report: ${JSON.stringify(report)} }; };\n`,
+    );
+    writeFileSync(
+      join(tmp, 'sample-dataset.js'),
+      `window.__initMessage = function () { return { type: 'init', dataset: ${JSON.stringify(dataset)} }; };\n`,
+    );
+    // A 100k-row report made by repeating the sample's rows (checks that the table stays paged and fast).
+    writeFileSync(
+      join(tmp, 'sample-report-large.js'),
+      `window.__initMessage = function () {
+  var r = ${JSON.stringify(report)};
+  var base = r.rows, rows = [];
+  for (var i = 0; rows.length < 100000; i++) {
+    var b = base[i % base.length];
+    rows.push(Object.assign({}, b, { rel: 'copy' + Math.floor(i / base.length) + '/' + b.rel, path: b.path + '#' + i }));
+  }
+  r.rows = rows;
+  return { type: 'init', report: r };
+};\n`,
+    );
+    for (const theme of themes) writeFileSync(join(tmp, `theme-${theme}.css`), themeCss(theme));
+    mkdirSync(outDir, { recursive: true });
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    try {
+      for (const name of views) {
+        for (const theme of themes) {
+          const errors = [];
+          const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+          page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+          page.on('console', (m) => {
+            if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+          });
+          const file = join(tmp, `${name}-${theme}.html`);
+          writeFileSync(file, pageHtml(name, theme));
+          await page.goto(pathToFileURL(file).href);
+          const painted = await page
+            .waitForFunction(() => globalThis.__posted.find((m) => m.type === 'painted'), null, {
+              timeout: 10000,
+            })
+            .then((h) => h.jsonValue())
+            .catch(() => null);
+          if (!painted) errors.push('no painted message within 10 s');
+          else console.log(`${name}-${theme}: painted after ${painted.ms.toFixed(0)} ms`);
+
+          if (painted && name === 'report') {
+            // Click the first off-diagonal non-zero cell and check its clip list.
+            const cell = page.locator('button.cell:not(.diag):not(.zero)').first();
+            const count = Number(await cell.textContent());
+            await cell.click();
+            const items = await page.locator('.cell-clips ul.clip-list li').count();
+            if (items !== Math.min(count, 200)) errors.push(`cell of ${count} listed ${items} clips`);
+            await page.locator('.cell-clips ul.clip-list li button.link').first().click();
+            const posted = await page.evaluate(() => globalThis.__posted.map((m) => m.type));
+            if (!posted.includes('openClip')) errors.push('clicking a clip posted no openClip');
+            // Quick view: "Wrong" leaves only wrong rows.
+            await page.getByRole('button', { name: 'Wrong', exact: true }).click();
+            const bad = await page.locator('table.clips tbody tr:not(.wrong)').count();
+            if (bad !== 0) errors.push(`"Wrong" left ${bad} correct rows`);
+            await page.getByRole('button', { name: 'Reset', exact: true }).click();
+            await page.getByRole('button', { name: 'Export CSV' }).click();
+            const exp = await page.evaluate(() => globalThis.__posted.filter((m) => m.type === 'export'));
+            if (exp.length !== 1 || exp[0].format !== 'csv')
+              errors.push('Export CSV posted ' + JSON.stringify(exp));
+            await page.mouse.move(0, 0);
+          }
+          if (painted && name === 'dataset') {
+            const bars = await page.locator('svg.bars rect').count();
+            if (bars === 0) errors.push('no bars drawn');
+            await page.locator('details.group ul.file-list button.link').first().click();
+            const opened = await page.evaluate(() =>
+              globalThis.__posted.filter((m) => m.type === 'openClip'),
+            );
+            if (opened.length !== 1) errors.push('clicking a problem file posted ' + JSON.stringify(opened));
+            // Theme switch redraws without errors.
+            await page.evaluate(() => {
+              globalThis.document.body.className = 'vscode-high-contrast';
+            });
+            await page.evaluate((cls) => {
+              globalThis.document.body.className = cls;
+            }, THEMES[theme].bodyClass);
+          }
+          await page.evaluate(() => globalThis.scrollTo(0, 0));
+          await page.screenshot({ path: join(outDir, `${name}-${theme}.png`), fullPage: true });
+          // PREVIEW_CROPS=<dir>: also 1200x1400 slices of the page, easier to look at than one tall picture.
+          if (process.env.PREVIEW_CROPS) {
+            mkdirSync(process.env.PREVIEW_CROPS, { recursive: true });
+            const height = await page.evaluate(() => globalThis.document.documentElement.scrollHeight);
+            for (let y = 0, i = 0; y < height && i < 8; y += 1400, i++) {
+              await page.screenshot({
+                path: join(process.env.PREVIEW_CROPS, `${name}-${theme}-${i}.png`),
+                fullPage: true,
+                clip: { x: 0, y, width: 1200, height: Math.min(1400, height - y) },
+              });
+            }
+          }
+          await page.close();
+          if (errors.length) {
+            failed = true;
+            console.error(`${name}-${theme}:\n  ${errors.join('\n  ')}`);
+          } else console.log(`${name}-${theme}: ok -> ${join(outDir, `${name}-${theme}.png`)}`);
+        }
+      }
+      if (views.includes('report')) {
+        const errors = [];
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+        const file = join(tmp, 'report-large.html');
+        writeFileSync(file, pageHtml('report', 'dark', 'report-large'));
+        await page.goto(pathToFileURL(file).href);
+        const painted = await page
+          .waitForFunction(() => globalThis.__posted.find((m) => m.type === 'painted'), null, {
+            timeout: 30000,
+          })
+          .then((h) => h.jsonValue())
+          .catch(() => null);
+        if (!painted) errors.push('no painted message within 30 s');
+        const trs = await page.locator('table.clips tbody tr').count();
+        if (trs !== 200) errors.push(`100k rows: ${trs} table rows in the DOM, expected one page of 200`);
+        const t = Date.now();
+        await page.getByRole('button', { name: 'Least confident', exact: true }).click();
+        await page.locator('table.clips thead th[aria-sort="ascending"]').waitFor();
+        const sortMs = Date.now() - t;
+        await page.close();
+        if (errors.length) {
+          failed = true;
+          console.error(`report-100k:\n  ${errors.join('\n  ')}`);
+        } else
+          console.log(
+            `report-100k: painted after ${painted.ms.toFixed(0)} ms; "Least confident" in ${sortMs} ms`,
+          );
+      }
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
