@@ -26,6 +26,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const [first, ...warm] = rows;
+const med = (k) => median(warm.map((x) => x[k]));
 const summary = {
   machine: {
     cpu: cpus()[0]?.model,
@@ -36,24 +37,33 @@ const summary = {
   },
   firstOpen: first,
   runs: warm.length,
-  medianInitMs: median(warm.map((x) => x.initMs)),
-  medianPredictionsMs: median(warm.map((x) => x.predictionsMs)),
-  medianTextEditorMs: median(warm.map((x) => x.defaultEditorMs)),
+  medianMs: Object.fromEntries(
+    [
+      'initMs',
+      'predictionsMs',
+      'defaultEditorMs',
+      'emptyWebviewMs',
+      'readyMs',
+      'initSentMs',
+      'predictionsSentMs',
+    ].map((k) => [k, med(k)]),
+  ),
 };
-summary.ratioPredictionsToDefaultEditor = summary.medianPredictionsMs / summary.medianTextEditorMs;
+const m = summary.medianMs;
+summary.overEmptyWebviewMs = m.predictionsMs - m.emptyWebviewMs;
 writeFileSync(join(resultsDir, 'editor.json'), JSON.stringify(summary, null, 1));
-console.log(`| measure (median of ${warm.length} warm 1-s clips) | ms |`);
+const row = (what, v) => console.log(`| ${what} | ${v.toFixed(0)} |`);
+console.log(`| measure (median of ${warm.length} warm 1-s clips, ms after the open command) | ms |`);
 console.log('|---|---|');
+row('Wavebench editor painted (facts, waveform, spectrogram, model input)', m.initMs);
+row('predictions painted', m.predictionsMs);
+row('baseline: an empty webview panel posts its first message (VS Code webview start-up)', m.emptyWebviewMs);
+row('baseline: VS Code default editor tab active', m.defaultEditorMs);
+row("Wavebench webview 'ready' received by the host", m.readyMs);
+row('init sent (host: decode, stats, spectrogram, model input)', m.initSentMs);
+row('predictions sent (worker pool inference)', m.predictionsSentMs);
+row('predictions painted minus the empty-webview baseline', summary.overEmptyWebviewMs);
+row('first open (cold worker pool, model load): predictions painted', first.predictionsMs);
 console.log(
-  `| open -> Wavebench editor painted (facts, waveform, spectrogram, model input) | ${summary.medianInitMs.toFixed(0)} |`,
-);
-console.log(`| open -> predictions painted | ${summary.medianPredictionsMs.toFixed(0)} |`);
-console.log(
-  `| baseline: open -> VS Code default editor tab active | ${summary.medianTextEditorMs.toFixed(0)} |`,
-);
-console.log(
-  `| first open (cold worker pool, model load) -> predictions | ${first.predictionsMs.toFixed(0)} |`,
-);
-console.log(
-  `machine: ${summary.machine.cpu}, ${summary.machine.cores} cores, load ${load0.map((x) => x.toFixed(1)).join(' ')}`,
+  `machine: ${summary.machine.cpu}, ${summary.machine.cores} cores, node ${process.version}, VS Code ${vscode}, load ${load0.map((x) => x.toFixed(1)).join(' ')}`,
 );

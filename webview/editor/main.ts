@@ -349,15 +349,24 @@ function drawMfcc() {
   const table = colormapTable(state.colormap);
   const plotW = w - AXIS_L - 40;
   const plotH = h - AXIS_B;
-  const cw = plotW / f.frames;
-  const ch = plotH / f.bins;
+  // One pixel per (frame, bin), low bins at the bottom, then scaled up without smoothing.
+  const img = new ImageData(f.frames, f.bins);
   for (let fr = 0; fr < f.frames; fr++) {
     for (let b = 0; b < f.bins; b++) {
       const k = Math.round(((data[fr * f.bins + b] - lo) / (hi - lo || 1)) * 255);
-      ctx.fillStyle = `rgb(${table[3 * k]},${table[3 * k + 1]},${table[3 * k + 2]})`;
-      ctx.fillRect(AXIS_L + fr * cw, plotH - (b + 1) * ch, Math.ceil(cw), Math.ceil(ch));
+      const o = ((f.bins - 1 - b) * f.frames + fr) * 4;
+      img.data[o] = table[3 * k];
+      img.data[o + 1] = table[3 * k + 1];
+      img.data[o + 2] = table[3 * k + 2];
+      img.data[o + 3] = 255;
     }
   }
+  const off = document.createElement('canvas');
+  off.width = f.frames;
+  off.height = f.bins;
+  off.getContext('2d')!.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(off, AXIS_L, 0, plotW, plotH);
   ctx.fillStyle = css('--vscode-descriptionForeground', '#888');
   ctx.font = `10px ${css('--vscode-font-family', 'sans-serif')}`;
   ctx.fillText(`${f.type}`, 4, 10);

@@ -1,0 +1,108 @@
+// Classify benchmark: this pipeline (decode, features, inference on the worker pool) against
+// TensorFlow Python's (decode_wav, audio_ops, Keras predict, batch 32) on the same model and the same
+// 2,500 FSDD clips converted to 16 kHz (TensorFlow's decode_wav does not resample), in one run.
+// Also our pipeline on the original 8 kHz files (resampling included). Run: npm run bench:classify
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+
+if (!process.execArgv.some((a) => a.includes('tsx'))) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+const { runClassifyJob } = await import('../../src/engine/classifyJob.ts');
+const { WorkerPool } = await import('../../src/engine/pool.ts');
+
+const FSDD = resolve(process.env.WAVEBENCH_FSDD ?? '../shared/data/fsdd/recordings');
+const MODEL = resolve('models/digits');
+const WORKERS = Number(process.env.WAVEBENCH_BENCH_WORKERS ?? 2);
+const out = resolve('bench/results');
+const clips = join(out, 'clips16k-all');
+mkdirSync(clips, { recursive: true });
+const names = readdirSync(FSDD)
+  .filter((f) => f.endsWith('.wav'))
+  .sort();
+for (const n of names) {
+  const dst = join(clips, n);
+  if (!existsSync(dst)) execFileSync('sox', ['-V1', join(FSDD, n), '-r', '16000', '-b', '16', dst]);
+}
+const list = join(out, 'clips16k-all.txt');
+writeFileSync(list, names.map((n) => join(clips, n)).join('\n') + '\n');
+const load0 = loadavg();
+
+async function ours(dir) {
+  const t0 = performance.now();
+  const pool = new WorkerPool(MODEL, WORKERS);
+  await pool.ready();
+  const loadSec = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const r = await runClassifyJob([dir], { modelDir: MODEL, pool, batchFiles: 32 });
+  const sec = (performance.now() - t1) / 1000;
+  await pool.dispose();
+  const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  const correct = r.rows.filter((x) => x.predicted === digits[Number(x.path.split('/').pop()[0])]).length;
+  return {
+    clips: r.rows.length,
+    errors: r.counts.errors,
+    sec,
+    clipsPerSec: r.rows.length / sec,
+    modelLoadSec: loadSec,
+    accuracy: correct / r.rows.length,
+  };
+}
+
+const ours16 = await ours(clips);
+const ours8 = await ours(FSDD);
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+const py = spawnSync(
+  'python3',
+  ['bench/classify/tf_classify.py', '--model-dir', MODEL, '--list', list, '--batch', '32'],
+  {
+    encoding: 'utf8',
+  },
+);
+let tf;
+try {
+  tf = JSON.parse(py.stdout.trim().split('\n').pop());
+} catch {
+  console.error(py.stderr);
+  throw new Error('tf_classify.py gave no JSON');
+}
+const tfRate = tf.clips_per_sec ?? tf.clipsPerSec;
+const result = {
+  machine: {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    node: process.version,
+    loadavg: [load0, loadavg()],
+  },
+  workers: WORKERS,
+  wavebench16k: ours16,
+  wavebench8kWithResampling: ours8,
+  wavebenchPeakRssMb: maxRssMb,
+  tensorflow: tf,
+  ratio: ours16.clipsPerSec / tfRate,
+  extrapolated100kSec: 100000 / ours16.clipsPerSec,
+};
+writeFileSync(join(out, 'classify.json'), JSON.stringify(result, null, 1));
+const f = (x, d = 0) => Number(x).toFixed(d);
+console.log('| pipeline (2,500 FSDD clips, same model) | clips/s | model load s | accuracy |');
+console.log('|---|---|---|---|');
+console.log(
+  `| Wavebench, ${WORKERS} workers, 16 kHz copies | ${f(ours16.clipsPerSec)} | ${f(ours16.modelLoadSec, 2)} | ${f(ours16.accuracy, 3)} |`,
+);
+console.log(
+  `| Wavebench, ${WORKERS} workers, original 8 kHz (resampled) | ${f(ours8.clipsPerSec)} | ${f(ours8.modelLoadSec, 2)} | ${f(ours8.accuracy, 3)} |`,
+);
+console.log(
+  `| TensorFlow ${tf.tensorflow ?? ''} Python, tf.data + Keras predict batch 32 | ${f(tfRate)} | ${f(tf.model_load_sec ?? tf.modelLoadSec ?? NaN, 2)} | ${f(tf.accuracy ?? NaN, 3)} |`,
+);
+console.log(
+  `ratio Wavebench/TF: ${f(result.ratio, 2)}; 100,000 clips extrapolated: ${f(result.extrapolated100kSec)} s; peak RSS: Wavebench ${f(maxRssMb)} MB, TF ${f(tf.peak_rss_mb ?? tf.peakRssMb ?? NaN)} MB`,
+);
+console.log(
+  `machine: ${result.machine.cpu}, ${result.machine.cores} cores, load ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
