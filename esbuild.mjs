@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWasm } from './scripts/build-wasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -73,6 +74,7 @@ if (integrationTests.length) {
 }
 
 copyWasm();
+buildWasm(); // dist/mfcc.wasm from src/audio/native/mfcc.c (needs clang + lld)
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { registerClassifyCommand } from './vscode/classifyCommand';
+import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
 import { DatasetPanel } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
 import { DatasetTreeProvider } from './vscode/datasetTree';
@@ -17,6 +17,12 @@ export interface WavebenchApi {
   datasetLog: typeof DatasetPanel.log;
   dataset: DatasetService;
   models: ModelService;
+  /** The command's run without its notification: tests drive cancellation through the token. */
+  classify: (
+    paths: string[],
+    token: vscode.CancellationToken,
+    onProgress?: (message: string) => void,
+  ) => ReturnType<typeof classifyPaths>;
 }
 
 /** Wires Wavebench's parts into VS Code. */
@@ -73,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     datasetLog: DatasetPanel.log,
     dataset,
     models,
+    classify: (paths, token, onProgress) =>
+      classifyPaths(paths, models, cache, { report: (p) => p.message && onProgress?.(p.message) }, token),
   };
 }
 

@@ -93,9 +93,11 @@ export type HostToEditor =
       waveform: WaveformView;
       spectrogram: SpectrogramView;
       features?: FeatureView;
+      /** The whole file for playback (absent for long files: the webview asks for chunks). */
       audio?: AudioView;
       model?: ModelView;
     }
+  | { type: 'audio'; requestId: number; startSec: number; audio: AudioView }
   | { type: 'decodeError'; path: string; message: string }
   | { type: 'range'; requestId: number; waveform: WaveformView; spectrogram: SpectrogramView }
   | { type: 'predictions'; model: ModelView; prediction: PredictionView }
@@ -105,6 +107,7 @@ export type HostToEditor =
 export type EditorToHost =
   | { type: 'ready' }
   | { type: 'requestRange'; requestId: number; startSec: number; endSec: number; columns: number }
+  | { type: 'requestAudio'; requestId: number; startSec: number; durationSec: number }
   | { type: 'pickModel' }
   | { type: 'painted'; what: 'init' | 'predictions'; ms: number }
   | { type: 'stateChanged'; colormap: string; dbFloor: number };

@@ -1,14 +1,32 @@
 import type { Spectrogram } from './spectrogram';
 
+/** Reads `length` mono samples starting at `start` (zero-filled past the end). */
+export type SampleReader = (start: number, length: number) => Float32Array;
+
+/** A reader over audio held in memory. */
+export function arrayReader(samples: Float32Array): SampleReader {
+  return (start, length) => {
+    if (start >= 0 && start + length <= samples.length) return samples.subarray(start, start + length);
+    const out = new Float32Array(length);
+    for (let i = 0; i < length; i++) {
+      const j = start + i;
+      if (j >= 0 && j < samples.length) out[i] = samples[j];
+    }
+    return out;
+  };
+}
+
 /**
  * Spectrogram frames (power in dB, 10 log10 with a -200 dB floor) for the time range
- * [startSec, endSec) of `samples`, at most `maxFrames` of them: every hop when the range is short,
- * evenly spread real frames when it is long (a coarse overview of an hour-long file costs
- * maxFrames FFTs, not the whole file's). Frame i is centred at times[i].
+ * [startSec, endSec) of `totalSamples` samples read through `read`, at most `maxFrames` of them: every
+ * hop when the range is short, evenly spread real frames when it is long (a coarse overview of an
+ * hour-long file reads and transforms maxFrames windows, not the whole file). Frame i is centred at
+ * times[i].
  */
 export function spectrogramRange(
   spec: Spectrogram,
-  samples: Float32Array,
+  read: SampleReader,
+  totalSamples: number,
   sampleRate: number,
   startSec: number,
   endSec: number,
@@ -16,8 +34,8 @@ export function spectrogramRange(
 ): { frames: number; bins: number; db: Float32Array; times: Float32Array } {
   const win = spec.windowSize;
   const first = Math.max(0, Math.floor(startSec * sampleRate - win / 2));
-  const last = Math.min(samples.length - win, Math.ceil(endSec * sampleRate - win / 2));
-  if (last < first || samples.length < win) {
+  const last = Math.min(totalSamples - win, Math.ceil(endSec * sampleRate - win / 2));
+  if (last < first || totalSamples < win) {
     return { frames: 0, bins: spec.bins, db: new Float32Array(0), times: new Float32Array(0) };
   }
   const possible = Math.floor((last - first) / spec.stride) + 1;
@@ -28,7 +46,7 @@ export function spectrogramRange(
   const row = new Float32Array(spec.bins);
   for (let f = 0; f < frames; f++) {
     const s = Math.round(first + f * step);
-    spec.powerFrameExact(samples, s, row, 0);
+    spec.powerFrameExact(read(s, win), 0, row, 0);
     for (let b = 0; b < spec.bins; b++) {
       const p = row[b];
       db[f * spec.bins + b] = p > 1e-20 ? 10 * Math.log10(p) : -200;

@@ -7,6 +7,56 @@ import type { ModelService } from './modelService';
 import { ReportPanel } from './reportPanel';
 import type { ResultCache } from './resultCache';
 
+/** A classification run with its cache hits, as the command shows it. */
+export interface ClassifyRun {
+  report: ClassifyReport;
+  cached: number;
+}
+
+/**
+ * Classifies files and folders on the model's worker pool, reusing cached results; reports progress
+ * (files, clips/s, ETA) and stops when `token` is cancelled, keeping the partial results.
+ */
+export async function classifyPaths(
+  paths: string[],
+  models: ModelService,
+  cache: ResultCache,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  token: vscode.CancellationToken,
+): Promise<ClassifyRun> {
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  const { pool, info } = await models.getPool();
+  let last = 0;
+  let cached = 0;
+  const known = new Map<string, FileClassification>();
+  const fresh: FileClassification[] = [];
+  const report = await runClassifyJob(paths, {
+    modelDir: models.modelDir,
+    pool,
+    signal: controller.signal,
+    progressIntervalMs: 300,
+    prepare: async (files) => {
+      for (const [k, v] of await cache.lookup(files, info.hash)) known.set(k, v);
+      cached = known.size;
+    },
+    cached: (p) => known.get(p),
+    onFresh: (rows) => fresh.push(...rows),
+    onProgress: (p) => {
+      const pct = p.total ? (100 * p.done) / p.total : 100;
+      const eta = Number.isFinite(p.etaSec) ? `${Math.ceil(p.etaSec)} s` : '…';
+      progress.report({
+        increment: pct - last,
+        message: `${p.done}/${p.total} files · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${eta}`,
+      });
+      last = pct;
+    },
+  });
+  await cache.store(fresh, info.hash);
+  await cache.save();
+  return { report, cached };
+}
+
 /** `wavebench.classifyFolder`: from the Explorer (folder or selected WAVs) or the palette (asks for a folder). */
 export function registerClassifyCommand(
   context: vscode.ExtensionContext,
@@ -31,58 +81,29 @@ export function registerClassifyCommand(
       const paths = targets.map((t) => t.fsPath);
       let root = paths[0];
       if ((await stat(root)).isFile()) root = vscode.Uri.joinPath(targets[0], '..').fsPath;
-      return vscode.window.withProgress(
+      const run = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: 'Wavebench: classifying',
           cancellable: true,
         },
         async (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          let report: ClassifyReport;
-          let cachedCount = 0;
           try {
-            const { pool, info } = await models.getPool();
-            let last = 0;
-            const known = new Map<string, FileClassification>();
-            const fresh: FileClassification[] = [];
-            report = await runClassifyJob(paths, {
-              modelDir: models.modelDir,
-              pool,
-              signal: controller.signal,
-              progressIntervalMs: 300,
-              cached: (p) => known.get(p),
-              onFresh: (rows) => fresh.push(...rows),
-              onProgress: (p) => {
-                const pct = p.total ? (100 * p.done) / p.total : 100;
-                progress.report({
-                  increment: pct - last,
-                  message: `${p.done}/${p.total} files · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${Number.isFinite(p.etaSec) ? Math.ceil(p.etaSec) + ' s' : '…'}`,
-                });
-                last = pct;
-              },
-              prepare: async (files) => {
-                const hits = await cache.lookup(files, info.hash);
-                for (const [k, v] of hits) known.set(k, v);
-                cachedCount = hits.size;
-              },
-            });
-            await cache.store(fresh, info.hash);
-            await cache.save();
+            return await classifyPaths(paths, models, cache, progress, token);
           } catch (e) {
             void vscode.window.showErrorMessage(`Wavebench: ${(e as Error).message}`);
             return undefined;
           }
-          if (report.cancelled) {
-            void vscode.window.showWarningMessage(
-              `Wavebench: cancelled after ${report.rows.length} files; the report shows those.`,
-            );
-          }
-          ReportPanel.show(context.extensionUri, report, root, cachedCount);
-          return report;
         },
       );
+      if (!run) return undefined;
+      if (run.report.cancelled) {
+        void vscode.window.showWarningMessage(
+          `Wavebench: cancelled after ${run.report.rows.length} files; the report shows those.`,
+        );
+      }
+      ReportPanel.show(context.extensionUri, run.report, root, run.cached);
+      return run.report;
     },
   );
 }

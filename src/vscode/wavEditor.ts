@@ -5,8 +5,8 @@ import { fitLength } from '../audio/fitLength';
 import { mixdown } from '../audio/mixdown';
 import { resample } from '../audio/resample';
 import { Spectrogram } from '../audio/spectrogram';
-import { spectrogramRange } from '../audio/spectrogramRange';
-import { channelStats } from '../audio/stats';
+import { arrayReader, spectrogramRange, type SampleReader } from '../audio/spectrogramRange';
+import { StatsAccumulator, type ChannelStats } from '../audio/stats';
 import { decodeFrames, readWavHeader, WavError, type WavHeader } from '../audio/wavDecode';
 import { waveformOverview } from '../audio/waveformOverview';
 import { clipSamples, featureConfigOf, loadMetadata } from '../model/metadata';
@@ -16,34 +16,143 @@ import type { ModelService } from './modelService';
 import { readSettings } from './settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
-/** Longest audio sent whole to the webview for playback at its own rate; longer goes at 16 kHz. */
-const FULL_RATE_PLAYBACK_SEC = 600;
+/** Files longer than this are never decoded whole in the host: views, stats and playback go by ranges. */
+const LONG_FILE_SEC = 600;
 const OVERVIEW_FRAMES = 1200;
+/** Longest playback chunk the webview may ask for. */
+const MAX_AUDIO_CHUNK_SEC = 60;
 
-/** A WAV opened in the Wavebench editor: its bytes and decoded mono audio, reloaded on change. */
+/** A WAV opened in the Wavebench editor: its bytes and header; short files also decoded whole. */
 class WavDocument implements vscode.CustomDocument {
   bytes: Uint8Array = new Uint8Array(0);
   header: WavHeader | undefined;
   error: string | undefined;
+  /** Decoded channels and their mono mix: short files only. */
   channels: Float32Array[] = [];
-  mono: Float32Array = new Float32Array(0);
+  mono: Float32Array | undefined;
+  private overview: WaveformView | undefined;
 
   constructor(readonly uri: vscode.Uri) {}
+
+  get long(): boolean {
+    return !!this.header && this.header.facts.durationSec > LONG_FILE_SEC;
+  }
 
   /** Reads and decodes the file; a decoding failure is kept as `error`, not thrown. */
   async load(): Promise<void> {
     this.error = undefined;
     this.header = undefined;
     this.channels = [];
-    this.mono = new Float32Array(0);
+    this.mono = undefined;
+    this.overview = undefined;
     try {
       this.bytes = await vscode.workspace.fs.readFile(this.uri);
       this.header = readWavHeader(this.bytes);
-      this.channels = decodeFrames(this.bytes, this.header);
-      this.mono = mixdown(this.channels);
+      if (!this.long) {
+        this.channels = decodeFrames(this.bytes, this.header);
+        this.mono = mixdown(this.channels);
+      }
     } catch (e) {
       this.error = e instanceof WavError ? e.reason : e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** `length` mono samples from `start` (zero past the end), from memory or decoded from the bytes. */
+  readonly read: SampleReader = (start, length) => {
+    if (this.mono) return arrayReader(this.mono)(start, length);
+    const frames = this.header!.facts.frames;
+    const a = Math.max(0, start);
+    const b = Math.min(frames, start + length);
+    const out = new Float32Array(length);
+    if (b > a) out.set(mixdown(decodeFrames(this.bytes, this.header!, a, b - a)), a - start);
+    return out;
+  };
+
+  /**
+   * Per-channel statistics and the whole-file waveform overview (`cols` columns), for long files in
+   * one streaming pass over 1M-frame chunks, yielding to the extension host between chunks.
+   */
+  async scan(silenceThresholdDb: number, cols: number): Promise<ChannelStats[]> {
+    const f = this.header!.facts;
+    const accs = Array.from(
+      { length: f.channels },
+      () => new StatsAccumulator({ sampleRate: f.sampleRate, silenceThresholdDb }),
+    );
+    if (this.channels.length) {
+      this.channels.forEach((c, i) => accs[i].add(c));
+      return accs.map((a) => a.result());
+    }
+    const min = new Float32Array(cols * f.channels).fill(Infinity);
+    const max = new Float32Array(cols * f.channels).fill(-Infinity);
+    const chunk = 1 << 20;
+    const perCol = f.frames / cols;
+    for (let s = 0; s < f.frames; s += chunk) {
+      decodeFrames(this.bytes, this.header!, s, chunk).forEach((x, ch) => {
+        accs[ch].add(x);
+        for (let i = 0; i < x.length; i++) {
+          const c = ch * cols + Math.min(cols - 1, Math.floor((s + i) / perCol));
+          const v = x[i];
+          if (v < min[c]) min[c] = v;
+          if (v > max[c]) max[c] = v;
+        }
+      });
+      await new Promise((r) => setImmediate(r)); // let the extension host breathe between chunks
+    }
+    for (let c = 0; c < min.length; c++) if (min[c] === Infinity) min[c] = max[c] = 0;
+    this.overview = {
+      startSec: 0,
+      endSec: f.durationSec,
+      columns: cols,
+      channels: f.channels,
+      min: min.buffer,
+      max: max.buffer,
+    };
+    return accs.map((a) => a.result());
+  }
+
+  /** Waveform min/max per column over [s0, s1) seconds; long files decode column by column. */
+  async waveform(s0: number, s1: number, cols: number): Promise<WaveformView> {
+    const f = this.header!.facts;
+    const whole = s0 === 0 && s1 >= f.durationSec;
+    if (whole && this.overview && this.overview.columns === cols) return this.overview;
+    const rate = f.sampleRate;
+    const min = new Float32Array(cols * f.channels);
+    const max = new Float32Array(cols * f.channels);
+    if (this.channels.length) {
+      this.channels.forEach((c, i) =>
+        waveformOverview(
+          c,
+          s0 * rate,
+          s1 * rate,
+          cols,
+          min.subarray(i * cols, (i + 1) * cols),
+          max.subarray(i * cols, (i + 1) * cols),
+        ),
+      );
+    } else {
+      const a = Math.floor(s0 * rate);
+      const span = Math.max(1, Math.floor(s1 * rate) - a);
+      for (let c = 0; c < cols; c++) {
+        const from = a + Math.floor((c * span) / cols);
+        const to = Math.max(from + 1, a + Math.floor(((c + 1) * span) / cols));
+        decodeFrames(this.bytes, this.header!, from, to - from).forEach((x, i) => {
+          const r = waveformOverview(x, 0, x.length, 1);
+          min[i * cols + c] = r.min[0];
+          max[i * cols + c] = r.max[0];
+        });
+        if (c % 64 === 63) await new Promise((r) => setImmediate(r));
+      }
+    }
+    const view = {
+      startSec: s0,
+      endSec: s1,
+      columns: cols,
+      channels: f.channels,
+      min: min.buffer,
+      max: max.buffer,
+    };
+    if (whole) this.overview = view;
+    return view;
   }
 
   dispose(): void {}
@@ -144,6 +253,23 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
               post({ type: 'range', requestId: m.requestId, ...r });
             }
             break;
+          case 'requestAudio':
+            if (doc.header && !doc.error) {
+              const f = doc.header.facts;
+              const start = Math.max(0, Math.min(f.frames, Math.floor(m.startSec * f.sampleRate)));
+              const n = Math.min(
+                f.frames - start,
+                Math.floor(Math.min(m.durationSec, MAX_AUDIO_CHUNK_SEC) * f.sampleRate),
+              );
+              const samples = doc.read(start, Math.max(0, n));
+              post({
+                type: 'audio',
+                requestId: m.requestId,
+                startSec: start / f.sampleRate,
+                audio: { sampleRate: f.sampleRate, samples: Float32Array.from(samples).buffer },
+              });
+            }
+            break;
           case 'pickModel':
             await this.pickModel();
             break;
@@ -200,12 +326,8 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     const h = doc.header!;
     const f = h.facts;
     const settings = readSettings();
-    const stats = doc.channels.map((c) =>
-      channelStats(c, { sampleRate: f.sampleRate, silenceThresholdDb: settings.silenceThresholdDb }),
-    );
+    const stats = await doc.scan(settings.silenceThresholdDb, 1600);
     const { waveform, spectrogram } = await this.rangeViews(doc, 0, f.durationSec, 1600);
-    const playRate = f.durationSec <= FULL_RATE_PLAYBACK_SEC ? f.sampleRate : 16000;
-    const play = playRate === f.sampleRate ? doc.mono : resample(doc.mono, f.sampleRate, playRate);
     let features: { type: string; frames: number; bins: number; data: ArrayBuffer } | undefined;
     let model: ModelView | undefined;
     try {
@@ -213,7 +335,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       const fx = await FeatureExtractor.create(featureConfigOf(md));
       // Only the first window is needed: resample a little more than it, not the whole file.
       const need = Math.ceil((md.clipDurationMs / 1000) * f.sampleRate * 1.05 + 64);
-      const head = resample(doc.mono.subarray(0, need), f.sampleRate, md.sampleRate);
+      const head = resample(doc.read(0, Math.min(need, f.frames)), f.sampleRate, md.sampleRate);
       const win = fitLength(head.subarray(0, clipSamples(md)), clipSamples(md));
       const m = fx.compute(win);
       normalize(m.data, m.bins, md.features);
@@ -254,7 +376,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       spectrogram,
       features,
       model,
-      audio: { sampleRate: playRate, samples: Float32Array.from(play).buffer },
+      audio: doc.mono ? { sampleRate: f.sampleRate, samples: Float32Array.from(doc.mono).buffer } : undefined,
     };
   }
 
@@ -272,18 +394,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     const s0 = Math.max(0, Math.min(startSec, f.durationSec));
     const s1 = Math.max(s0, Math.min(endSec, f.durationSec));
     const cols = Math.max(1, Math.min(4000, Math.round(columns)));
-    const min = new Float32Array(cols * f.channels);
-    const max = new Float32Array(cols * f.channels);
-    doc.channels.forEach((c, i) =>
-      waveformOverview(
-        c,
-        s0 * rate,
-        s1 * rate,
-        cols,
-        min.subarray(i * cols, (i + 1) * cols),
-        max.subarray(i * cols, (i + 1) * cols),
-      ),
-    );
+    const waveform = await doc.waveform(s0, s1, cols);
     if (!this.spec || this.specRate !== rate) {
       this.specRate = rate;
       this.spec = Spectrogram.create({
@@ -292,16 +403,9 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       });
     }
     const spec = await this.spec;
-    const r = spectrogramRange(spec, doc.mono, rate, s0, s1, Math.min(OVERVIEW_FRAMES, cols));
+    const r = spectrogramRange(spec, doc.read, f.frames, rate, s0, s1, Math.min(OVERVIEW_FRAMES, cols));
     return {
-      waveform: {
-        startSec: s0,
-        endSec: s1,
-        columns: cols,
-        channels: f.channels,
-        min: min.buffer,
-        max: max.buffer,
-      },
+      waveform,
       spectrogram: {
         startSec: s0,
         endSec: s1,
@@ -324,6 +428,15 @@ export function validateEditorMessage(raw: unknown): EditorToHost | undefined {
     case 'ready':
     case 'pickModel':
       return { type: m.type };
+    case 'requestAudio':
+      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.durationSec) || m.durationSec <= 0)
+        return undefined;
+      return {
+        type: 'requestAudio',
+        requestId: m.requestId,
+        startSec: m.startSec,
+        durationSec: m.durationSec,
+      };
     case 'requestRange':
       if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.endSec) || !finite(m.columns))
         return undefined;

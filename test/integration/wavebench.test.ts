@@ -1,6 +1,6 @@
 // Wavebench in a real VS Code: the editor, Classify Folder, Inspect Dataset, screenshots of each.
 import * as assert from 'node:assert';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -32,6 +32,15 @@ function wavsUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? wavsUnder(join(dir, e.name)) : /\.wav$/i.test(e.name) ? [join(dir, e.name)] : [],
   );
+}
+
+/** A copy of the dataset's clips under new names in a temp folder (not cached yet): 4 per file. */
+function tmpCopy(folder: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-cancel-'));
+  for (const [i, f] of wavsUnder(folder).entries()) {
+    for (let k = 0; k < 4; k++) copyFileSync(f, join(dir, `c${i}_${k}.wav`));
+  }
+  return dir;
 }
 
 async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -123,6 +132,24 @@ suite('Wavebench', function () {
       again.rows.map((r) => [r.path, r.predicted]),
       report.rows.map((r) => [r.path, r.predicted]),
     );
+  });
+
+  test('cancelling a classification stops it promptly with the partial results', async () => {
+    const a = await api();
+    const folder = digitsFolder();
+    const total = wavsUnder(folder).length;
+    // New copies (4 per clip): not in the result cache, so they must really be classified.
+    const copies = tmpCopy(folder);
+    const source = new vscode.CancellationTokenSource();
+    let progressed = 0;
+    const started = Date.now();
+    const run = await a.classify([copies], source.token, () => {
+      if (++progressed === 1) source.cancel();
+    });
+    const after = Date.now() - started;
+    assert.strictEqual(run.report.cancelled, true);
+    assert.ok(run.report.rows.length < 4 * total, `rows ${run.report.rows.length} of ${4 * total}`);
+    console.log(`[wavebench-tests] cancelled run: ${run.report.rows.length} rows in ${after} ms`);
   });
 
   test('Inspect Dataset lists the labels in the view and the report', async () => {

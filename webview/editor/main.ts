@@ -503,16 +503,19 @@ function drawAll() {
 }
 
 // ---- playback ----
-function playbackBuffer(): AudioBuffer | undefined {
-  const a = init?.audio;
-  if (!a) return undefined;
+// Short files come whole with init; long ones in chunks the host decodes on request.
+const CHUNK_SEC = 30;
+let chunk: { startSec: number; buffer: AudioBuffer } | undefined;
+let audioRequest = 0;
+let pendingPlayFrom: number | undefined;
+
+function toBuffer(sampleRate: number, data: ArrayBuffer): AudioBuffer {
   audioCtx ??= new AudioContext();
-  const samples = new Float32Array(a.samples);
-  const buf = audioCtx.createBuffer(1, Math.max(1, samples.length), a.sampleRate);
+  const samples = new Float32Array(data);
+  const buf = audioCtx.createBuffer(1, Math.max(1, samples.length), sampleRate);
   buf.copyToChannel(samples, 0);
   return buf;
 }
-let buffer: AudioBuffer | undefined;
 function stop() {
   if (source) {
     source.onended = null;
@@ -521,20 +524,25 @@ function stop() {
     source = undefined;
   }
   playing = false;
+  pendingPlayFrom = undefined;
   playBtn.textContent = 'Play';
 }
-function play(from: number) {
-  stop();
-  buffer ??= playbackBuffer();
-  if (!buffer || !audioCtx) return;
+function startSource(buf: AudioBuffer, bufStartSec: number, from: number) {
+  if (!audioCtx) return;
   void audioCtx.resume();
   source = audioCtx.createBufferSource();
-  source.buffer = buffer;
+  source.buffer = buf;
   source.connect(audioCtx.destination);
-  playOffset = Math.min(from, buffer.duration);
+  playOffset = from;
   playStart = audioCtx.currentTime;
-  source.start(0, playOffset);
+  source.start(0, Math.max(0, from - bufStartSec));
+  const end = bufStartSec + buf.duration;
   source.onended = () => {
+    source = undefined;
+    if (playing && !init?.audio && end < duration() - 1e-3) {
+      play(end);
+      return;
+    }
     stop();
     cursorSec = 0;
     drawCursor();
@@ -548,6 +556,27 @@ function play(from: number) {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+}
+function play(from: number) {
+  stop();
+  if (!init) return;
+  if (init.audio) {
+    chunk ??= { startSec: 0, buffer: toBuffer(init.audio.sampleRate, init.audio.samples) };
+    startSource(chunk.buffer, 0, Math.min(from, chunk.buffer.duration));
+    return;
+  }
+  if (chunk && from >= chunk.startSec && from < chunk.startSec + chunk.buffer.duration - 0.05) {
+    startSource(chunk.buffer, chunk.startSec, from);
+    return;
+  }
+  pendingPlayFrom = from;
+  playBtn.textContent = 'Loading…';
+  vscode.postMessage({
+    type: 'requestAudio',
+    requestId: ++audioRequest,
+    startSec: from,
+    durationSec: CHUNK_SEC,
+  });
 }
 function togglePlay() {
   if (playing) {
@@ -693,7 +722,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
   switch (m.type) {
     case 'init':
       init = m;
-      buffer = undefined;
+      chunk = undefined;
       stop();
       detail = undefined;
       if (!saved.colormap && (COLORMAP_NAMES as readonly string[]).includes(m.settings.colormap))
@@ -706,6 +735,14 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       drawAll();
       requestDetail();
       vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
+      break;
+    case 'audio':
+      if (m.requestId === audioRequest && pendingPlayFrom !== undefined) {
+        const from = pendingPlayFrom;
+        chunk = { startSec: m.startSec, buffer: toBuffer(m.audio.sampleRate, m.audio.samples) };
+        pendingPlayFrom = undefined;
+        startSource(chunk.buffer, chunk.startSec, Math.max(from, m.startSec));
+      }
       break;
     case 'range':
       if (m.requestId === requestId) {

@@ -1,0 +1,204 @@
+// The C/WebAssembly engine (src/audio/native/mfcc.c via mfccWasm.ts) against TensorFlow 2.21's own
+// AudioSpectrogram and Mfcc outputs (../shared/reference), and against the TypeScript engine (mfcc.ts)
+// on FSDD speech resampled to 16 kHz. Builds dist/mfcc.wasm first when it is missing.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { MfccWasm } from '../../src/audio/mfccWasm';
+import { Mfcc } from '../../src/audio/mfcc';
+import { decodeWav } from '../../src/audio/wavDecode';
+import { fitLength } from '../../src/audio/fitLength';
+import { resample } from '../../src/audio/resample';
+
+// The project's TypeScript libs do not declare the WebAssembly global (Node has it).
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+};
+
+const ROOT = join(__dirname, '../..');
+const REF = process.env.WAVEBENCH_TF_REFERENCE ?? join(ROOT, '../shared/reference/tf-audio-ops');
+const FSDD = process.env.WAVEBENCH_FSDD ?? join(ROOT, '../shared/data/fsdd/recordings');
+const WASM = join(ROOT, 'dist/mfcc.wasm');
+
+before(() => {
+  if (process.env.WAVEBENCH_MFCC_WASM || existsSync(WASM)) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-wasm.mjs')], { encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(WASM)) {
+    assert.fail(
+      `dist/mfcc.wasm is missing and scripts/build-wasm.mjs could not build it ` +
+        `(needs clang + lld: apt-get install clang lld):\n${r.stderr}${r.stdout}`,
+    );
+  }
+});
+
+interface Entry {
+  wav: string;
+  variant: 'full' | 'clip';
+  samples: number;
+  spectrogram: { file: string; shape: [number, number] };
+  mfcc: { file: string; shape: [number, number] };
+}
+
+function f32(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+test('TensorFlow reference features are present', () => {
+  assert.ok(existsSync(join(REF, 'manifest.json')), `missing ${REF}/manifest.json`);
+});
+
+const manifest: { clips: Entry[] } = existsSync(join(REF, 'manifest.json'))
+  ? JSON.parse(readFileSync(join(REF, 'manifest.json'), 'utf8'))
+  : { clips: [] };
+
+const worst = { spectrogramRel: 0, mfccAbs: 0 };
+
+for (const e of manifest.clips) {
+  test(`wasm: ${e.wav} (${e.variant}) matches TensorFlow`, async () => {
+    const decoded = decodeWav(readFileSync(join(REF, e.wav)));
+    const audio = e.variant === 'clip' ? fitLength(decoded.channels[0], 16000) : decoded.channels[0];
+    assert.equal(audio.length, e.samples);
+    const m = await MfccWasm.create();
+    try {
+      const s = m.computeSpectrogram(audio);
+      assert.deepEqual([s.frames, s.bins], e.spectrogram.shape);
+      const refS = f32(join(REF, e.spectrogram.file));
+      let max = 0;
+      for (const v of refS) max = Math.max(max, v);
+      let worstRel = 0;
+      for (let i = 0; i < refS.length; i++) {
+        if (refS[i] > 1e-6 * max) worstRel = Math.max(worstRel, Math.abs(s.data[i] - refS[i]) / refS[i]);
+      }
+      worst.spectrogramRel = Math.max(worst.spectrogramRel, worstRel);
+      assert.ok(worstRel <= 1e-4, `spectrogram max relative error ${worstRel}`);
+
+      const c = m.compute(audio);
+      assert.deepEqual([c.frames, c.bins], e.mfcc.shape);
+      const refM = f32(join(REF, e.mfcc.file));
+      let worstAbs = 0;
+      for (let i = 0; i < refM.length; i++) worstAbs = Math.max(worstAbs, Math.abs(c.data[i] - refM[i]));
+      worst.mfccAbs = Math.max(worst.mfccAbs, worstAbs);
+      assert.ok(worstAbs <= 1e-3, `MFCC max abs error ${worstAbs}`);
+    } finally {
+      m.dispose();
+    }
+  });
+}
+
+test('wasm: worst errors against TensorFlow over all reference clips', () => {
+  console.log(
+    `mfccWasm vs TensorFlow over ${manifest.clips.length} entries: spectrogram max rel ${worst.spectrogramRel}, ` +
+      `MFCC max abs ${worst.mfccAbs}`,
+  );
+});
+
+test('wasm: matches the TypeScript Mfcc on 200 FSDD clips (8 -> 16 kHz, 1 s)', async () => {
+  assert.ok(existsSync(FSDD), `missing FSDD recordings at ${FSDD}`);
+  const all = readdirSync(FSDD)
+    .filter((f) => f.endsWith('.wav'))
+    .sort();
+  assert.ok(all.length >= 200, `only ${all.length} FSDD clips in ${FSDD}`);
+  const picked = Array.from({ length: 200 }, (_, i) => all[Math.floor((i * all.length) / 200)]);
+  const js = await Mfcc.create();
+  const wasm = await MfccWasm.create();
+  let worstAbs = 0;
+  let worstFile = '';
+  const out = new Float32Array(98 * 40);
+  for (const f of picked) {
+    const d = decodeWav(readFileSync(join(FSDD, f)));
+    const audio = fitLength(resample(d.channels[0], d.facts.sampleRate, 16000), 16000);
+    const a = js.compute(audio);
+    const b = wasm.compute(audio, out);
+    assert.deepEqual([b.frames, b.bins], [a.frames, a.bins]);
+    assert.deepEqual([b.frames, b.bins], [98, 40]);
+    for (let i = 0; i < a.data.length; i++) {
+      const diff = Math.abs(a.data[i] - b.data[i]);
+      if (diff > worstAbs) {
+        worstAbs = diff;
+        worstFile = f;
+      }
+    }
+  }
+  console.log(`mfccWasm vs Mfcc (JS) on 200 FSDD clips: max abs difference ${worstAbs} (${worstFile})`);
+  assert.ok(worstAbs <= 1e-4, `max abs difference ${worstAbs} on ${worstFile}`);
+  js.dispose();
+  wasm.dispose();
+});
+
+test('wasm: edge cases (too short, silence, other sizes)', async () => {
+  const m = await MfccWasm.create();
+  assert.equal(m.compute(new Float32Array(100)).frames, 0);
+  assert.equal(m.computeSpectrogram(new Float32Array(479)).frames, 0);
+  // Digital silence: every coefficient is the DCT of ln(1e-12), as the JS engine gives.
+  const js = await Mfcc.create();
+  const z = new Float32Array(16000);
+  const a = m.compute(z);
+  const b = js.compute(z);
+  assert.equal(a.frames, 98);
+  for (let i = 0; i < a.data.length; i++) assert.ok(Math.abs(a.data[i] - b.data[i]) <= 1e-4);
+  const s = m.computeSpectrogram(z);
+  assert.ok(s.data.every((v) => v === 0));
+  // A longer clip than the first buffers (they grow), then a short one again.
+  const long = new Float32Array(48000);
+  for (let i = 0; i < long.length; i++) long[i] = 0.3 * Math.sin((2 * Math.PI * 440 * i) / 16000);
+  const la = m.compute(long);
+  const lb = js.compute(long);
+  assert.equal(la.frames, lb.frames);
+  let d = 0;
+  for (let i = 0; i < la.data.length; i++) d = Math.max(d, Math.abs(la.data[i] - lb.data[i]));
+  assert.ok(d <= 1e-4, `440 Hz tone: max abs difference ${d}`);
+  m.dispose();
+  js.dispose();
+  assert.throws(() => m.compute(z), /dispose/);
+  // Non-default configurations: a radix-2 first stage (window 1000 -> FFT 1024, M = 512 = 2 * 4^4;
+  // window 256 -> M = 128), the windowed first stage with a full last quarter (window 512), and the
+  // plain first stage (window 300 < 3/4 of the 512-point FFT).
+  for (const opts of [
+    { windowSize: 512, stride: 256 },
+    { windowSize: 401, stride: 133, filterbankChannels: 20, coefficientCount: 20 },
+    { windowSize: 300, stride: 100, lowerFrequencyHz: 60, upperFrequencyHz: 3800 },
+    { windowSize: 1000, stride: 320, filterbankChannels: 26, coefficientCount: 13 },
+    { windowSize: 256, stride: 128, filterbankChannels: 41, coefficientCount: 21, upperFrequencyHz: 7600 },
+  ]) {
+    const w2 = await MfccWasm.create(opts);
+    const j2 = await Mfcc.create(opts);
+    const x = fitLength(long, 20000);
+    const r1 = w2.compute(x);
+    const r2 = j2.compute(x);
+    assert.deepEqual([r1.frames, r1.bins], [r2.frames, r2.bins]);
+    let e = 0;
+    for (let i = 0; i < r1.data.length; i++) e = Math.max(e, Math.abs(r1.data[i] - r2.data[i]));
+    assert.ok(e <= 1e-4, `${JSON.stringify(opts)}: max abs difference ${e}`);
+    w2.dispose();
+    j2.dispose();
+  }
+});
+
+test('wasm: its own ln and cos are accurate to about 1 ulp', () => {
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(WASM)), {}).exports as unknown as {
+    log(x: number): number;
+    log_simd(x: number): number;
+    cos(x: number): number;
+  };
+  let worstLog = 0;
+  let worstCos = 0;
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 20000; i++) {
+    const x = Math.exp((rand() - 0.5) * 140); // 1e-30 .. 1e30, both sides of 1
+    const ref = Math.log(x);
+    // Error relative to max(|ln x|, 1): ln x near 0 is held to an absolute 2.2e-16 scale.
+    const scale = Math.max(Math.abs(ref), 1);
+    worstLog = Math.max(worstLog, Math.abs(ex.log(x) - ref) / scale, Math.abs(ex.log_simd(x) - ref) / scale);
+    const t = (rand() - 0.5) * 20;
+    worstCos = Math.max(worstCos, Math.abs(ex.cos(t) - Math.cos(t)));
+  }
+  assert.ok(worstLog <= 4.5e-16, `ln relative error ${worstLog}`);
+  assert.ok(worstCos <= 1e-15, `cos absolute error ${worstCos}`);
+  assert.equal(ex.log(1), 0);
+  assert.ok(Math.abs(ex.log(1e-12) - -27.631021115928547) <= 1e-14);
+});
