@@ -40,12 +40,13 @@ function parseArgs(argv) {
 
 /** Imports the TypeScript engine (node must run with `--import tsx`; see reexecWithTsx). */
 async function loadEngine() {
-  const [{ decodeWav }, { fitLength }, { Mfcc }] = await Promise.all([
+  const [{ decodeWav }, { fitLength }, { Mfcc }, { FeatureExtractor }] = await Promise.all([
     import('../../src/audio/wavDecode.ts'),
     import('../../src/audio/fitLength.ts'),
     import('../../src/audio/mfcc.ts'),
+    import('../../src/audio/features.ts'),
   ]);
-  return { decodeWav, fitLength, Mfcc };
+  return { decodeWav, fitLength, Mfcc, FeatureExtractor };
 }
 
 /**
@@ -206,7 +207,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const loadStart = load();
   const startedAt = new Date().toISOString();
-  const { decodeWav, fitLength, Mfcc } = await loadEngine();
+  const { decodeWav, fitLength, Mfcc, FeatureExtractor } = await loadEngine();
 
   const { paths, made } = await makeClips(args.n);
   const bytes = paths.map((p) => new Uint8Array(readFileSync(p)));
@@ -230,6 +231,15 @@ async function main() {
   const exactFrames = m.exactFrames - e0;
   const totalFrames = m.totalFrames - t0;
   console.error(`pipeline: ${pipeline.clipsPerSec} clips/s`);
+
+  // 1b. The production path: FeatureExtractor's MFCC (the WebAssembly kernel, dist/mfcc.wasm).
+  const fx = await FeatureExtractor.create({ type: 'mfcc' });
+  const wasmPipeline = timeLoop(bytes.length, args.seconds, (i) => {
+    const w = decodeWav(bytes[i]);
+    const s = fitLength(w.channels[0], 16000);
+    sink += fx.compute(s, out).data[0];
+  });
+  console.error(`WASM pipeline: ${wasmPipeline.clipsPerSec} clips/s`);
 
   // 2. Decode only.
   const decode = timeLoop(bytes.length, args.partSeconds, (i) => {
@@ -269,6 +279,7 @@ async function main() {
     clips: paths.length,
     listFile,
     engine: {
+      wasmPipeline,
       pipeline,
       decodeOnly: decode,
       mfccOnly,
@@ -278,7 +289,8 @@ async function main() {
       stageProfile: profile,
     },
     tensorflow: tf,
-    ratioEngineOverTfBest: tfBest ? r2(pipeline.clipsPerSec / tfBest) : undefined,
+    ratioEngineOverTfBest: tfBest ? r2(wasmPipeline.clipsPerSec / tfBest) : undefined,
+    ratioWasmOverJs: r2(wasmPipeline.clipsPerSec / pipeline.clipsPerSec),
     machine: {
       nproc: Number(nproc),
       cpuModel,
@@ -300,14 +312,15 @@ async function main() {
   const lines = [
     `| figure | value |`,
     `| --- | --- |`,
-    `| engine decode+fitLength+MFCC (1 core) | ${pipeline.clipsPerSec} clips/s (${pipeline.usPerClip} us/clip) |`,
-    `| engine pipeline per process CPU-second | ${pipeline.clipsPerCpuSec} clips/CPU-s (wall ${pipeline.seconds} s, CPU ${pipeline.cpuSeconds} s) |`,
-    `| engine decode only | ${decode.clipsPerSec} clips/s (${decode.usPerClip} us/clip) |`,
-    `| engine MFCC only | ${mfccOnly.clipsPerSec} clips/s (${mfccOnly.usPerClip} us/clip) |`,
-    `| exact (float64) frames / all frames | ${exactFrames} / ${totalFrames} = ${result.engine.exactFrameRatio} |`,
+    `| Wavebench decode+fitLength+MFCC, WASM kernel (1 core) | ${wasmPipeline.clipsPerSec} clips/s (${wasmPipeline.usPerClip} us/clip; ${wasmPipeline.clipsPerCpuSec} per CPU-s) |`,
+    `| same with the JS engine (PFFFT + float64 fallback) | ${pipeline.clipsPerSec} clips/s (${pipeline.usPerClip} us/clip; ${pipeline.clipsPerCpuSec} per CPU-s) |`,
+    `| ratio WASM / JS | ${result.ratioWasmOverJs} |`,
+    `| decode only | ${decode.clipsPerSec} clips/s (${decode.usPerClip} us/clip) |`,
+    `| JS MFCC only | ${mfccOnly.clipsPerSec} clips/s (${mfccOnly.usPerClip} us/clip) |`,
+    `| JS engine: float64 fallback frames / all frames | ${exactFrames} / ${totalFrames} = ${result.engine.exactFrameRatio} |`,
     `| TF eager (--threads 1) | ${fmt(tf?.mode_eager_clips_per_sec)} clips/s |`,
     `| TF tf.function (--threads 1) | ${fmt(tf?.mode_function_clips_per_sec)} clips/s |`,
-    `| ratio engine / TF(best) | ${fmt(result.ratioEngineOverTfBest)} |`,
+    `| ratio Wavebench (WASM) / TF(best) | ${fmt(result.ratioEngineOverTfBest)} |`,
     `| machine | nproc ${nproc}, ${cpuModel}, node ${process.version}, TF ${fmt(tf?.version)} |`,
     `| load average (1/5/15 min) | start ${loadStart.join(' ')}; end ${loadEnd.join(' ')} |`,
   ];

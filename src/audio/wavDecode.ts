@@ -234,6 +234,9 @@ function buildFmtOnly(bytes: Uint8Array, id: string, offset: number, size: numbe
   return out;
 }
 
+/** 2^-15, exact: multiplying is cheaper than dividing in the per-sample loops. */
+const INV_32768 = 1 / 32768;
+
 let muLawTable: Float32Array | undefined;
 let aLawTable: Float32Array | undefined;
 
@@ -303,11 +306,18 @@ export function decodeFrames(
     } else if (bps === 1) {
       for (let i = 0; i < n; i++, p += ba) o[i] = (bytes[p] - 128) / 128;
     } else if (bps === 2) {
+      // The common case: a typed view when aligned, else bytes assembled by hand (a DataView call
+      // per sample costs ~20 ns, 15x more; Node's pooled Buffers are often at odd offsets).
       if (le && ba === 2 && (bytes.byteOffset + p) % 2 === 0) {
-        // The common case (mono 16-bit LE, aligned): a typed view, no per-sample DataView call.
         const v = new Int16Array(bytes.buffer, bytes.byteOffset + p, n);
-        for (let i = 0; i < n; i++) o[i] = v[i] / 32768;
-      } else for (let i = 0; i < n; i++, p += ba) o[i] = dv.getInt16(p, le) / 32768;
+        for (let i = 0; i < n; i++) o[i] = v[i] * INV_32768;
+      } else if (le) {
+        for (let i = 0; i < n; i++, p += ba)
+          o[i] = (((bytes[p] | (bytes[p + 1] << 8)) << 16) >> 16) * INV_32768;
+      } else {
+        for (let i = 0; i < n; i++, p += ba)
+          o[i] = (((bytes[p + 1] | (bytes[p] << 8)) << 16) >> 16) * INV_32768;
+      }
     } else if (bps === 3) {
       for (let i = 0; i < n; i++, p += ba) {
         const v = le
