@@ -1,0 +1,748 @@
+#!/usr/bin/env python3
+"""Train, evaluate (leave-one-speaker-out) and export Wavebench's default model: a spoken-digit
+classifier on TensorFlow's own MFCC features.
+
+    python training/train.py                 # final model on all five speakers + exports
+    python training/train.py --loso          # leave-one-speaker-out evaluation, then the final model
+    python training/train.py --loso-only     # evaluation only
+    python training/train.py --seed 1 --epochs 30
+
+Pipeline (identical to the TypeScript runtime at inference):
+  8 kHz FSDD clip -> scipy.signal.resample_poly(x, 2, 1) -> 16 kHz float in [-1, 1]
+  -> clip starts at sample 0, zero padded / cut to 16000 samples (like tf.audio.decode_wav(desired_samples=16000))
+  -> tf.raw_ops.AudioSpectrogram(window_size=480, stride=160, magnitude_squared=True)
+  -> tf.raw_ops.Mfcc(sample_rate=16000, upper 4000, lower 20, 40 filterbank channels, 40 coefficients) -> [98, 40]
+  -> (mfcc - mean[c]) / std[c]   (per coefficient, training-set statistics, stored in metadata.json)
+  -> model [batch, 98, 40, 1] -> 12 softmax probabilities.
+
+Scratch data (espeak-ng words, caches, LOSO logs) goes to training/work/ (git-ignored).
+"""
+import argparse, glob, json, os, subprocess, sys, time, wave, hashlib
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
+import numpy as np
+from scipy.signal import resample_poly
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, 'work')
+DEFAULT_FSDD = os.environ.get('FSDD_DIR', '/work/shared/data/fsdd/recordings')
+
+LABELS = ['_silence_', '_unknown_', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
+SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'yweweler']
+SR = 16000
+CLIP = 16000
+N_FRAMES, N_COEF = 98, 40
+
+# Words for the _unknown_ class (spoken by espeak-ng). Digit words, their homophones and near
+# rhymes (won, to, too, for, free, tree, sex, heaven, fine, line, ate, none, ten...) are left out.
+UNKNOWN_WORDS = '''yes no up down left right on off stop go bed bird cat dog happy house marvin sheila wow
+follow forward backward learn visual hello world apple orange water music table window yellow purple
+green blue black white red dance play open close start begin again maybe never always today morning
+evening night light sound voice paper pencil river mountain ocean little big small great good bad
+cold warm hot wind rain snow please thanks sorry okay sure what where when why who how this that
+there here data model wave bench signal audio record button chair coffee sugar bottle people
+number letter zebra yankee hotel india juliet kilo lima mike oscar papa quebec romeo sierra tango
+uniform victor whiskey xray alpha bravo charlie delta echo foxtrot golf computer phone garden
+market street doctor teacher monday friday summer winter spring autumn kitchen pizza rocket
+banana tomato potato guitar piano violin animal flower jungle desert island planet silver golden
+'''.split()
+ESPEAK_VOICES = ['en-us', 'en-gb', 'en-gb-scotland', 'en-gb-x-rp', 'en-029', 'en-gb-x-gbclan', 'en-us-nyc',
+                 'en-gb-x-gbcwmd']
+ESPEAK_VARIANTS = ['', '+m1', '+m2', '+m3', '+m4', '+m5', '+m6', '+m7', '+f1', '+f2', '+f3', '+klatt', '+klatt2',
+                   '+croak', '+whisper']
+
+
+# ----------------------------------------------------------------------------------------- data
+def read_wav(path):
+    with wave.open(path, 'rb') as w:
+        assert w.getsampwidth() == 2 and w.getnchannels() == 1, path
+        sr = w.getframerate()
+        x = np.frombuffer(w.readframes(w.getnframes()), dtype='<i2').astype(np.float32) / 32768.0
+    return x, sr
+
+
+def write_wav(path, x, sr=SR):
+    x = np.clip(np.round(np.asarray(x) * 32768.0), -32768, 32767).astype('<i2')
+    with wave.open(path, 'wb') as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr); w.writeframes(x.tobytes())
+
+
+def to16k(x, sr):
+    if sr == 16000:
+        return x.astype(np.float32)
+    if sr == 8000:
+        return resample_poly(x, 2, 1).astype(np.float32)
+    from math import gcd
+    g = gcd(16000, sr)
+    return resample_poly(x, 16000 // g, sr // g).astype(np.float32)
+
+
+def fit_window(x, n=CLIP):
+    """Clip at sample 0, zero padded at the end or cut: what decode_wav(desired_samples=n) does."""
+    out = np.zeros(n, np.float32)
+    m = min(n, len(x))
+    out[:m] = x[:m]
+    return out
+
+
+def load_fsdd(fsdd_dir):
+    clips = []
+    for path in sorted(glob.glob(os.path.join(fsdd_dir, '*.wav'))):
+        d, spk, idx = os.path.splitext(os.path.basename(path))[0].split('_')
+        if spk not in SPEAKERS:
+            continue
+        x, sr = read_wav(path)
+        clips.append(dict(audio=to16k(x, sr), label=LABELS.index(LABELS[2 + int(d)]), speaker=spk,
+                          name=os.path.basename(path)))
+    return clips
+
+
+def trim(x, thresh_db=-40.0):
+    """Cut leading/trailing silence (espeak-ng output has some) so words start near sample 0 like FSDD."""
+    if len(x) == 0:
+        return x
+    fr = 160
+    n = len(x) // fr
+    e = np.sqrt(np.mean(x[:n * fr].reshape(n, fr) ** 2, axis=1) + 1e-12)
+    db = 20 * np.log10(e / (e.max() + 1e-12))
+    idx = np.where(db > thresh_db)[0]
+    if len(idx) == 0:
+        return x
+    return x[max(0, idx[0] - 1) * fr:(idx[-1] + 2) * fr]
+
+
+def make_espeak_words(rng):
+    """Synthesise _unknown_ words with espeak-ng (several voices, variants, speeds, pitches). Cached."""
+    out_dir = os.path.join(WORK, 'espeak')
+    os.makedirs(out_dir, exist_ok=True)
+    cache = os.path.join(WORK, 'espeak_words.npz')
+    if os.path.exists(cache):
+        d = np.load(cache, allow_pickle=True)
+        return list(d['audio']), list(d['group'])
+    audio, group = [], []
+    r = np.random.RandomState(1234)
+    for wi, word in enumerate(UNKNOWN_WORDS):
+        for k in range(4):
+            voice = ESPEAK_VOICES[r.randint(len(ESPEAK_VOICES))] + ESPEAK_VARIANTS[r.randint(len(ESPEAK_VARIANTS))]
+            speed = int(r.randint(110, 210)); pitch = int(r.randint(20, 80))
+            fn = os.path.join(out_dir, f'{word}_{k}.wav')
+            subprocess.run(['espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', fn, word],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            x, sr = read_wav(fn)
+            x = trim(to16k(x, sr))
+            if len(x) < 1600:
+                continue
+            audio.append(x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5)
+            group.append(wi)  # word id: used to split words between folds
+    np.savez(cache, audio=np.array(audio, dtype=object), group=np.array(group))
+    return audio, group
+
+
+def colored_noise(rng, n, kind):
+    w = rng.standard_normal(n).astype(np.float32)
+    if kind == 'white':
+        y = w
+    else:
+        f = np.fft.rfftfreq(n); f[0] = f[1]
+        spec = np.fft.rfft(w) / (f ** (0.5 if kind == 'pink' else 1.0))
+        y = np.fft.irfft(spec, n).astype(np.float32)
+    return y / (np.sqrt(np.mean(y ** 2)) + 1e-12)
+
+
+def make_silence(rng, n=CLIP):
+    """_silence_: digital silence, white/pink/brown noise, mains hum, at low levels."""
+    kind = rng.choice(['zero', 'white', 'pink', 'brown', 'hum', 'mix'], p=[0.12, 0.2, 0.2, 0.2, 0.13, 0.15])
+    if kind == 'zero':
+        return np.zeros(n, np.float32)
+    t = np.arange(n) / SR
+    if kind == 'hum' or kind == 'mix':
+        f0 = rng.choice([50.0, 60.0])
+        y = sum(rng.uniform(0.1, 1.0) / h * np.sin(2 * np.pi * f0 * h * t + rng.uniform(0, 6.3)) for h in range(1, 6))
+        y = y / (np.sqrt(np.mean(y ** 2)) + 1e-12)
+        if kind == 'mix':
+            y = y * rng.uniform(0.2, 1) + colored_noise(rng, n, rng.choice(['white', 'pink', 'brown']))
+            y = y / (np.sqrt(np.mean(y ** 2)) + 1e-12)
+    else:
+        y = colored_noise(rng, n, kind)
+    level_db = rng.uniform(-90, -30)
+    y = y * 10 ** (level_db / 20)
+    if rng.rand() < 0.3:  # silence/noise that stops partway (short file, zero padded at inference)
+        y[int(rng.uniform(0.2, 0.9) * n):] = 0
+    return y.astype(np.float32)
+
+
+def make_burst(rng, n=CLIP):
+    """Part of _unknown_: short noise bursts / clicks / tones that are not words."""
+    y = np.zeros(n, np.float32)
+    for _ in range(rng.randint(1, 4)):
+        ln = int(rng.uniform(0.02, 0.4) * SR)
+        st = rng.randint(0, max(1, n - ln)) if rng.rand() < 0.5 else rng.randint(0, 1600)
+        kind = rng.choice(['white', 'pink', 'brown', 'tone'])
+        if kind == 'tone':
+            b = np.sin(2 * np.pi * rng.uniform(150, 3500) * np.arange(ln) / SR).astype(np.float32)
+        else:
+            b = colored_noise(rng, ln, kind)
+        b *= np.hanning(ln).astype(np.float32) ** rng.uniform(0.1, 1)
+        y[st:st + ln] += b[:n - st] * 10 ** (rng.uniform(-40, -6) / 20)
+    return y
+
+
+# ------------------------------------------------------------------------------------ augmentation
+def random_eq(x, rng):
+    from scipy.signal import lfilter
+    # first-order tilt: y[n] = x[n] - a x[n-1] (a<0 dulls, a>0 brightens)
+    a = rng.uniform(-0.7, 0.9)
+    y = lfilter([1.0, -a], [1.0], x)
+    # one peaking biquad (RBJ) at a random frequency, +-12 dB
+    f0 = 10 ** rng.uniform(np.log10(150), np.log10(4000)); gain = rng.uniform(-12, 12); q = rng.uniform(0.5, 3)
+    A = 10 ** (gain / 40); w0 = 2 * np.pi * f0 / SR; al = np.sin(w0) / (2 * q)
+    b = [1 + al * A, -2 * np.cos(w0), 1 - al * A]; aa = [1 + al / A, -2 * np.cos(w0), 1 - al / A]
+    y = lfilter(b, aa, y)
+    return y.astype(np.float32)
+
+
+def augment(x, rng, strong=True):
+    """Speed/pitch, gain, time shift, additive noise. Returns a 16000-sample window."""
+    if rng.rand() < 0.8:  # speed +-: changes tempo and pitch/formants together (other voices)
+        f = rng.uniform(0.82, 1.2)
+        x = resample_poly(x, 100, int(round(100 * f))).astype(np.float32)
+    if rng.rand() < 0.7:  # random microphone / room colouring: spectral tilt and a peaking band
+        x = random_eq(x, rng)
+    peak = np.abs(x).max() + 1e-9
+    target = 10 ** rng.uniform(np.log10(0.01), np.log10(0.95))  # peak level 0.01..0.95 of full scale
+    x = x * (target / peak)
+    shift = 0
+    r = rng.rand()
+    if r < 0.25:
+        shift = rng.randint(0, 1600)       # up to 100 ms late
+    elif r < 0.4:
+        x = x[rng.randint(0, 800):]        # start up to 50 ms early (cut)
+    y = np.zeros(CLIP, np.float32)
+    m = min(CLIP - shift, len(x))
+    y[shift:shift + m] = x[:m]
+    r = rng.rand()
+    if r < 0.35:    # noise over the whole window at an SNR relative to the speech
+        sp = np.sqrt(np.mean(x ** 2) + 1e-12)
+        snr = rng.uniform(5, 40)
+        y = y + colored_noise(rng, CLIP, rng.choice(['white', 'pink', 'brown'])) * sp * 10 ** (-snr / 20)
+    elif r < 0.6:   # very low-level noise under the whole window (no log-floor padding)
+        y = y + colored_noise(rng, CLIP, rng.choice(['white', 'pink', 'brown'])) * 10 ** (rng.uniform(-90, -55) / 20)
+    return np.clip(y, -1, 1).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------------------- features
+_tf = None
+
+
+def tf():
+    global _tf
+    if _tf is None:
+        import tensorflow
+        _tf = tensorflow
+    return _tf
+
+
+def mfcc_batch(audio):
+    """audio [N, 16000] float32 -> [N, 98, 40] with TensorFlow's AudioSpectrogram + Mfcc ops.
+    The N clips are passed as the op's channels (each channel is processed independently)."""
+    T = tf()
+    out = []
+    for i in range(0, len(audio), 1024):
+        a = T.constant(np.ascontiguousarray(np.asarray(audio[i:i + 1024], np.float32).T))
+        spec = T.raw_ops.AudioSpectrogram(input=a, window_size=480, stride=160, magnitude_squared=True)
+        m = T.raw_ops.Mfcc(spectrogram=spec, sample_rate=16000, upper_frequency_limit=4000.0,
+                           lower_frequency_limit=20.0, filterbank_channel_count=40, dct_coefficient_count=40)
+        out.append(m.numpy())
+    return np.concatenate(out).astype(np.float32)
+
+
+# ------------------------------------------------------------------------------------------- model
+def build_model(seed=0, dropout=0.2):
+    T = tf()
+    K = T.keras
+    L = K.layers
+    K.utils.set_random_seed(seed)
+    model = K.Sequential(name='sequential')
+    model.add(L.Input(shape=(N_FRAMES, N_COEF, 1), name='mfcc'))
+    for i, ch in enumerate([24, 48, 64]):
+        model.add(L.Conv2D(ch, 3, padding='same', use_bias=False, name='conv2d' if i == 0 else f'conv2d_{i}'))
+        model.add(L.BatchNormalization(name='batch_normalization' if i == 0 else f'batch_normalization_{i}'))
+        model.add(L.ReLU(name='re_lu' if i == 0 else f're_lu_{i}'))
+        model.add(L.MaxPooling2D(2, name='max_pooling2d' if i == 0 else f'max_pooling2d_{i}'))
+    model.add(L.Conv2D(64, 3, padding='same', use_bias=False, name='conv2d_3'))
+    model.add(L.BatchNormalization(name='batch_normalization_3'))
+    model.add(L.ReLU(name='re_lu_3'))
+    model.add(L.GlobalAveragePooling2D(name='global_average_pooling2d'))
+    model.add(L.Dropout(dropout, name='dropout'))
+    model.add(L.Dense(len(LABELS), activation='softmax', name='dense'))
+    return model
+
+
+def count_flops(model):
+    """Multiply-adds x2 of conv/dense layers (what dominates), in FLOPs per clip."""
+    fl = 0
+    for layer in model.layers:
+        cls = layer.__class__.__name__
+        if cls == 'Conv2D':
+            _, h, w, c = layer.output.shape
+            kh, kw, cin, cout = layer.kernel.shape
+            fl += 2 * h * w * kh * kw * cin * cout
+        elif cls == 'Dense':
+            fl += 2 * int(np.prod(layer.kernel.shape))
+        elif cls == 'BatchNormalization':
+            fl += 2 * int(np.prod(layer.output.shape[1:]))
+    return fl
+
+
+# ------------------------------------------------------------------------------------------ dataset
+class Bank:
+    """All training material as raw audio plus group/speaker tags; features made per fold."""
+
+    def __init__(self, args):
+        rng = np.random.RandomState(args.seed)
+        t0 = time.time()
+        self.digits = load_fsdd(args.fsdd)
+        words, wgroup = make_espeak_words(rng)
+        self.words = words
+        self.wgroup = np.array(wgroup)
+        print(f'data: {len(self.digits)} fsdd clips, {len(words)} espeak-ng words '
+              f'({len(set(wgroup))} distinct) [{time.time() - t0:.1f}s]', flush=True)
+
+    def build(self, train_speakers, word_ids, args, rng, n_aug):
+        """Features for training: each digit clip clean once + n_aug augmented copies;
+        _unknown_ and _silence_ roughly as many examples as one digit class."""
+        audio, y = [], []
+        clean_idx = []
+        for c in self.digits:
+            if c['speaker'] not in train_speakers:
+                continue
+            clean_idx.append(len(audio))
+            audio.append(fit_window(c['audio'])); y.append(c['label'])
+            for _ in range(n_aug):
+                audio.append(augment(c['audio'], rng)); y.append(c['label'])
+        per_class = len(audio) // 10
+        wi = [i for i, g in enumerate(self.wgroup) if g in word_ids]
+        n_unk_words = int(per_class * 0.8)
+        for k in range(n_unk_words):
+            i = wi[k % len(wi)]
+            if k < len(wi):
+                clean_idx.append(len(audio)); audio.append(fit_window(self.words[i]))
+            else:
+                audio.append(augment(self.words[i], rng))
+            y.append(1)
+        for k in range(per_class - n_unk_words):
+            audio.append(make_burst(rng)); y.append(1)
+        for k in range(per_class):
+            s = make_silence(rng)
+            if k < per_class // 5:
+                clean_idx.append(len(audio))
+            audio.append(s); y.append(0)
+        x = mfcc_batch(np.stack(audio))
+        return x, np.array(y), np.array(clean_idx)
+
+
+def normalisation(x_clean):
+    mean = x_clean.mean(axis=(0, 1)).astype(np.float32)
+    std = x_clean.std(axis=(0, 1)).astype(np.float32)
+    return mean, np.maximum(std, 1e-6).astype(np.float32)
+
+
+def dct_matrix(n=N_COEF):
+    """The DCT TensorFlow's Mfcc op applies to the log mel filterbank (mfcc_dct.cc)."""
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing='ij')
+    return np.sqrt(2.0 / n) * np.cos(np.pi / n * (j + 0.5) * i)
+
+
+class FeatureAug:
+    """Augmentation on raw MFCC frames, then per-coefficient normalisation.
+    - tempo: the speech part (frames above the log floor) is stretched/compressed in time, padding
+      frames stay at the floor, so the clip still starts at frame 0 like at inference;
+    - vocal tract length perturbation: the log-mel spectrum (inverse DCT) is warped along the mel
+      axis by a factor alpha, then transformed back;
+    - time masks."""
+
+    def __init__(self, mean, std, on=True):
+        self.mean, self.std, self.on = mean, std, on
+        C = dct_matrix()
+        Ci = np.linalg.inv(C)
+        self.alphas = np.linspace(0.84, 1.18, 35)
+        self.warps = []
+        k = np.arange(N_COEF, dtype=np.float64)
+        for a in self.alphas:
+            src = np.clip(k * a, 0, N_COEF - 1)
+            W = np.zeros((N_COEF, N_COEF))
+            lo = np.floor(src).astype(int); hi = np.minimum(lo + 1, N_COEF - 1); fr = src - lo
+            W[np.arange(N_COEF), lo] += 1 - fr
+            W[np.arange(N_COEF), hi] += fr
+            self.warps.append((C @ W @ Ci).T.astype(np.float32))  # row-vector form: frame @ M
+        self.floor = mfcc_batch(np.zeros((1, CLIP), np.float32))[0, 0]
+
+    def __call__(self, xb, yb, rng, args):
+        out = np.empty_like(xb)
+        for j in range(len(xb)):
+            f = xb[j]
+            if self.on and yb[j] >= 1 and rng.rand() < 0.7:
+                f = f @ self.warps[rng.randint(len(self.warps))]
+            if self.on and yb[j] >= 1 and rng.rand() < 0.6:
+                above = np.where(f[:, 0] > self.floor[0] + 1.0)[0]
+                L = (above[-1] + 1) if len(above) else 0
+                if 4 < L < N_FRAMES - 2:
+                    r = rng.uniform(0.75, 1.35)
+                    L2 = min(N_FRAMES, max(4, int(round(L * r))))
+                    t = np.linspace(0, L - 1, L2)
+                    i0 = np.floor(t).astype(int); i1 = np.minimum(i0 + 1, L - 1); w = (t - i0)[:, None]
+                    g = np.empty_like(f); g[:] = self.floor
+                    g[:L2] = f[i0] * (1 - w) + f[i1] * w
+                    f = g
+            f = (f - self.mean) / self.std
+            if rng.rand() < 0.5:
+                t0 = rng.randint(0, N_FRAMES - 10); f = f.copy(); f[t0:t0 + rng.randint(1, 8)] = 0
+            out[j] = f
+        return out.astype(np.float32)
+
+
+def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None):
+    T = tf()
+    K = T.keras
+    xn = ((x - mean) / std)[..., None].astype(np.float32)
+    model = build_model(seed)
+    steps = int(np.ceil(len(xn) / args.batch)) * args.epochs
+    sched = K.optimizers.schedules.CosineDecay(args.lr * 0.1, steps, warmup_target=args.lr,
+                                               warmup_steps=min(300, steps // 10), alpha=0.01)
+    model.compile(optimizer=K.optimizers.Adam(sched),
+                  loss=K.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=['accuracy'])
+    yy = K.utils.to_categorical(y, len(LABELS))
+    rng = np.random.RandomState(seed)
+
+    fa = FeatureAug(mean, std, args.feature_aug)
+
+    def gen():  # on-the-fly feature-domain augmentation (tempo, vocal-tract warp, time masks)
+        n = len(xn)
+        while True:
+            p = rng.permutation(n)
+            for i in range(0, n - args.batch + 1, args.batch):
+                b = p[i:i + args.batch]
+                xb = fa(x[b], y[b], rng, args)
+                yield xb[..., None], yy[b]
+    ds = T.data.Dataset.from_generator(gen, output_signature=(
+        T.TensorSpec((args.batch, N_FRAMES, N_COEF, 1), T.float32), T.TensorSpec((args.batch, len(LABELS)), T.float32)))
+    ds = ds.prefetch(4)
+    val = None
+    if x_val is not None:
+        val = (((x_val - mean) / std)[..., None], K.utils.to_categorical(y_val, len(LABELS)))
+    hist = model.fit(ds, steps_per_epoch=len(xn) // args.batch, epochs=args.epochs, verbose=2 if args.verbose else 0,
+                     validation_data=val, validation_freq=max(1, args.epochs // 4) if val else 1)
+    if log is not None:
+        log.append({k: [float(v) for v in vs] for k, vs in hist.history.items()})
+    return model
+
+
+def eval_fsdd(model, clips, mean, std):
+    x = mfcc_batch(np.stack([fit_window(c['audio']) for c in clips]))
+    p = model.predict(((x - mean) / std)[..., None], batch_size=256, verbose=0)
+    y = np.array([c['label'] for c in clips])
+    return float((p.argmax(1) == y).mean()), p, y
+
+
+def run_loso(bank, args):
+    results = {}
+    speakers = args.speakers.split(',') if args.speakers else SPEAKERS
+    word_ids = sorted(set(bank.wgroup.tolist()))
+    for fi, spk in enumerate(speakers):
+        t0 = time.time()
+        rng = np.random.RandomState(args.seed + 100 + fi)
+        # hold out a fifth of the espeak words too, to measure _unknown_ on unseen words
+        held = set(word_ids[fi::5])
+        train_words = set(word_ids) - held
+        x, y, ci = bank.build([s for s in SPEAKERS if s != spk], train_words, args, rng, args.aug)
+        mean, std = normalisation(x[ci])
+        test = [c for c in bank.digits if c['speaker'] == spk]
+        xv = mfcc_batch(np.stack([fit_window(c['audio']) for c in test]))
+        yv = np.array([c['label'] for c in test])
+        tfeat = time.time() - t0
+        model = train_model(x, y, mean, std, args, args.seed, xv if args.verbose else None, yv if args.verbose else None)
+        acc, p, yt = eval_fsdd(model, test, mean, std)
+        conf = np.zeros((12, 12), int)
+        for a, b in zip(yt, p.argmax(1)):
+            conf[a, b] += 1
+        # unknown words never seen in training (other words, same synthetic voices)
+        hw = [i for i, g in enumerate(bank.wgroup) if g in held]
+        xu = mfcc_batch(np.stack([fit_window(bank.words[i]) for i in hw]))
+        pu = model.predict(((xu - mean) / std)[..., None], verbose=0)
+        unk_acc = float((pu.argmax(1) == 1).mean())
+        results[spk] = dict(accuracy=acc, unknown_heldout_words=unk_acc, train_examples=int(len(x)),
+                            seconds=round(time.time() - t0, 1), feature_seconds=round(tfeat, 1),
+                            confusion=conf.tolist())
+        print(f'LOSO {spk:9s} acc {acc:.3f}  (held-out unknown words -> _unknown_ {unk_acc:.2f}) '
+              f'{len(x)} train ex, {time.time() - t0:.0f}s', flush=True)
+        with open(os.path.join(WORK, f'loso_{args.tag}.json'), 'w') as f:
+            json.dump(dict(args=vars(args), results=results), f, indent=1)
+    accs = [r['accuracy'] for r in results.values()]
+    print(f'LOSO mean {np.mean(accs):.3f} min {np.min(accs):.3f}', flush=True)
+    return results
+
+
+# -------------------------------------------------------------------------------------------- export
+def layers_topology(model):
+    """Keras-2 style JSON config (what tfjs-layers 4.x parses), written by hand from the Keras 3 model."""
+    def init(name, cfg=None):
+        return {'class_name': name, 'config': cfg or {}}
+    layers = [{'class_name': 'InputLayer', 'config': {'batch_input_shape': [None, N_FRAMES, N_COEF, 1],
+                                                      'dtype': 'float32', 'sparse': False, 'ragged': False,
+                                                      'name': 'mfcc'}}]
+    for layer in model.layers:
+        cls = layer.__class__.__name__
+        c = layer.get_config()
+        base = {'name': layer.name, 'trainable': True, 'dtype': 'float32'}
+        if cls == 'Conv2D':
+            cfg = dict(base, filters=c['filters'], kernel_size=list(c['kernel_size']), strides=list(c['strides']),
+                       padding=c['padding'], data_format='channels_last', dilation_rate=list(c['dilation_rate']),
+                       groups=1, activation=c['activation'], use_bias=c['use_bias'],
+                       kernel_initializer=init('GlorotUniform', {'seed': None}), bias_initializer=init('Zeros'),
+                       kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                       kernel_constraint=None, bias_constraint=None)
+        elif cls == 'BatchNormalization':
+            cfg = dict(base, axis=-1, momentum=c['momentum'], epsilon=c['epsilon'], center=c['center'],
+                       scale=c['scale'], beta_initializer=init('Zeros'), gamma_initializer=init('Ones'),
+                       moving_mean_initializer=init('Zeros'), moving_variance_initializer=init('Ones'),
+                       beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None)
+        elif cls == 'ReLU':
+            cfg = dict(base, max_value=None, negative_slope=0.0, threshold=0.0)
+        elif cls == 'MaxPooling2D':
+            cfg = dict(base, pool_size=list(c['pool_size']), padding=c['padding'], strides=list(c['strides']),
+                       data_format='channels_last')
+        elif cls == 'GlobalAveragePooling2D':
+            cfg = dict(base, data_format='channels_last', keepdims=False)
+        elif cls == 'Dropout':
+            cfg = dict(base, rate=c['rate'], noise_shape=None, seed=None)
+        elif cls == 'Dense':
+            cfg = dict(base, units=c['units'], activation=c['activation'], use_bias=c['use_bias'],
+                       kernel_initializer=init('GlorotUniform', {'seed': None}), bias_initializer=init('Zeros'),
+                       kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                       kernel_constraint=None, bias_constraint=None)
+        else:
+            raise ValueError('no tfjs export for ' + cls)
+        layers.append({'class_name': cls, 'config': cfg})
+    return {'class_name': 'Sequential', 'config': {'name': 'sequential', 'layers': layers},
+            'keras_version': '2.15.0', 'backend': 'tensorflow'}
+
+
+def layer_weights(model):
+    out = []
+    for layer in model.layers:
+        cls = layer.__class__.__name__
+        names = {'Conv2D': ['kernel', 'bias'], 'Dense': ['kernel', 'bias'],
+                 'BatchNormalization': ['gamma', 'beta', 'moving_mean', 'moving_variance']}.get(cls)
+        if not names:
+            continue
+        ws = layer.get_weights()
+        if cls in ('Conv2D', 'Dense') and not layer.use_bias:
+            names = names[:1]
+        assert len(ws) == len(names), (layer.name, len(ws))
+        for n, w in zip(names, ws):
+            out.append((f'{layer.name}/{n}', np.asarray(w, np.float32)))
+    return out
+
+
+def write_weights(out_dir, named):
+    manifest, buf = [], []
+    for name, arr in named:
+        manifest.append({'name': name, 'shape': list(arr.shape), 'dtype': 'float32'})
+        buf.append(np.ascontiguousarray(arr, dtype='<f4').tobytes())
+    with open(os.path.join(out_dir, 'group1-shard1of1.bin'), 'wb') as f:
+        f.write(b''.join(buf))
+    return [{'paths': ['group1-shard1of1.bin'], 'weights': manifest}]
+
+
+def export_layers_model(model, out_dir):
+    import tensorflow as T
+    os.makedirs(out_dir, exist_ok=True)
+    mj = {'format': 'layers-model', 'generatedBy': f'keras (TensorFlow {T.__version__}) via training/train.py',
+          'convertedBy': 'training/train.py (hand-written TensorFlow.js layers-model export)',
+          'modelTopology': layers_topology(model),
+          'weightsManifest': write_weights(out_dir, layer_weights(model))}
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(mj, f)
+
+
+def folded_params(model):
+    """Conv weights with the following batch norm folded in: [(kernel, bias)] + dense (kernel, bias)."""
+    convs = []
+    layers = model.layers
+    for i, layer in enumerate(layers):
+        if layer.__class__.__name__ == 'Conv2D':
+            k = layer.get_weights()[0].astype(np.float64)
+            bn = layers[i + 1]
+            g, b, mu, var = [w.astype(np.float64) for w in bn.get_weights()]
+            s = g / np.sqrt(var + bn.epsilon)
+            convs.append(((k * s).astype(np.float32), (b - mu * s).astype(np.float32)))
+    dk, db = layers[-1].get_weights()
+    return convs, (dk.astype(np.float32), db.astype(np.float32))
+
+
+def export_graph_model(model, out_dir):
+    """Frozen GraphDef (batch norm folded into the convolutions) in the tfjs graph-model format."""
+    T = tf()
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+    from google.protobuf import json_format
+    convs, (dk, db) = folded_params(model)
+    cvars = [(T.Variable(k, name=f'conv{i}_kernel'), T.Variable(b, name=f'conv{i}_bias')) for i, (k, b) in enumerate(convs)]
+    dkv, dbv = T.Variable(dk, name='dense_kernel'), T.Variable(db, name='dense_bias')
+
+    @T.function(input_signature=[T.TensorSpec([None, N_FRAMES, N_COEF, 1], T.float32, name='mfcc')])
+    def net(x):
+        h = x
+        for i, (k, b) in enumerate(cvars):
+            h = T.nn.relu(T.nn.bias_add(T.nn.conv2d(h, k, 1, 'SAME'), b))
+            if i < 3:
+                h = T.nn.max_pool2d(h, 2, 2, 'VALID')
+        h = T.reduce_mean(h, axis=[1, 2])
+        return T.nn.softmax(T.nn.bias_add(T.matmul(h, dkv), dbv), name='probabilities')
+
+    frozen = convert_variables_to_constants_v2(net.get_concrete_function())
+    gd = frozen.graph.as_graph_def()
+    weights = []
+    nodes = []
+    out_name = None
+    for node in gd.node:
+        nd = json_format.MessageToDict(node)
+        if node.op == 'Const':
+            t = T.make_ndarray(node.attr['value'].tensor)
+            dtype = {np.dtype('float32'): 'float32', np.dtype('int32'): 'int32'}[t.dtype]
+            weights.append((node.name, t, dtype))
+            nd['attr'] = {'dtype': nd['attr']['dtype'], 'value': {'tensor': {
+                'dtype': nd['attr']['value']['tensor']['dtype'],
+                'tensorShape': nd['attr']['value']['tensor'].get('tensorShape', {})}}}
+        if node.op == 'NoOp':
+            continue
+        nodes.append(nd)
+    # the output node: the Identity fed by the softmax
+    for node in gd.node:
+        if node.op == 'Identity':
+            out_name = node.name
+    # drop the ReadVariableOp Identity nodes between the frozen constants and their users
+    alias = {n['name']: n['input'][0] for n in nodes if n['op'] == 'Identity' and n.get('input')
+             and n['input'][0] in {w[0] for w in weights}}
+    nodes = [n for n in nodes if n['name'] not in alias]
+    for n in nodes:
+        if 'input' in n:
+            n['input'] = [alias.get(i, i) for i in n['input'] if not i.startswith('^')]
+            if not n['input']:
+                del n['input']
+    os.makedirs(out_dir, exist_ok=True)
+    manifest, buf = [], []
+    for name, t, dtype in weights:
+        manifest.append({'name': name, 'shape': list(t.shape), 'dtype': dtype})
+        buf.append(np.ascontiguousarray(t, dtype='<f4' if dtype == 'float32' else '<i4').tobytes())
+    with open(os.path.join(out_dir, 'group1-shard1of1.bin'), 'wb') as f:
+        f.write(b''.join(buf))
+    topo = {'node': nodes, 'library': {}, 'versions': json_format.MessageToDict(gd.versions)}
+    mj = {'format': 'graph-model', 'generatedBy': T.__version__,
+          'convertedBy': 'training/train.py (hand-written TensorFlow.js graph-model export)',
+          'modelTopology': topo,
+          'weightsManifest': [{'paths': ['group1-shard1of1.bin'], 'weights': manifest}],
+          'signature': {'inputs': {'mfcc:0': {'name': 'mfcc:0', 'dtype': 'DT_FLOAT',
+                                              'tensorShape': {'dim': [{'size': '-1'}, {'size': str(N_FRAMES)},
+                                                                      {'size': str(N_COEF)}, {'size': '1'}]}}},
+                        'outputs': {f'{out_name}:0': {'name': f'{out_name}:0', 'dtype': 'DT_FLOAT',
+                                                      'tensorShape': {'dim': [{'size': '-1'}, {'size': '12'}]}}}}}
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(mj, f)
+    # check the frozen graph against Keras
+    x = np.random.RandomState(0).standard_normal((4, N_FRAMES, N_COEF, 1)).astype(np.float32)
+    d = np.abs(frozen(T.constant(x))[0].numpy() - model.predict(x, verbose=0)).max()
+    print(f'graph-model: {len(nodes)} nodes, output {out_name}, frozen vs keras max diff {d:.2e}', flush=True)
+    return out_name
+
+
+def metadata(mean, std):
+    return {'name': 'digits', 'version': '1.0.0', 'labels': LABELS, 'sampleRate': 16000, 'clipDurationMs': 1000,
+            'windowSizeMs': 30, 'windowStrideMs': 10,
+            'features': {'type': 'mfcc', 'binCount': 40, 'lowerFrequencyHz': 20, 'upperFrequencyHz': 4000,
+                         'filterbankChannels': 40, 'normalize': 'dataset',
+                         'mean': [float(v) for v in mean], 'std': [float(v) for v in std]}}
+
+
+def train_final(bank, args):
+    t0 = time.time()
+    rng = np.random.RandomState(args.seed)
+    word_ids = set(bank.wgroup.tolist())
+    x, y, ci = bank.build(SPEAKERS, word_ids, args, rng, args.aug)
+    mean, std = normalisation(x[ci])
+    tfeat = time.time() - t0
+    model = train_model(x, y, mean, std, args, args.seed)
+    ttrain = time.time() - t0
+    acc, _, _ = eval_fsdd(model, bank.digits, mean, std)
+    params = int(model.count_params())
+    flops = count_flops(model)
+    print(f'final: {len(x)} examples, features {tfeat:.0f}s, total {ttrain:.0f}s, params {params}, '
+          f'{flops / 1e6:.1f} MFLOP/clip, training-set accuracy (clean) {acc:.3f}', flush=True)
+    model.save(os.path.join(WORK, 'digits.keras'))
+    np.savez(os.path.join(WORK, 'digits_norm.npz'), mean=mean, std=std)
+    with open(os.path.join(WORK, 'final_stats.json'), 'w') as f:
+        json.dump(dict(examples=int(len(x)), feature_seconds=round(tfeat, 1), total_seconds=round(ttrain, 1),
+                       params=params, mflops=round(flops / 1e6, 2), train_clean_accuracy=acc, args=vars(args)), f, indent=1)
+    export_all(model, mean, std, bank)
+    return model, mean, std
+
+
+def export_all(model, mean, std, bank):
+    out = os.path.join(ROOT, 'models', 'digits')
+    os.makedirs(out, exist_ok=True)
+    meta = metadata(mean, std)
+    export_layers_model(model, out)
+    with open(os.path.join(out, 'metadata.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    gdir = os.path.join(ROOT, 'test', 'fixtures', 'models', 'digits-graph')
+    export_graph_model(model, gdir)
+    with open(os.path.join(gdir, 'metadata.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    # verification input for training/verify_tfjs.mjs: normalised MFCC of a few clips + Keras probabilities
+    sel = [c for c in bank.digits if c['name'].endswith('_0.wav') or c['name'].endswith('_7.wav')][:32]
+    xv = mfcc_batch(np.stack([fit_window(c['audio']) for c in sel]))
+    sil = mfcc_batch(np.stack([make_silence(np.random.RandomState(i)) for i in range(4)]))
+    xv = np.concatenate([xv, sil])
+    xn = ((xv - mean) / std).astype('<f4')
+    pk = model.predict(xn[..., None], verbose=0).astype('<f4')
+    xn.tofile(os.path.join(WORK, 'verify_input.f32'))
+    pk.tofile(os.path.join(WORK, 'verify_keras_probs.f32'))
+    with open(os.path.join(WORK, 'verify.json'), 'w') as f:
+        json.dump({'n': int(len(xn)), 'inputShape': [int(len(xn)), N_FRAMES, N_COEF, 1], 'classes': 12}, f)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--fsdd', default=DEFAULT_FSDD, help='folder of FSDD wavs (DIGIT_SPEAKER_INDEX.wav)')
+    ap.add_argument('--loso', action='store_true', help='run leave-one-speaker-out evaluation before the final model')
+    ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
+    ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--epochs', type=int, default=8)
+    ap.add_argument('--aug', type=int, default=3, help='augmented copies per digit clip')
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--tag', default='run')
+    ap.add_argument('--feature-aug', action='store_true',
+                    help='also tempo / vocal-tract-length warping on the MFCC (measured worse on george, off by default)')
+    ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
+    ap.add_argument('--verbose', action='store_true')
+    args = ap.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    T = tf()
+    T.config.threading.set_intra_op_parallelism_threads(args.threads)
+    T.config.threading.set_inter_op_parallelism_threads(1)
+    bank = Bank(args)
+    if args.loso or args.loso_only:
+        run_loso(bank, args)
+    if args.export_only:
+        T = tf()
+        model = T.keras.models.load_model(os.path.join(WORK, 'digits.keras'))
+        d = np.load(os.path.join(WORK, 'digits_norm.npz'))
+        export_all(model, d['mean'], d['std'], bank)
+    elif not args.loso_only:
+        train_final(bank, args)
+
+
+if __name__ == '__main__':
+    main()
