@@ -3,7 +3,6 @@
  * Errors are one line on stderr (`wavebench: PATH: REASON`), never a stack trace.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FeatureExtractor, FEATURE_TYPES, type FeatureType } from './audio/features';
 import { fitLength } from './audio/fitLength';
 import { decodeToRate, allChannelStats } from './audio/load';
@@ -11,11 +10,9 @@ import { encodeFeaturePng } from './audio/png';
 import { COLORMAP_NAMES, isColormapName } from './audio/colormap';
 import { decodeWav, WavError } from './audio/wavDecode';
 import { Spectrogram } from './audio/spectrogram';
+import { CliError, parse } from './cliArgs';
 import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
 import { runInspectCommand, INSPECT_HELP } from './cliInspect';
-
-/** A usage or input error: exit code 2, message on stderr. */
-class CliError extends Error {}
 
 const HELP: Record<string, string> = {
   main: `wavebench: inspect WAV clips, compute the model's features, classify folders.
@@ -45,26 +42,6 @@ resampled to 16 kHz; --clip first makes it exactly 1 s (zero-padded at the end o
 Writes a PNG: one column per 10 ms frame, one row per frequency bin (low at the bottom).
 --mfcc draws the MFCC instead. --brightness N applies to the 'tf' colormap (default 200).`,
 };
-
-/** Parsed arguments, loosely typed: each command checks its own values. */
-export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-/** Parses a command's arguments; unknown options are a usage error. */
-export function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
-  try {
-    const r = parseArgs({
-      args,
-      options: { help: { type: 'boolean', short: 'h' }, ...options },
-      allowPositionals: true,
-    });
-    return { values: r.values as ParsedArgs['values'], positionals: r.positionals };
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-}
 
 function reasonOf(e: unknown): string {
   if (e instanceof WavError) return e.reason;

@@ -1,7 +1,7 @@
+import { parse } from './cliArgs';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runClassifyJob } from './engine/classifyJob';
 import { toCsv, toJson, type ClassifyReport } from './model/report';
 
@@ -76,26 +76,14 @@ export function formatSummary(r: ClassifyReport): string {
 
 /** `wavebench classify`; resolves to the exit code. */
 export async function runClassifyCommand(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        model: { type: 'string' },
-        csv: { type: 'string' },
-        json: { type: 'string' },
-        'top-k': { type: 'string', default: '3' },
-        workers: { type: 'string' },
-        'window-stride-ms': { type: 'string', default: '250' },
-      },
-    }));
-  } catch (e) {
-    console.error(`wavebench: ${(e as Error).message}`);
-    return 2;
-  }
+  const { values, positionals } = parse(args, {
+    model: { type: 'string' },
+    csv: { type: 'string' },
+    json: { type: 'string' },
+    'top-k': { type: 'string', default: '3' },
+    workers: { type: 'string' },
+    'window-stride-ms': { type: 'string', default: '250' },
+  });
   if (values.help) {
     console.log(CLASSIFY_HELP);
     return 0;

@@ -1,6 +1,6 @@
+import { parse } from './cliArgs';
 import { stat, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { DatasetView, ProblemKind } from './protocol';
 import { indexFiles } from './dataset/indexFile';
 import { buildDatasetView, readSplitLists } from './dataset/inspect';
@@ -92,23 +92,11 @@ export function formatInspectSummary(
 
 /** `wavebench inspect`; resolves to the exit code. */
 export async function runInspectCommand(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        json: { type: 'string' },
-        'validation-percent': { type: 'string' },
-        'testing-percent': { type: 'string' },
-      },
-    }));
-  } catch (e) {
-    console.error(`wavebench: ${(e as Error).message}`);
-    return 2;
-  }
+  const { values, positionals } = parse(args, {
+    json: { type: 'string' },
+    'validation-percent': { type: 'string' },
+    'testing-percent': { type: 'string' },
+  });
   if (values.help) {
     console.log(INSPECT_HELP);
     return 0;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { labelFor, scanInputs } from '../dataset/scan';
 import type { FileClassification } from '../model/classifier';
 import { buildReport, toRow, type ClassifyReport, type ReportRow } from '../model/report';
+import { runBatches } from './batches';
 import { WorkerPool } from './pool';
 
 /** Progress of a classification. */
@@ -61,38 +62,20 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       if (c) results.set(f.path, c);
       else todo.push(f.path);
     }
-    const total = scan.files.length;
-    let lastProgress = 0;
-    const progress = (force = false) => {
-      const now = performance.now();
-      if (!o.onProgress || (!force && now - lastProgress < (o.progressIntervalMs ?? 250))) return;
-      lastProgress = now;
-      const el = (now - t0) / 1000;
-      const done = results.size;
-      const rate = el > 0 ? done / el : 0;
-      o.onProgress({ done, total, clipsPerSec: rate, etaSec: rate > 0 ? (total - done) / rate : Infinity });
-    };
-    const batch = o.batchFiles ?? 16;
-    const tasks: Promise<void>[] = [];
-    for (let i = 0; i < todo.length; i += batch) {
-      tasks.push(
-        pool.classify(todo.slice(i, i + batch)).then((rows) => {
-          if (o.signal?.aborted) return;
-          for (const r of rows) results.set(r.path, r);
-          o.onFresh?.(rows);
-          progress();
-        }),
-      );
-    }
-    const cancelled = await new Promise<boolean>((done) => {
-      if (o.signal?.aborted) return done(true);
-      o.signal?.addEventListener('abort', () => {
-        pool.clearQueue();
-        done(true);
-      });
-      Promise.all(tasks).then(() => done(!!o.signal?.aborted));
+    const cancelled = await runBatches(pool, (p, b) => p.classify(b), todo, {
+      batchFiles: o.batchFiles ?? 16,
+      alreadyDone: results.size,
+      total: scan.files.length,
+      accept: (rows) => {
+        for (const r of rows) results.set(r.path, r);
+        o.onFresh?.(rows);
+      },
+      onProgress:
+        o.onProgress &&
+        ((p) => o.onProgress!({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec })),
+      intervalMs: o.progressIntervalMs,
+      signal: o.signal,
     });
-    progress(true);
     const rows: ReportRow[] = [];
     for (const f of scan.files) {
       const c = results.get(f.path);

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { IndexCache, type IndexRecord } from '../dataset/indexFile';
 import { scanInputs } from '../dataset/scan';
+import { runBatches } from './batches';
 import type { WorkerPool } from './pool';
 
 /** Progress of an indexing job. */
@@ -52,38 +53,21 @@ export async function runIndexJob(
     }),
   );
   todo.sort();
-  const total = scan.files.length;
-  let last = 0;
-  const report = (force = false) => {
-    const now = performance.now();
-    if (!o.onProgress || (!force && now - last < (o.intervalMs ?? 250))) return;
-    last = now;
-    const el = (now - t0) / 1000;
-    o.onProgress({ done: records.size, total, filesPerSec: el > 0 ? records.size / el : 0 });
-  };
-  const batch = o.batchFiles ?? 64;
-  const tasks: Promise<void>[] = [];
-  for (let i = 0; i < todo.length; i += batch) {
-    tasks.push(
-      pool.index(todo.slice(i, i + batch)).then((rs) => {
-        if (o.signal?.aborted) return;
-        for (const r of rs) {
-          records.set(r.path, r);
-          if (!r.error || r.size) cache.set(r);
-        }
-        report();
-      }),
-    );
-  }
-  const cancelled = await new Promise<boolean>((done) => {
-    if (o.signal?.aborted) return done(true);
-    o.signal?.addEventListener('abort', () => {
-      pool.clearQueue();
-      done(true);
-    });
-    Promise.all(tasks).then(() => done(!!o.signal?.aborted));
+  const cancelled = await runBatches(pool, (p, b) => p.index(b), todo, {
+    batchFiles: o.batchFiles ?? 64,
+    alreadyDone: records.size,
+    total: scan.files.length,
+    accept: (rs) => {
+      for (const r of rs) {
+        records.set(r.path, r);
+        if (!r.error || r.size) cache.set(r);
+      }
+    },
+    onProgress:
+      o.onProgress && ((p) => o.onProgress!({ done: p.done, total: p.total, filesPerSec: p.perSec })),
+    intervalMs: o.intervalMs,
+    signal: o.signal,
   });
-  report(true);
   const order = scan.files.map((f) => f.path).filter((p) => records.has(p));
   return {
     records: order.map((p) => records.get(p)!),

@@ -1,6 +1,7 @@
 // The C/WebAssembly engine (src/audio/native/mfcc.c via mfccWasm.ts) against TensorFlow 2.21's own
 // AudioSpectrogram and Mfcc outputs (../shared/reference), and against the TypeScript engine (mfcc.ts)
 // on FSDD speech resampled to 16 kHz. Builds dist/mfcc.wasm first when it is missing.
+import { f32, REF, refEntries } from './tfReferenceData';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -19,7 +20,6 @@ declare const WebAssembly: {
 };
 
 const ROOT = join(__dirname, '../..');
-const REF = process.env.WAVEBENCH_TF_REFERENCE ?? join(ROOT, '../shared/reference/tf-audio-ops');
 const FSDD = process.env.WAVEBENCH_FSDD ?? join(ROOT, '../shared/data/fsdd/recordings');
 const WASM = join(ROOT, 'dist/mfcc.wasm');
 
@@ -34,26 +34,11 @@ before(() => {
   }
 });
 
-interface Entry {
-  wav: string;
-  variant: 'full' | 'clip';
-  samples: number;
-  spectrogram: { file: string; shape: [number, number] };
-  mfcc: { file: string; shape: [number, number] };
-}
-
-function f32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
 test('TensorFlow reference features are present', () => {
   assert.ok(existsSync(join(REF, 'manifest.json')), `missing ${REF}/manifest.json`);
 });
 
-const manifest: { clips: Entry[] } = existsSync(join(REF, 'manifest.json'))
-  ? JSON.parse(readFileSync(join(REF, 'manifest.json'), 'utf8'))
-  : { clips: [] };
+const manifest = { clips: refEntries };
 
 const worst = { spectrogramRel: 0, mfccAbs: 0 };
 

@@ -1,4 +1,5 @@
 // The engine against TensorFlow 2.21's own AudioSpectrogram and Mfcc outputs (../shared/reference).
+import { f32, REF, refEntries } from './tfReferenceData';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,28 +9,11 @@ import { Spectrogram } from '../../src/audio/spectrogram';
 import { decodeWav } from '../../src/audio/wavDecode';
 import { fitLength } from '../../src/audio/fitLength';
 
-const REF = process.env.WAVEBENCH_TF_REFERENCE ?? join(__dirname, '../../../shared/reference/tf-audio-ops');
-
-interface Entry {
-  wav: string;
-  variant: 'full' | 'clip';
-  samples: number;
-  spectrogram: { file: string; shape: [number, number] };
-  mfcc: { file: string; shape: [number, number] };
-}
-
-function f32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
 test('TensorFlow reference features are present', () => {
   assert.ok(existsSync(join(REF, 'manifest.json')), `missing ${REF}/manifest.json`);
 });
 
-const manifest: { clips: Entry[] } = existsSync(join(REF, 'manifest.json'))
-  ? JSON.parse(readFileSync(join(REF, 'manifest.json'), 'utf8'))
-  : { clips: [] };
+const manifest = { clips: refEntries };
 
 for (const e of manifest.clips) {
   test(`${e.wav} (${e.variant}) matches TensorFlow`, async () => {
