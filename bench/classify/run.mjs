@@ -96,7 +96,7 @@ console.log(
   `| Wavebench, ${WORKERS} workers, original 8 kHz (resampled) | ${f(ours8.clipsPerSec)} | ${f(ours8.modelLoadSec, 2)} | ${f(ours8.accuracy, 3)} |`,
 );
 console.log(
-  `| TensorFlow ${tf.tensorflow ?? ''} Python, tf.data + Keras predict batch 32 | ${f(tfRate)} | ${f(tf.model_load_sec ?? tf.modelLoadSec ?? NaN, 2)} | ${f(tf.accuracy ?? NaN, 3)} |`,
+  `| TensorFlow ${tf.version} Python, tf.data + Keras predict batch 32 | ${f(tfRate)} | ${f(tf.model_load_seconds, 2)} | ${f(tf.accuracy ?? NaN, 3)} |`,
 );
 console.log(
   `ratio Wavebench/TF: ${f(result.ratio, 2)}; 100,000 clips extrapolated: ${f(result.extrapolated100kSec)} s; peak RSS: Wavebench ${f(maxRssMb)} MB, TF ${f(tf.peak_rss_mb ?? tf.peakRssMb ?? NaN)} MB`,
