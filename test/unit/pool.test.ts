@@ -1,11 +1,14 @@
 // The worker pool and the classify job: real worker_threads, a real (tiny) model, real WAV files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
 import { runClassifyJob } from '../../src/engine/classifyJob';
+import { runIndexJob } from '../../src/engine/indexJob';
+import { WorkerPool } from '../../src/engine/pool';
+import { IndexCache } from '../../src/dataset/indexFile';
 import { makeModelDir } from './modelHelpers';
 
 /** A dataset: yes/ and no/ clips, a folder the model does not know, one broken file, background noise. */
@@ -103,4 +106,30 @@ test('cancellation resolves promptly with partial results', async () => {
   assert.ok(r.rows.length >= 4 && r.rows.length < 82, `partial rows: ${r.rows.length}`);
   // Not a timing test of speed: cancellation must not wait for the remaining ~78 files.
   assert.ok(latency < 5000, `cancel took ${latency} ms`);
+});
+
+test('indexing on an index-only pool: records, then the cache (size, mtime) skips unchanged files', async () => {
+  const ds = makeDataset(3);
+  const pool = new WorkerPool(undefined, 2);
+  try {
+    const cache = new IndexCache();
+    const first = await runIndexJob(ds, pool, cache, { batchFiles: 2 });
+    assert.equal(first.records.length, 8);
+    assert.equal(first.indexed, 8);
+    assert.equal(first.background.length, 1);
+    const broken = first.records.find((r) => r.path.endsWith('broken.wav'))!;
+    assert.ok(broken.error, 'the broken file has its error');
+    const good = first.records.find((r) => r.path.endsWith('y0.wav'))!;
+    assert.equal(good.sampleRate, 16000);
+    assert.ok(Math.abs(good.peak! - 8000 / 32768) < 1e-3, `peak ${good.peak}`);
+    const second = await runIndexJob(ds, pool, cache);
+    assert.equal(second.indexed, 0, 'nothing re-read');
+    assert.deepEqual(second.records, first.records);
+    // A changed file (new size) is indexed again, alone.
+    appendFileSync(join(ds, 'yes', 'y1.wav'), Buffer.alloc(2));
+    const third = await runIndexJob(ds, pool, cache);
+    assert.equal(third.indexed, 1);
+  } finally {
+    await pool.dispose();
+  }
 });
