@@ -98,6 +98,8 @@ export type HostToEditor =
       model?: ModelView;
     }
   | { type: 'audio'; requestId: number; startSec: number; audio: AudioView }
+  /** Long files: levels and the whole-file waveform, after the first paint (one pass over the file). */
+  | { type: 'overview'; waveform: WaveformView; stats: WavFactsView['stats'] }
   | { type: 'decodeError'; path: string; message: string }
   | { type: 'range'; requestId: number; waveform: WaveformView; spectrogram: SpectrogramView }
   | { type: 'predictions'; model: ModelView; prediction: PredictionView }

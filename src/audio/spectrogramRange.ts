@@ -16,6 +16,25 @@ export function arrayReader(samples: Float32Array): SampleReader {
   };
 }
 
+/** The start sample of each frame `spectrogramRange` reads for these arguments (for readers that fetch ahead). */
+export function spectrogramFrameStarts(
+  spec: Spectrogram,
+  totalSamples: number,
+  sampleRate: number,
+  startSec: number,
+  endSec: number,
+  maxFrames: number,
+): number[] {
+  const win = spec.windowSize;
+  const first = Math.max(0, Math.floor(startSec * sampleRate - win / 2));
+  const last = Math.min(totalSamples - win, Math.ceil(endSec * sampleRate - win / 2));
+  if (last < first || totalSamples < win) return [];
+  const possible = Math.floor((last - first) / spec.stride) + 1;
+  const frames = Math.max(1, Math.min(maxFrames, possible));
+  const step = frames > 1 ? (last - first) / (frames - 1) : 0;
+  return Array.from({ length: frames }, (_, f) => Math.round(first + f * step));
+}
+
 /**
  * Spectrogram frames (power in dB, 10 log10 with a -200 dB floor) for the time range
  * [startSec, endSec) of `totalSamples` samples read through `read`, at most `maxFrames` of them: every
@@ -33,19 +52,13 @@ export function spectrogramRange(
   maxFrames: number,
 ): { frames: number; bins: number; db: Float32Array; times: Float32Array } {
   const win = spec.windowSize;
-  const first = Math.max(0, Math.floor(startSec * sampleRate - win / 2));
-  const last = Math.min(totalSamples - win, Math.ceil(endSec * sampleRate - win / 2));
-  if (last < first || totalSamples < win) {
-    return { frames: 0, bins: spec.bins, db: new Float32Array(0), times: new Float32Array(0) };
-  }
-  const possible = Math.floor((last - first) / spec.stride) + 1;
-  const frames = Math.max(1, Math.min(maxFrames, possible));
-  const step = frames > 1 ? (last - first) / (frames - 1) : 0;
+  const starts = spectrogramFrameStarts(spec, totalSamples, sampleRate, startSec, endSec, maxFrames);
+  const frames = starts.length;
   const db = new Float32Array(frames * spec.bins);
   const times = new Float32Array(frames);
   const row = new Float32Array(spec.bins);
   for (let f = 0; f < frames; f++) {
-    const s = Math.round(first + f * step);
+    const s = starts[f];
     spec.powerFrameExact(read(s, win), 0, row, 0);
     for (let b = 0; b < spec.bins; b++) {
       const p = row[b];

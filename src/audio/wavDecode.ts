@@ -73,8 +73,10 @@ function printable(id: string): string {
 }
 
 /** Reads the header: container, chunks, format. Throws WavError for what cannot be decoded. */
-export function readWavHeader(bytes: Uint8Array): WavHeader {
-  const len = bytes.length;
+export function readWavHeader(bytes: Uint8Array, fileSize = bytes.length): WavHeader {
+  // `bytes` may be only the start of a file of `fileSize` bytes (long files are read by ranges):
+  // sizes are checked against the file, chunk headers are read from the prefix.
+  const len = fileSize;
   if (len === 0) throw new WavError('empty file (0 bytes)');
   if (len < 12) throw new WavError(`file too short for a RIFF header (${len} bytes)`);
   const id = fourCC(bytes, 0);
@@ -97,7 +99,7 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
   let data: { offset: number; size: number; declared: number } | undefined;
   let ds64DataSize: number | undefined;
   let off = 12;
-  while (off + 8 <= len) {
+  while (off + 8 <= len && off + 8 <= bytes.length) {
     const cid = fourCC(bytes, off);
     let size = u32(off + 4);
     if (!/^[\x20-\x7e]{4}$/.test(cid)) {

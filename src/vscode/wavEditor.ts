@@ -1,3 +1,4 @@
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { FeatureExtractor } from '../audio/features';
@@ -5,13 +6,25 @@ import { fitLength } from '../audio/fitLength';
 import { mixdown } from '../audio/mixdown';
 import { resample } from '../audio/resample';
 import { Spectrogram } from '../audio/spectrogram';
-import { arrayReader, spectrogramRange, type SampleReader } from '../audio/spectrogramRange';
+import {
+  arrayReader,
+  spectrogramFrameStarts,
+  spectrogramRange,
+  type SampleReader,
+} from '../audio/spectrogramRange';
 import { StatsAccumulator, type ChannelStats } from '../audio/stats';
 import { decodeFrames, readWavHeader, WavError, type WavHeader } from '../audio/wavDecode';
 import { waveformOverview } from '../audio/waveformOverview';
 import { clipSamples, featureConfigOf, loadMetadata } from '../model/metadata';
 import { normalize } from '../model/normalize';
-import type { EditorToHost, HostToEditor, ModelView, SpectrogramView, WaveformView } from '../protocol';
+import type {
+  EditorToHost,
+  HostToEditor,
+  ModelView,
+  SpectrogramView,
+  WaveformView,
+  WavFactsView,
+} from '../protocol';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -19,18 +32,35 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 /** Files longer than this are never decoded whole in the host: views, stats and playback go by ranges. */
 const LONG_FILE_SEC = 600;
 const OVERVIEW_FRAMES = 1200;
+/** Widest range of a long file whose waveform is read sample by sample; wider ones use the overview. */
+const WAVEFORM_READ_SEC = 300;
 /** Longest playback chunk the webview may ask for. */
 const MAX_AUDIO_CHUNK_SEC = 60;
 
-/** A WAV opened in the Wavebench editor: its bytes and header; short files also decoded whole. */
+/** Above this size a local file is opened by ranges first: only its header is read before deciding. */
+const RANGE_READ_BYTES = 64 * 1024 * 1024;
+
+/** Statistics and whole-file waveform of a document. */
+interface Overview {
+  stats: ChannelStats[];
+  waveform: WaveformView;
+}
+
+/**
+ * A WAV opened in the Wavebench editor. Short files are read and decoded whole; long local files are
+ * read by ranges through a file handle (header first, then what a view needs), so an hour of
+ * 48 kHz stereo opens without holding it decoded.
+ */
 class WavDocument implements vscode.CustomDocument {
-  bytes: Uint8Array = new Uint8Array(0);
   header: WavHeader | undefined;
   error: string | undefined;
   /** Decoded channels and their mono mix: short files only. */
   channels: Float32Array[] = [];
   mono: Float32Array | undefined;
-  private overview: WaveformView | undefined;
+  private bytes: Uint8Array | undefined;
+  private fh: FileHandle | undefined;
+  private overviewP: Promise<Overview> | undefined;
+  private overviewDone: Overview | undefined;
 
   constructor(readonly uri: vscode.Uri) {}
 
@@ -38,18 +68,33 @@ class WavDocument implements vscode.CustomDocument {
     return !!this.header && this.header.facts.durationSec > LONG_FILE_SEC;
   }
 
-  /** Reads and decodes the file; a decoding failure is kept as `error`, not thrown. */
+  /** Reads the header (and a short file's samples); a decoding failure is kept as `error`, not thrown. */
   async load(): Promise<void> {
     this.error = undefined;
     this.header = undefined;
     this.channels = [];
     this.mono = undefined;
-    this.overview = undefined;
+    this.bytes = undefined;
+    this.overviewP = undefined;
+    this.overviewDone = undefined;
+    await this.fh?.close().catch(() => undefined);
+    this.fh = undefined;
     try {
-      this.bytes = await vscode.workspace.fs.readFile(this.uri);
-      this.header = readWavHeader(this.bytes);
-      if (!this.long) {
-        this.channels = decodeFrames(this.bytes, this.header);
+      if (this.uri.scheme === 'file') {
+        const size = (await stat(this.uri.fsPath)).size;
+        if (size > RANGE_READ_BYTES) {
+          const fh = await open(this.uri.fsPath, 'r');
+          const prefix = Buffer.alloc(Math.min(size, 1 << 20));
+          await fh.read(prefix, 0, prefix.length, 0);
+          this.header = readWavHeader(prefix, size);
+          if (this.long) this.fh = fh;
+          else await fh.close();
+        }
+        if (!this.fh) this.bytes = await readFile(this.uri.fsPath);
+      } else this.bytes = await vscode.workspace.fs.readFile(this.uri);
+      if (this.bytes) this.header = readWavHeader(this.bytes);
+      if (!this.long && this.bytes) {
+        this.channels = decodeFrames(this.bytes, this.header!);
         this.mono = mixdown(this.channels);
       }
     } catch (e) {
@@ -57,67 +102,98 @@ class WavDocument implements vscode.CustomDocument {
     }
   }
 
-  /** `length` mono samples from `start` (zero past the end), from memory or decoded from the bytes. */
-  readonly read: SampleReader = (start, length) => {
+  /** Frames [start, start + n) of every channel, decoded from memory or read from the file. */
+  async frames(start: number, n: number): Promise<Float32Array[]> {
+    const h = this.header!;
+    const a = Math.max(0, Math.min(start, h.facts.frames));
+    const count = Math.max(0, Math.min(n, h.facts.frames - a));
+    if (this.bytes) return decodeFrames(this.bytes, h, a, count);
+    const ba = h.facts.blockAlign;
+    const buf = Buffer.alloc(count * ba);
+    await this.fh!.read(buf, 0, buf.length, h.dataOffset + a * ba);
+    return decodeFrames(buf, { ...h, dataOffset: 0, facts: { ...h.facts, frames: count } }, 0, count);
+  }
+
+  /** `length` mono samples from `start` (zero outside the file). */
+  async read(start: number, length: number): Promise<Float32Array> {
     if (this.mono) return arrayReader(this.mono)(start, length);
-    const frames = this.header!.facts.frames;
-    const a = Math.max(0, start);
-    const b = Math.min(frames, start + length);
     const out = new Float32Array(length);
-    if (b > a) out.set(mixdown(decodeFrames(this.bytes, this.header!, a, b - a)), a - start);
+    const a = Math.max(0, start);
+    const mono = mixdown(await this.frames(a, start + length - a));
+    out.set(mono.subarray(0, Math.max(0, length - (a - start))), a - start);
     return out;
-  };
+  }
 
   /**
-   * Per-channel statistics and the whole-file waveform overview (`cols` columns), for long files in
-   * one streaming pass over 1M-frame chunks, yielding to the extension host between chunks.
+   * Per-channel statistics and the whole-file waveform (`cols` columns): for long files one streaming
+   * pass over 1M-frame chunks, started once and shared.
    */
-  async scan(silenceThresholdDb: number, cols: number): Promise<ChannelStats[]> {
+  overview(silenceThresholdDb: number, cols: number): Promise<Overview> {
+    this.overviewP ??= this.scan(silenceThresholdDb, cols).then((o) => (this.overviewDone = o));
+    return this.overviewP;
+  }
+
+  private async scan(silenceThresholdDb: number, cols: number): Promise<Overview> {
     const f = this.header!.facts;
     const accs = Array.from(
       { length: f.channels },
       () => new StatsAccumulator({ sampleRate: f.sampleRate, silenceThresholdDb }),
     );
-    if (this.channels.length) {
-      this.channels.forEach((c, i) => accs[i].add(c));
-      return accs.map((a) => a.result());
-    }
     const min = new Float32Array(cols * f.channels).fill(Infinity);
     const max = new Float32Array(cols * f.channels).fill(-Infinity);
+    const perCol = Math.max(1e-9, f.frames / cols);
     const chunk = 1 << 20;
-    const perCol = f.frames / cols;
     for (let s = 0; s < f.frames; s += chunk) {
-      decodeFrames(this.bytes, this.header!, s, chunk).forEach((x, ch) => {
+      (this.channels.length
+        ? this.channels.map((c) => c.subarray(s, s + chunk))
+        : await this.frames(s, chunk)
+      ).forEach((x, ch) => {
         accs[ch].add(x);
-        for (let i = 0; i < x.length; i++) {
-          const c = ch * cols + Math.min(cols - 1, Math.floor((s + i) / perCol));
-          const v = x[i];
-          if (v < min[c]) min[c] = v;
-          if (v > max[c]) max[c] = v;
+        // Walk the columns this chunk covers; min/max over each column's part of it.
+        for (let c = Math.floor(s / perCol); c < cols && c * perCol < s + x.length; c++) {
+          const a = Math.max(0, Math.ceil(c * perCol) - s);
+          const b = Math.min(x.length, Math.ceil((c + 1) * perCol) - s);
+          let lo = min[ch * cols + c];
+          let hi = max[ch * cols + c];
+          for (let i = a; i < b; i++) {
+            const v = x[i];
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+          min[ch * cols + c] = lo;
+          max[ch * cols + c] = hi;
         }
       });
-      await new Promise((r) => setImmediate(r)); // let the extension host breathe between chunks
+      if (!this.channels.length) await new Promise((r) => setImmediate(r)); // let the host breathe
     }
     for (let c = 0; c < min.length; c++) if (min[c] === Infinity) min[c] = max[c] = 0;
-    this.overview = {
-      startSec: 0,
-      endSec: f.durationSec,
+    return {
+      stats: accs.map((a) => a.result()),
+      waveform: {
+        startSec: 0,
+        endSec: f.durationSec,
+        columns: cols,
+        channels: f.channels,
+        min: min.buffer,
+        max: max.buffer,
+      },
+    };
+  }
+
+  /** Waveform min/max per column over [s0, s1) seconds. */
+  async waveform(s0: number, s1: number, cols: number): Promise<WaveformView> {
+    const f = this.header!.facts;
+    const rate = f.sampleRate;
+    const min = new Float32Array(cols * f.channels);
+    const max = new Float32Array(cols * f.channels);
+    const view = {
+      startSec: s0,
+      endSec: s1,
       columns: cols,
       channels: f.channels,
       min: min.buffer,
       max: max.buffer,
     };
-    return accs.map((a) => a.result());
-  }
-
-  /** Waveform min/max per column over [s0, s1) seconds; long files decode column by column. */
-  async waveform(s0: number, s1: number, cols: number): Promise<WaveformView> {
-    const f = this.header!.facts;
-    const whole = s0 === 0 && s1 >= f.durationSec;
-    if (whole && this.overview && this.overview.columns === cols) return this.overview;
-    const rate = f.sampleRate;
-    const min = new Float32Array(cols * f.channels);
-    const max = new Float32Array(cols * f.channels);
     if (this.channels.length) {
       this.channels.forEach((c, i) =>
         waveformOverview(
@@ -129,33 +205,50 @@ class WavDocument implements vscode.CustomDocument {
           max.subarray(i * cols, (i + 1) * cols),
         ),
       );
-    } else {
-      const a = Math.floor(s0 * rate);
-      const span = Math.max(1, Math.floor(s1 * rate) - a);
-      for (let c = 0; c < cols; c++) {
-        const from = a + Math.floor((c * span) / cols);
-        const to = Math.max(from + 1, a + Math.floor(((c + 1) * span) / cols));
-        decodeFrames(this.bytes, this.header!, from, to - from).forEach((x, i) => {
-          const r = waveformOverview(x, 0, x.length, 1);
-          min[i * cols + c] = r.min[0];
-          max[i * cols + c] = r.max[0];
-        });
-        if (c % 64 === 63) await new Promise((r) => setImmediate(r));
-      }
+      return view;
     }
-    const view = {
-      startSec: s0,
-      endSec: s1,
-      columns: cols,
-      channels: f.channels,
-      min: min.buffer,
-      max: max.buffer,
-    };
-    if (whole) this.overview = view;
+    if (s1 - s0 > WAVEFORM_READ_SEC) {
+      // A wide range of a long file: from the whole-file overview's columns, once it is ready
+      // (until then no columns: the webview says the file is still being measured).
+      const o = this.overviewDone;
+      if (!o) return { ...view, columns: 0 };
+      const om = new Float32Array(o.waveform.min);
+      const oM = new Float32Array(o.waveform.max);
+      const oc = o.waveform.columns;
+      for (let c = 0; c < cols; c++) {
+        const a = Math.floor(((s0 + ((s1 - s0) * c) / cols) / f.durationSec) * oc);
+        const b = Math.max(a + 1, Math.floor(((s0 + ((s1 - s0) * (c + 1)) / cols) / f.durationSec) * oc));
+        for (let ch = 0; ch < f.channels; ch++) {
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (let k = a; k < b && k < oc; k++) {
+            lo = Math.min(lo, om[ch * oc + k]);
+            hi = Math.max(hi, oM[ch * oc + k]);
+          }
+          min[ch * cols + c] = lo === Infinity ? 0 : lo;
+          max[ch * cols + c] = hi === -Infinity ? 0 : hi;
+        }
+      }
+      return view;
+    }
+    const start = Math.floor(s0 * rate);
+    const data = await this.frames(start, Math.ceil(s1 * rate) - start);
+    data.forEach((x, i) =>
+      waveformOverview(
+        x,
+        0,
+        x.length,
+        cols,
+        min.subarray(i * cols, (i + 1) * cols),
+        max.subarray(i * cols, (i + 1) * cols),
+      ),
+    );
     return view;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    void this.fh?.close().catch(() => undefined);
+  }
 }
 
 /** The custom editor for .wav files: the host decodes and computes, the webview draws. */
@@ -208,8 +301,19 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
         post({ type: 'decodeError', path: doc.uri.fsPath, message: doc.error ?? 'unreadable' });
         return;
       }
-      post(await this.initMessage(doc));
+      const settings = readSettings();
+      // Long files: the overview (stats, whole-file waveform) is one pass over the file; the first
+      // paint does not wait for it (nor compete with it): it starts after, and follows as its own message.
+      const init = await this.initMessage(
+        doc,
+        doc.long ? undefined : await doc.overview(settings.silenceThresholdDb, 1600),
+      );
+      post(init);
       void predict();
+      if (doc.long) {
+        const o = await doc.overview(settings.silenceThresholdDb, 1600);
+        post({ type: 'overview', waveform: o.waveform, stats: statsView(o.stats) });
+      }
     };
     const predict = async () => {
       const run = ++predictionRun;
@@ -261,7 +365,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
                 f.frames - start,
                 Math.floor(Math.min(m.durationSec, MAX_AUDIO_CHUNK_SEC) * f.sampleRate),
               );
-              const samples = doc.read(start, Math.max(0, n));
+              const samples = await doc.read(start, Math.max(0, n));
               post({
                 type: 'audio',
                 requestId: m.requestId,
@@ -322,11 +426,10 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     } else this.models.useModel(undefined);
   }
 
-  private async initMessage(doc: WavDocument): Promise<HostToEditor> {
+  private async initMessage(doc: WavDocument, overview: Overview | undefined): Promise<HostToEditor> {
     const h = doc.header!;
     const f = h.facts;
     const settings = readSettings();
-    const stats = await doc.scan(settings.silenceThresholdDb, 1600);
     const { waveform, spectrogram } = await this.rangeViews(doc, 0, f.durationSec, 1600);
     let features: { type: string; frames: number; bins: number; data: ArrayBuffer } | undefined;
     let model: ModelView | undefined;
@@ -335,7 +438,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       const fx = await FeatureExtractor.create(featureConfigOf(md));
       // Only the first window is needed: resample a little more than it, not the whole file.
       const need = Math.ceil((md.clipDurationMs / 1000) * f.sampleRate * 1.05 + 64);
-      const head = resample(doc.read(0, Math.min(need, f.frames)), f.sampleRate, md.sampleRate);
+      const head = resample(await doc.read(0, Math.min(need, f.frames)), f.sampleRate, md.sampleRate);
       const win = fitLength(head.subarray(0, clipSamples(md)), clipSamples(md));
       const m = fx.compute(win);
       normalize(m.data, m.bins, md.features);
@@ -363,13 +466,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
         frames: f.frames,
         durationSec: f.durationSec,
         warnings: h.warnings,
-        stats: stats.map((s) => ({
-          peakDbfs: s.peakDbfs,
-          rmsDbfs: s.rmsDbfs,
-          dcOffset: s.dcOffset,
-          clippedRatio: s.clippedRatio,
-          silenceRatio: s.silenceRatio,
-        })),
+        stats: overview ? statsView(overview.stats) : [],
       },
       settings: { colormap: settings.colormap, dbFloor: settings.dbFloor },
       waveform,
@@ -403,7 +500,13 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       });
     }
     const spec = await this.spec;
-    const r = spectrogramRange(spec, doc.read, f.frames, rate, s0, s1, Math.min(OVERVIEW_FRAMES, cols));
+    // Fetch the windows first (long files read them from disk), then transform them.
+    const maxFrames = Math.min(OVERVIEW_FRAMES, cols);
+    const starts = spectrogramFrameStarts(spec, f.frames, rate, s0, s1, maxFrames);
+    const read = await Promise.all(starts.map((st) => doc.read(st, spec.windowSize)));
+    const windows = new Map(starts.map((st, i) => [st, read[i]]));
+    const reader: SampleReader = (st, len) => windows.get(st) ?? new Float32Array(len);
+    const r = spectrogramRange(spec, reader, f.frames, rate, s0, s1, maxFrames);
     return {
       waveform,
       spectrogram: {
@@ -417,6 +520,17 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       },
     };
   }
+}
+
+/** Levels as the webview shows them. */
+function statsView(stats: ChannelStats[]): WavFactsView['stats'] {
+  return stats.map((s) => ({
+    peakDbfs: s.peakDbfs,
+    rmsDbfs: s.rmsDbfs,
+    dcOffset: s.dcOffset,
+    clippedRatio: s.clippedRatio,
+    silenceRatio: s.silenceRatio,
+  }));
 }
 
 /** Accepts only well-formed editor messages; anything else is ignored. */

@@ -221,6 +221,12 @@ function drawWaveform() {
   ctx.clearRect(0, 0, w, h);
   if (!v || !init) return;
   const wf = v.waveform;
+  if (!wf.columns) {
+    ctx.fillStyle = css('--vscode-descriptionForeground', '#888');
+    ctx.font = `12px ${css('--vscode-font-family', 'sans-serif')}`;
+    ctx.fillText('Measuring the whole file (one pass over it)…', AXIS_L, h / 2);
+    return;
+  }
   const min = new Float32Array(wf.min);
   const max = new Float32Array(wf.max);
   const [a, b] = viewRange();
@@ -426,6 +432,7 @@ function drawSide() {
   add('Rate', `${f.sampleRate} Hz`);
   add('Channels', String(f.channels));
   add('Duration', `${fmtTime(f.durationSec)} (${f.frames} frames)`);
+  if (!f.stats.length) add('Levels', 'measuring…');
   f.stats.forEach((s, i) => {
     const p = f.stats.length > 1 ? `ch${i} ` : '';
     add(`${p}Peak`, fmtDb(s.peakDbfs));
@@ -735,6 +742,14 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       drawAll();
       requestDetail();
       vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
+      break;
+    case 'overview':
+      if (init) {
+        init.waveform = m.waveform;
+        init.facts.stats = m.stats;
+        drawWaveform();
+        drawSide();
+      }
       break;
     case 'audio':
       if (m.requestId === audioRequest && pendingPlayFrom !== undefined) {
