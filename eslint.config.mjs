@@ -20,6 +20,7 @@ export default tseslint.config(
       'models/**',
       'samples/**',
       'test/fixtures/**',
+      'scratch/**',
     ],
   },
   js.configs.recommended,
