@@ -6,6 +6,7 @@ import { FeatureExtractor } from '../audio/features';
 import { clipSamples, featureConfigOf, loadMetadata, ModelError, type ModelMetadata } from './metadata';
 
 export { ModelError };
+import { foldBatchNorm } from './foldBatchNorm';
 import { initTfBackend } from './tfBackend';
 
 /** A loaded model package, ready to predict. */
@@ -83,19 +84,28 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   if (!weightSpecs.some((w) => w.quantization) && all.length !== expectedBytes) {
     throw new ModelError(dir, `weight shards hold ${all.length} bytes, the manifest needs ${expectedBytes}`);
   }
+  const isGraph =
+    modelJson.format === 'graph-model' || !!(modelJson.modelTopology as { node?: unknown }).node;
+  let topology: unknown = modelJson.modelTopology;
+  let specs = weightSpecs;
+  let weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  if (!isGraph && process.env.WAVEBENCH_NO_BN_FOLD !== '1') {
+    const f = foldBatchNorm(topology, specs, weightData);
+    topology = f.topology;
+    specs = f.specs as tf.io.WeightsManifestEntry[];
+    weightData = f.data;
+  }
   const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: modelJson.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    modelTopology: topology as tf.io.ModelArtifacts['modelTopology'],
     format: modelJson.format,
     generatedBy: modelJson.generatedBy as string | undefined,
     convertedBy: modelJson.convertedBy as string | null | undefined,
-    weightSpecs,
-    weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+    weightSpecs: specs,
+    weightData,
     signature: modelJson.signature as object | undefined,
     userDefinedMetadata: modelJson.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
     modelInitializer: modelJson.modelInitializer as object | undefined,
   };
-  const isGraph =
-    modelJson.format === 'graph-model' || !!(modelJson.modelTopology as { node?: unknown }).node;
   let predict: (x: tf.Tensor) => tf.Tensor;
   let inputShape: (number | null)[];
   let outputUnits: number | null | undefined;
