@@ -1,10 +1,14 @@
-"""Prints the leave-one-speaker-out table (markdown) from training/work/loso_*.json."""
-import glob, json, os
+"""Prints the leave-one-speaker-out table (markdown) from training/work/loso_*.json.
+
+    python training/loso_table.py            # every loso_*.json (later files win per speaker)
+    python training/loso_table.py v2_        # only loso_v2_*.json
+"""
+import glob, json, os, sys
 import numpy as np
 
 WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'work')
 rows = {}
-for f in sorted(glob.glob(os.path.join(WORK, 'loso_*.json'))):
+for f in sorted(glob.glob(os.path.join(WORK, 'loso_' + (sys.argv[1] if len(sys.argv) > 1 else '') + '*.json'))):
     d = json.load(open(f))
     if 'pilot' in d['args'].get('tag', '') or 'smoke' in d['args'].get('tag', ''):
         continue

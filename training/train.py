@@ -5,7 +5,7 @@ classifier on TensorFlow's own MFCC features.
     python training/train.py                 # final model on all five speakers + exports
     python training/train.py --loso          # leave-one-speaker-out evaluation, then the final model
     python training/train.py --loso-only     # evaluation only
-    python training/train.py --seed 1 --epochs 30
+    python training/train.py --seed 1 --epochs 8 --synth-digits 0   # the previous (v1) recipe
 
 Pipeline (identical to the TypeScript runtime at inference):
   8 kHz FSDD clip -> scipy.signal.resample_poly(x, 2, 1) -> 16 kHz float in [-1, 1]
@@ -138,6 +138,42 @@ def make_espeak_words(rng):
     return audio, group
 
 
+DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
+SYNTH_VOICES = ['en-us', 'en-gb', 'en-gb-scotland', 'en-029', 'en-gb-x-rp', 'en-us-nyc', 'en-gb-x-gbclan',
+                'en-gb-x-gbcwmd']
+SYNTH_VARIANTS = ['', '+m1', '+m2', '+m3', '+m4', '+m5', '+m6', '+m7', '+f1', '+f2', '+f3', '+f4', '+f5',
+                  '+klatt', '+klatt2', '+klatt3']
+
+
+def make_espeak_digits(n_per_digit):
+    """Synthetic digit words (extra training data for the digit classes): n_per_digit renditions of each
+    digit by espeak-ng with random voice + variant, speed 120-200 wpm, pitch 20-80. Cached."""
+    out_dir = os.path.join(WORK, 'espeak_digits')
+    os.makedirs(out_dir, exist_ok=True)
+    cache = os.path.join(WORK, f'espeak_digits_{n_per_digit}.npz')
+    if os.path.exists(cache):
+        d = np.load(cache, allow_pickle=True)
+        return list(d['audio']), list(d['label']), list(d['voice'])
+    audio, label, voices = [], [], []
+    r = np.random.RandomState(4321)
+    for di, word in enumerate(DIGIT_WORDS):
+        for k in range(n_per_digit):
+            voice = SYNTH_VOICES[r.randint(len(SYNTH_VOICES))] + SYNTH_VARIANTS[r.randint(len(SYNTH_VARIANTS))]
+            speed = int(r.randint(120, 201)); pitch = int(r.randint(20, 81))
+            fn = os.path.join(out_dir, f'{word}_{k}.wav')
+            subprocess.run(['espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', fn, word],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            x, sr = read_wav(fn)
+            x = trim(to16k(x, sr))
+            if len(x) < 1600:
+                continue
+            audio.append(x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5)
+            label.append(2 + di)
+            voices.append(f'{voice} s{speed} p{pitch}')
+    np.savez(cache, audio=np.array(audio, dtype=object), label=np.array(label), voice=np.array(voices))
+    return audio, label, voices
+
+
 def colored_noise(rng, n, kind):
     w = rng.standard_normal(n).astype(np.float32)
     if kind == 'white':
@@ -201,10 +237,13 @@ def random_eq(x, rng):
     return y.astype(np.float32)
 
 
+SPEED_RANGE = (0.82, 1.2)
+
+
 def augment(x, rng, strong=True):
     """Speed/pitch, gain, time shift, additive noise. Returns a 16000-sample window."""
     if rng.rand() < 0.8:  # speed +-: changes tempo and pitch/formants together (other voices)
-        f = rng.uniform(0.82, 1.2)
+        f = rng.uniform(*SPEED_RANGE)
         x = resample_poly(x, 100, int(round(100 * f))).astype(np.float32)
     if rng.rand() < 0.7:  # random microphone / room colouring: spectral tilt and a peaking band
         x = random_eq(x, rng)
@@ -305,8 +344,11 @@ class Bank:
         words, wgroup = make_espeak_words(rng)
         self.words = words
         self.wgroup = np.array(wgroup)
+        self.synth, self.synth_y = [], []
+        if args.synth_digits > 0:
+            self.synth, self.synth_y, _ = make_espeak_digits(args.synth_digits)
         print(f'data: {len(self.digits)} fsdd clips, {len(words)} espeak-ng words '
-              f'({len(set(wgroup))} distinct) [{time.time() - t0:.1f}s]', flush=True)
+              f'({len(set(wgroup))} distinct), {len(self.synth)} espeak-ng digits [{time.time() - t0:.1f}s]', flush=True)
 
     def build(self, train_speakers, word_ids, args, rng, n_aug):
         """Features for training: each digit clip clean once + n_aug augmented copies;
@@ -320,6 +362,14 @@ class Bank:
             audio.append(fit_window(c['audio'])); y.append(c['label'])
             for _ in range(n_aug):
                 audio.append(augment(c['audio'], rng)); y.append(c['label'])
+        n_real = len(audio)
+        # synthetic espeak-ng digits: args.synth_copies augmented examples each (never clean, never in the
+        # normalisation statistics), capped so they stay at most args.synth_ratio of the real digit examples
+        n_syn = min(int(n_real * args.synth_ratio), len(self.synth) * args.synth_copies)
+        order = rng.permutation(len(self.synth) * args.synth_copies)[:n_syn] if n_syn else []
+        for k in order:
+            i = k % len(self.synth)
+            audio.append(augment(self.synth[i], rng)); y.append(self.synth_y[i])
         per_class = len(audio) // 10
         wi = [i for i, g in enumerate(self.wgroup) if g in word_ids]
         n_unk_words = int(per_class * 0.8)
@@ -717,7 +767,7 @@ def main():
     ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--epochs', type=int, default=8)
+    ap.add_argument('--epochs', type=int, default=5)
     ap.add_argument('--aug', type=int, default=3, help='augmented copies per digit clip')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
@@ -725,10 +775,17 @@ def main():
     ap.add_argument('--tag', default='run')
     ap.add_argument('--feature-aug', action='store_true',
                     help='also tempo / vocal-tract-length warping on the MFCC (measured worse on george, off by default)')
+    ap.add_argument('--synth-digits', type=int, default=200, help='espeak-ng renditions per digit added to training')
+    ap.add_argument('--synth-copies', type=int, default=2, help='augmented examples per espeak-ng digit')
+    ap.add_argument('--synth-ratio', type=float, default=0.5, help='max synthetic : real digit examples')
+    ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
+    global SPEED_RANGE
+    if args.speed is not None:
+        SPEED_RANGE = (1 - args.speed, 1 + args.speed)
     T = tf()
     T.config.threading.set_intra_op_parallelism_threads(args.threads)
     T.config.threading.set_inter_op_parallelism_threads(1)
