@@ -4,9 +4,9 @@
  * background files. Every file name opens the clip.
  */
 import type { DatasetToHost, DatasetView, HostToDataset } from '../../src/protocol';
+import { runReportView } from '../common/reportLifecycle';
 import { vscodeApi } from '../common/vscodeApi';
 import {
-  afterPaint,
   clipLink,
   debounce,
   fmtBytes,
@@ -14,7 +14,6 @@ import {
   fmtPercent,
   fmtSeconds,
   h,
-  onThemeChange,
   replaceChildren,
   s,
 } from '../common/dom';
@@ -567,21 +566,6 @@ function render(d: DatasetView): void {
   renderCharts();
 }
 
-let painted = false;
-api.onMessage((msg) => {
-  if (msg.type !== 'init') return;
-  render(msg.dataset);
-  if (!painted) {
-    painted = true;
-    if (state.scrollY > 0) window.scrollTo(0, state.scrollY);
-    void afterPaint().then(() => api.post({ type: 'painted', ms: performance.now() - t0 }));
-  }
-});
-
-onThemeChange(() => {
-  if (data) renderCharts();
-});
-
 let lastWidth = 0;
 window.addEventListener(
   'resize',
@@ -593,13 +577,20 @@ window.addEventListener(
   }, 150),
 );
 
-window.addEventListener(
-  'scroll',
-  debounce(() => {
-    state.scrollY = window.scrollY;
-    save();
-  }, 200),
-  { passive: true },
-);
-
-api.post({ type: 'ready' });
+runReportView({
+  t0,
+  onMessage: (handler) => api.onMessage(handler),
+  post: (m) => api.post(m),
+  initOf: (m) => (m.type === 'init' ? (m as Extract<HostToDataset, { type: 'init' }>).dataset : undefined),
+  render,
+  redrawCharts: () => {
+    if (data) renderCharts();
+  },
+  scroll: {
+    get: () => state.scrollY,
+    set: (y) => {
+      state.scrollY = y;
+      save();
+    },
+  },
+});

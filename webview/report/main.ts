@@ -4,9 +4,9 @@
  * table, the paginated clip table with filters and quick views, errors and background files.
  */
 import type { HostToReport, ReportToHost, ReportView } from '../../src/protocol';
+import { runReportView } from '../common/reportLifecycle';
 import { vscodeApi } from '../common/vscodeApi';
 import {
-  afterPaint,
   clipLink,
   colorScale,
   debounce,
@@ -15,7 +15,6 @@ import {
   fmtPercent,
   fmtSeconds,
   h,
-  onThemeChange,
   replaceChildren,
 } from '../common/dom';
 import {
@@ -667,8 +666,6 @@ function section(title: string, ...body: (Node | null)[]): HTMLElement {
 
 // ---- main -------------------------------------------------------------------------------------
 
-let painted = false;
-
 function render(r: ReportView): void {
   report = r;
   root = reportRoot(r.rows);
@@ -698,27 +695,20 @@ function render(r: ReportView): void {
   renderTable();
 }
 
-api.onMessage((msg) => {
-  if (msg.type !== 'init') return;
-  render(msg.report);
-  if (!painted) {
-    painted = true;
-    if (state.scrollY > 0) window.scrollTo(0, state.scrollY);
-    void afterPaint().then(() => api.post({ type: 'painted', ms: performance.now() - t0 }));
-  }
+runReportView({
+  t0,
+  onMessage: (handler) => api.onMessage(handler),
+  post: (m) => api.post(m),
+  initOf: (m) => (m.type === 'init' ? (m as Extract<HostToReport, { type: 'init' }>).report : undefined),
+  render,
+  redrawCharts: () => {
+    if (report) renderMatrix();
+  },
+  scroll: {
+    get: () => state.scrollY,
+    set: (y) => {
+      state.scrollY = y;
+      save();
+    },
+  },
 });
-
-onThemeChange(() => {
-  if (report) renderMatrix();
-});
-
-window.addEventListener(
-  'scroll',
-  debounce(() => {
-    state.scrollY = window.scrollY;
-    save();
-  }, 200),
-  { passive: true },
-);
-
-api.post({ type: 'ready' });
