@@ -255,10 +255,14 @@ function drawWaveform() {
 }
 
 const melOf = (f: number) => 1127 * Math.log1p(f / 700);
-function binAtY(y: number, h: number, maxHz: number, bins: number): number {
+/** The (fractional) spectrogram bin drawn at row y of a plot h rows high, on the chosen scale. */
+function binPosAtY(y: number, h: number, maxHz: number, bins: number): number {
   const frac = 1 - y / h;
   const hz = state.melScale ? 700 * Math.expm1((frac * melOf(maxHz)) / 1127) : frac * maxHz;
-  return Math.min(bins - 1, Math.max(0, Math.round((hz / maxHz) * (bins - 1))));
+  return Math.min(bins - 1, Math.max(0, (hz / maxHz) * (bins - 1)));
+}
+function binAtY(y: number, h: number, maxHz: number, bins: number): number {
+  return Math.round(binPosAtY(y, h, maxHz, bins));
 }
 function yOfHz(hz: number, h: number, maxHz: number): number {
   const frac = state.melScale ? melOf(hz) / melOf(maxHz) : hz / maxHz;
@@ -289,11 +293,21 @@ function drawSpectrogram() {
     while (f + 1 < s.frames && Math.abs(times[f + 1] - t) <= Math.abs(times[f] - t)) f++;
     frameForCol[x] = f;
   }
-  const binForRow = new Int32Array(plotH);
-  for (let y = 0; y < plotH; y++) binForRow[y] = binAtY(y + 0.5, plotH, s.maxHz, s.bins);
+  // Rows interpolate linearly between the two nearest bins (nearest-bin rows stripe when the plot
+  // has more rows than there are bins, or a non-integer ratio of them).
+  const binLo = new Int32Array(plotH);
+  const binT = new Float32Array(plotH);
   for (let y = 0; y < plotH; y++) {
+    const pos = binPosAtY(y + 0.5, plotH, s.maxHz, s.bins);
+    binLo[y] = Math.min(s.bins - 2, Math.floor(pos));
+    binT[y] = pos - binLo[y];
+  }
+  for (let y = 0; y < plotH; y++) {
+    const b0 = Math.max(0, binLo[y]);
+    const t = binT[y];
     for (let x = 0; x < plotW; x++) {
-      const d = db[frameForCol[x] * s.bins + binForRow[y]];
+      const row = frameForCol[x] * s.bins;
+      const d = db[row + b0] * (1 - t) + db[row + Math.min(s.bins - 1, b0 + 1)] * t;
       let k = Math.round(((d - floorDb) / (maxDb - floorDb)) * 255);
       k = k < 0 ? 0 : k > 255 ? 255 : k;
       const o = (y * plotW + x) * 4;
