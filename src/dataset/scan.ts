@@ -4,8 +4,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 /** A WAV file found in the inputs, with the folder name that may be its label. */
 export interface FoundFile {
   path: string;
-  /** Name of the parent folder when the file lies in a label folder under a given root. */
+  /** Name of the folder that holds the file. */
   parent?: string;
+  /**
+   * True when that folder is one the user named (the root itself, or the folder of a file given
+   * directly): its name is a label only if the model knows it, never `_unknown_`.
+   */
+  named?: boolean;
 }
 
 /** What scanning the inputs found. */
@@ -21,18 +26,19 @@ const WAV = /\.(wav|wave)$/i;
 export const BACKGROUND_FOLDER = '_background_noise_';
 
 /**
- * Finds WAV files under files and folders. Inside a folder, a file at ROOT/NAME/.../file.wav gets
- * the folder that contains it as `parent`; a file given directly gets its parent folder's name.
+ * Finds WAV files under files and folders. Each file gets the name of the folder that holds it as
+ * `parent`, marked `named` when that folder is the given root or the folder of a file given directly
+ * (so `classify data/yes` scores its clips as "yes", while `classify recordings/` stays unlabelled).
  * Files in `_background_noise_` are listed apart. Symlinked folders are not followed (no cycles).
  */
 export async function scanInputs(inputs: string[]): Promise<ScanResult> {
   const out: ScanResult = { files: [], background: [], problems: [] };
   const seen = new Set<string>();
-  const add = (path: string, parent: string | undefined) => {
+  const add = (path: string, parent: string | undefined, named: boolean) => {
     if (seen.has(path)) return;
     seen.add(path);
     if (parent === BACKGROUND_FOLDER) out.background.push(path);
-    else out.files.push({ path, parent });
+    else out.files.push({ path, parent, named });
   };
   const walk = async (dir: string, root: string): Promise<void> => {
     let entries;
@@ -46,7 +52,7 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p, root);
-      else if (e.isFile() && WAV.test(e.name)) add(p, dir === root ? undefined : basename(dir));
+      else if (e.isFile() && WAV.test(e.name)) add(p, basename(dir), dir === root);
     }
   };
   for (const input of inputs) {
@@ -63,18 +69,19 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
       continue;
     }
     if (st.isDirectory()) await walk(p, p);
-    else add(p, basename(dirname(p)));
+    else add(p, basename(dirname(p)), true);
   }
   return out;
 }
 
 /**
  * The true label of a file for a model: its folder name if the model knows it; `_unknown_` for another
- * folder name when the model has that label (speech_commands' convention); else none (not scored).
+ * label folder inside a dataset when the model has that label (speech_commands' convention); else
+ * none (not scored). A folder the user named (`named`) is a label only if the model knows it.
  */
-export function labelFor(parent: string | undefined, labels: string[]): string | undefined {
+export function labelFor(parent: string | undefined, labels: string[], named = false): string | undefined {
   if (!parent) return undefined;
   if (labels.includes(parent)) return parent;
-  if (labels.includes('_unknown_') && !parent.startsWith('.')) return '_unknown_';
+  if (!named && labels.includes('_unknown_') && !parent.startsWith('.')) return '_unknown_';
   return undefined;
 }

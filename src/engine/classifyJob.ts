@@ -79,7 +79,8 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
     const rows: ReportRow[] = [];
     for (const f of scan.files) {
       const c = results.get(f.path);
-      if (c) rows.push(toRow(c, labelFor(byPath.get(f.path)?.parent, labels)));
+      const found = byPath.get(f.path);
+      if (c) rows.push(toRow(c, labelFor(found?.parent, labels, found?.named)));
     }
     return buildReport({ name: info.name, dir: resolve(o.modelDir), labels, hash: info.hash }, rows, {
       background: scan.background,

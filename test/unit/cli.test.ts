@@ -97,3 +97,38 @@ test('spectrogram writes a real PNG: one column per frame, one row per bin', asy
   assert.equal((await run(['spectrogram', '--input_wav', 'a.wav'])).code, 2);
   assert.equal((await run(['bogus'])).code, 2);
 });
+
+test('classify: summary and exports on the samples, exit 2 for a bad model or no input', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-cli-'));
+  const samples = join(__dirname, '../../samples/digits');
+  const csv = join(dir, 'out.csv');
+  const json = join(dir, 'out.json');
+  const r = await run([
+    'classify',
+    join(samples, 'one'),
+    join(samples, 'two'),
+    '--workers',
+    '1',
+    '--csv',
+    csv,
+    '--json',
+    json,
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /files: 20, scored: 20, unlabelled: 0, errors: 0/);
+  assert.match(r.out, /confusion matrix \(rows: true label, columns: predicted\)/);
+  const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+  assert.equal(lines[0], 'path,label,predicted,probability,correct,top_k,error');
+  assert.equal(lines.length, 21);
+  const j = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(j.rows.length, 20);
+  assert.equal(j.metrics.scored, 20);
+
+  const badModel = await run(['classify', samples, '--model', dir]);
+  assert.equal(badModel.code, 2);
+  assert.match(badModel.err, /wavebench: model .*: neither metadata.json nor labels.txt found/);
+  const none = await run(['classify', join(dir, 'nothing-here')]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no such file or folder/);
+  assert.equal((await run(['classify', samples, '--top-k', '0'])).code, 2);
+});

@@ -40,6 +40,9 @@ test('labels from folders: known, _unknown_, or unlabelled', () => {
   assert.equal(labelFor('bed', ['_unknown_', 'yes']), '_unknown_');
   assert.equal(labelFor('bed', ['yes', 'no']), undefined);
   assert.equal(labelFor(undefined, ['_unknown_']), undefined);
+  // A folder the user named (the root, or the folder of a file given directly) is never _unknown_.
+  assert.equal(labelFor('yes', ['_unknown_', 'yes'], true), 'yes');
+  assert.equal(labelFor('recordings', ['_unknown_', 'yes'], true), undefined);
 });
 
 test('CSV has exactly the schema columns first, quoting, empty error; JSON has rows and metrics', () => {
