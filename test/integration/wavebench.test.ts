@@ -132,6 +132,8 @@ suite('Wavebench', function () {
       again.rows.map((r) => [r.path, r.predicted]),
       report.rows.map((r) => [r.path, r.predicted]),
     );
+    const third = await a.classify([folder], new vscode.CancellationTokenSource().token);
+    assert.strictEqual(third.cached, expected, 'every clip answered by the content-hash cache');
   });
 
   test('cancelling a classification stops it promptly with the partial results', async () => {
