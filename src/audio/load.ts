@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { mixdown } from './mixdown';
 import { resample } from './resample';
 import { channelStats, type ChannelStats } from './stats';
-import { decodeWav, WavError, type WavFacts } from './wavDecode';
+import { decodeWav, type WavFacts } from './wavDecode';
 
 /** Mono audio at a target rate, with the file's facts and the decoder's warnings. */
 export interface LoadedAudio {
@@ -14,25 +13,7 @@ export interface LoadedAudio {
   sampleRate: number;
 }
 
-/** Reads, decodes, mixes down and resamples a WAV file. Errors are WavError with a readable reason. */
-export async function loadAudio(path: string, targetRate = 16000, channel?: number): Promise<LoadedAudio> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new WavError(
-      err.code === 'ENOENT'
-        ? 'no such file'
-        : err.code === 'EISDIR'
-          ? 'is a directory'
-          : `cannot read (${err.code ?? err.message})`,
-    );
-  }
-  return decodeToRate(path, bytes, targetRate, channel);
-}
-
-/** As loadAudio, for bytes already in memory. */
+/** Decodes WAV bytes, mixes them down and resamples to `targetRate`. Errors are WavError with a readable reason. */
 export function decodeToRate(
   path: string,
   bytes: Uint8Array,

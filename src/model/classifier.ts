@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FeatureExtractor } from '../audio/features';
 import { fitLength } from '../audio/fitLength';
@@ -28,6 +29,8 @@ export interface FileClassification {
   detections?: Detection[];
   warnings?: string[];
   error?: string;
+  /** sha1 of the file's bytes, taken while they are in memory: the result cache's key. */
+  contentHash?: string;
 }
 
 /** Options of a classification. */
@@ -162,6 +165,7 @@ export class Classifier {
           const code = (e as NodeJS.ErrnoException).code;
           throw new WavError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`);
         }
+        result.contentHash = createHash('sha1').update(bytes).digest('hex');
         const audio = decodeToRate(path, bytes, rate);
         result.durationSec = audio.facts.durationSec;
         result.sampleRate = audio.facts.sampleRate;

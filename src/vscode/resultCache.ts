@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { FileClassification } from '../model/classifier';
 
@@ -72,8 +71,10 @@ export class ResultCache {
     for (const r of rows) {
       if (r.error) continue;
       try {
-        const [st, bytes] = await Promise.all([stat(r.path), readFile(r.path)]);
-        const contentHash = createHash('sha1').update(bytes).digest('hex');
+        // The worker hashed the bytes it read; only the (size, mtime) index needs the file system.
+        const contentHash = r.contentHash;
+        if (!contentHash) continue;
+        const st = await stat(r.path);
         this.index.set(r.path, { size: st.size, mtimeMs: st.mtimeMs, contentHash });
         this.results.set(`${modelHash}:${contentHash}`, { ...r, path: '' });
       } catch {
