@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import { IndexCache } from '../dataset/indexFile';
 import { buildDatasetView, readSplitLists } from '../dataset/inspect';
@@ -30,7 +29,7 @@ export class DatasetService implements vscode.Disposable {
 
   private getPool(): WorkerPool {
     const w = readSettings().workers;
-    this.pool ??= new WorkerPool(undefined, w > 0 ? w : Math.max(1, availableParallelism() - 1));
+    this.pool ??= new WorkerPool(undefined, w > 0 ? w : undefined);
     return this.pool;
   }
 

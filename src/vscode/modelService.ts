@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { WorkerPool, type PoolModelInfo } from '../engine/pool';
@@ -61,7 +60,7 @@ export class ModelService implements vscode.Disposable {
     if (!this.pool || this.poolDir !== dir) {
       void this.pool?.dispose();
       const w = readSettings().workers;
-      this.pool = new WorkerPool(dir, w > 0 ? w : Math.max(1, availableParallelism() - 1));
+      this.pool = new WorkerPool(dir, w > 0 ? w : undefined);
       this.poolDir = dir;
     }
     const pool = this.pool;
