@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FeatureExtractor } from '../../src/audio/features';
 import { fitLength } from '../../src/audio/fitLength';
 import { decodeWav } from '../../src/audio/wavDecode';
-import { f32, REF, refEntries } from './tfReferenceData';
+import { f32, maxRelError, REF, refEntries } from './tfReferenceData';
 
 const DIR = join(__dirname, '../fixtures/tf-average');
 const manifest: { clips: { wav: string; file: string; shape: [number, number] }[] } = JSON.parse(
@@ -21,13 +21,7 @@ for (const c of manifest.clips) {
     const m = fx.compute(audio);
     fx.dispose();
     assert.deepEqual([m.frames, m.bins], c.shape);
-    const ref = f32(join(DIR, c.file));
-    let max = 0;
-    for (const v of ref) max = Math.max(max, v);
-    let worst = 0;
-    for (let i = 0; i < ref.length; i++) {
-      if (ref[i] > 1e-6 * max) worst = Math.max(worst, Math.abs(m.data[i] - ref[i]) / ref[i]);
-    }
+    const worst = maxRelError(m.data, f32(join(DIR, c.file)));
     assert.ok(worst <= 1e-4, `max relative error ${worst}`);
   });
 }

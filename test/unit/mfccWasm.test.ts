@@ -1,7 +1,7 @@
 // The C/WebAssembly engine (src/audio/native/mfcc.c via mfccWasm.ts) against TensorFlow 2.21's own
 // AudioSpectrogram and Mfcc outputs (../shared/reference), and against the TypeScript engine (mfcc.ts)
 // on FSDD speech resampled to 16 kHz. Builds dist/mfcc.wasm first when it is missing.
-import { f32, REF, refEntries } from './tfReferenceData';
+import { f32, maxAbsError, maxRelError, REF, refEntries } from './tfReferenceData';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -51,21 +51,13 @@ for (const e of manifest.clips) {
     try {
       const s = m.computeSpectrogram(audio);
       assert.deepEqual([s.frames, s.bins], e.spectrogram.shape);
-      const refS = f32(join(REF, e.spectrogram.file));
-      let max = 0;
-      for (const v of refS) max = Math.max(max, v);
-      let worstRel = 0;
-      for (let i = 0; i < refS.length; i++) {
-        if (refS[i] > 1e-6 * max) worstRel = Math.max(worstRel, Math.abs(s.data[i] - refS[i]) / refS[i]);
-      }
+      const worstRel = maxRelError(s.data, f32(join(REF, e.spectrogram.file)));
       worst.spectrogramRel = Math.max(worst.spectrogramRel, worstRel);
       assert.ok(worstRel <= 1e-4, `spectrogram max relative error ${worstRel}`);
 
       const c = m.compute(audio);
       assert.deepEqual([c.frames, c.bins], e.mfcc.shape);
-      const refM = f32(join(REF, e.mfcc.file));
-      let worstAbs = 0;
-      for (let i = 0; i < refM.length; i++) worstAbs = Math.max(worstAbs, Math.abs(c.data[i] - refM[i]));
+      const worstAbs = maxAbsError(c.data, f32(join(REF, e.mfcc.file)));
       worst.mfccAbs = Math.max(worst.mfccAbs, worstAbs);
       assert.ok(worstAbs <= 1e-3, `MFCC max abs error ${worstAbs}`);
     } finally {

@@ -25,3 +25,21 @@ export function f32(path: string): Float32Array {
 export const refEntries: RefEntry[] = existsSync(join(REF, 'manifest.json'))
   ? JSON.parse(readFileSync(join(REF, 'manifest.json'), 'utf8')).clips
   : [];
+
+/** The tests' spectrogram metric: max |a - r| / r over reference values above 1e-6 of the reference's max. */
+export function maxRelError(actual: ArrayLike<number>, ref: Float32Array): number {
+  let max = 0;
+  for (const v of ref) max = Math.max(max, v);
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    if (ref[i] > 1e-6 * max) worst = Math.max(worst, Math.abs(actual[i] - ref[i]) / ref[i]);
+  }
+  return worst;
+}
+
+/** Max |a - r| over all values. */
+export function maxAbsError(actual: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(actual[i] - ref[i]));
+  return worst;
+}
