@@ -174,6 +174,73 @@ def make_espeak_digits(n_per_digit):
     return audio, label, voices
 
 
+FLITE_VOICES = ['kal', 'kal16', 'awb', 'rms', 'slt', 'awb_time']
+FESTIVAL_VOICES = ['voice_kal_diphone', 'voice_ked_diphone', 'voice_cmu_us_slt_arctic_hts']
+
+
+def make_tts_digits(n_per_digit):
+    """More synthetic digit words from voices built on recordings of real people: flite 2.2 (kal, awb,
+    rms, slt: diphone and clustergen voices) and festival 2.5 (kal, ked diphones; slt HTS), with
+    random duration stretch 0.8-1.4 and f0 target, then half of them pitch-shifted by sox (+-400 cents,
+    formants kept). 3/4 of the renditions are flite, 1/4 festival. Cached."""
+    from concurrent.futures import ThreadPoolExecutor
+    out_dir = os.path.join(WORK, 'tts_digits')
+    os.makedirs(out_dir, exist_ok=True)
+    cache = os.path.join(WORK, f'tts_digits_{n_per_digit}.npz')
+    if os.path.exists(cache):
+        d = np.load(cache, allow_pickle=True)
+        return list(d['audio']), list(d['label']), list(d['voice'])
+    r = np.random.RandomState(2468)
+    jobs, fest = [], {v: [] for v in FESTIVAL_VOICES}
+    for di, word in enumerate(DIGIT_WORDS):
+        for k in range(n_per_digit):
+            text = word + ['', '.', '!', '?'][r.randint(4)]
+            stretch = round(float(r.uniform(0.8, 1.4)), 3)
+            shift = int(r.randint(-400, 401)) if r.rand() < 0.5 else 0
+            fn = os.path.join(out_dir, f'{word}_{k}.wav')
+            if k % 4 == 3:
+                v = FESTIVAL_VOICES[r.randint(len(FESTIVAL_VOICES))]
+                fest[v].append((fn, text, stretch))
+                jobs.append((fn, di, f'festival {v} x{stretch} {shift:+d}c', None, shift))
+            else:
+                v = FLITE_VOICES[r.randint(len(FLITE_VOICES))]
+                f0 = int(r.randint(140, 231)) if v == 'slt' else int(r.randint(85, 161))
+                cmd = ['flite', '-voice', v, '--setf', f'duration_stretch={stretch}', '--setf',
+                       f'int_f0_target_mean={f0}', '-t', text, '-o', fn]
+                jobs.append((fn, di, f'flite {v} x{stretch} f0 {f0} {shift:+d}c', cmd, shift))
+    for v, items in fest.items():  # one festival process per voice
+        script = [f'({v})']
+        for fn, text, stretch in items:
+            script.append(f"(Parameter.set 'Duration_Stretch {stretch})")
+            script.append(f'(utt.save.wave (SynthText "{text}") "{fn}" \'riff)')
+        scm = os.path.join(out_dir, f'{v}.scm')
+        with open(scm, 'w') as f:
+            f.write('\n'.join(script) + '\n')
+        subprocess.run(['festival', '-b', scm], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def render(job):
+        fn, di, desc, cmd, shift = job
+        if cmd:
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # 16-bit mono 16 kHz (festival's slt is 32 kHz), optional pitch shift
+        tmp = fn[:-4] + '_16k.wav'
+        fx = ['pitch', str(shift)] if shift else []
+        subprocess.run(['sox', fn, '-r', '16000', '-b', '16', '-c', '1', tmp] + fx, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        x, sr = read_wav(tmp)
+        return trim(to16k(x, sr)), di, desc
+    audio, label, voices = [], [], []
+    with ThreadPoolExecutor(4) as ex:
+        for x, di, desc in ex.map(render, jobs):
+            if len(x) < 1600:
+                continue
+            audio.append(x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5)
+            label.append(2 + di)
+            voices.append(desc)
+    np.savez(cache, audio=np.array(audio, dtype=object), label=np.array(label), voice=np.array(voices))
+    return audio, label, voices
+
+
 def colored_noise(rng, n, kind):
     w = rng.standard_normal(n).astype(np.float32)
     if kind == 'white':
@@ -290,28 +357,32 @@ def mfcc_batch(audio):
         a = T.constant(np.ascontiguousarray(np.asarray(audio[i:i + 1024], np.float32).T))
         spec = T.raw_ops.AudioSpectrogram(input=a, window_size=480, stride=160, magnitude_squared=True)
         m = T.raw_ops.Mfcc(spectrogram=spec, sample_rate=16000, upper_frequency_limit=4000.0,
-                           lower_frequency_limit=20.0, filterbank_channel_count=40, dct_coefficient_count=40)
+                           lower_frequency_limit=20.0, filterbank_channel_count=40, dct_coefficient_count=N_COEF)
         out.append(m.numpy())
     return np.concatenate(out).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------------- model
-def build_model(seed=0, dropout=0.2):
+def build_model(seed=0, dropout=0.2, channels=(24, 48, 64, 64), head='gap'):
+    """Conv 3x3 blocks (batch norm, ReLU; 2x2 max-pool after every block but the last), global
+    average pooling, dropout, dense softmax."""
     T = tf()
     K = T.keras
     L = K.layers
     K.utils.set_random_seed(seed)
     model = K.Sequential(name='sequential')
     model.add(L.Input(shape=(N_FRAMES, N_COEF, 1), name='mfcc'))
-    for i, ch in enumerate([24, 48, 64]):
-        model.add(L.Conv2D(ch, 3, padding='same', use_bias=False, name='conv2d' if i == 0 else f'conv2d_{i}'))
-        model.add(L.BatchNormalization(name='batch_normalization' if i == 0 else f'batch_normalization_{i}'))
-        model.add(L.ReLU(name='re_lu' if i == 0 else f're_lu_{i}'))
-        model.add(L.MaxPooling2D(2, name='max_pooling2d' if i == 0 else f'max_pooling2d_{i}'))
-    model.add(L.Conv2D(64, 3, padding='same', use_bias=False, name='conv2d_3'))
-    model.add(L.BatchNormalization(name='batch_normalization_3'))
-    model.add(L.ReLU(name='re_lu_3'))
-    model.add(L.GlobalAveragePooling2D(name='global_average_pooling2d'))
+    for i, ch in enumerate(channels):
+        sfx = '' if i == 0 else f'_{i}'
+        model.add(L.Conv2D(ch, 3, padding='same', use_bias=False, name='conv2d' + sfx))
+        model.add(L.BatchNormalization(name='batch_normalization' + sfx))
+        model.add(L.ReLU(name='re_lu' + sfx))
+        if i < len(channels) - 1:
+            model.add(L.MaxPooling2D(2, name='max_pooling2d' + sfx))
+    if head == 'flatten':  # keeps where in the window each feature is (the word starts at frame 0)
+        model.add(L.Flatten(name='flatten'))
+    else:
+        model.add(L.GlobalAveragePooling2D(name='global_average_pooling2d'))
     model.add(L.Dropout(dropout, name='dropout'))
     model.add(L.Dense(len(LABELS), activation='softmax', name='dense'))
     return model
@@ -347,8 +418,11 @@ class Bank:
         self.synth, self.synth_y = [], []
         if args.synth_digits > 0:
             self.synth, self.synth_y, _ = make_espeak_digits(args.synth_digits)
+        if args.tts > 0:
+            a, l, _ = make_tts_digits(args.tts)
+            self.synth, self.synth_y = self.synth + a, self.synth_y + l
         print(f'data: {len(self.digits)} fsdd clips, {len(words)} espeak-ng words '
-              f'({len(set(wgroup))} distinct), {len(self.synth)} espeak-ng digits [{time.time() - t0:.1f}s]', flush=True)
+              f'({len(set(wgroup))} distinct), {len(self.synth)} synthetic digits [{time.time() - t0:.1f}s]', flush=True)
 
     def build(self, train_speakers, word_ids, args, rng, n_aug):
         """Features for training: each digit clip clean once + n_aug augmented copies;
@@ -413,10 +487,13 @@ class FeatureAug:
 
     def __init__(self, mean, std, on=True):
         self.mean, self.std, self.on = mean, std, on
+        self.warps = []
+        self.floor = mfcc_batch(np.zeros((1, CLIP), np.float32))[0, 0]
+        if not on:
+            return
         C = dct_matrix()
         Ci = np.linalg.inv(C)
         self.alphas = np.linspace(0.84, 1.18, 35)
-        self.warps = []
         k = np.arange(N_COEF, dtype=np.float64)
         for a in self.alphas:
             src = np.clip(k * a, 0, N_COEF - 1)
@@ -425,7 +502,6 @@ class FeatureAug:
             W[np.arange(N_COEF), lo] += 1 - fr
             W[np.arange(N_COEF), hi] += fr
             self.warps.append((C @ W @ Ci).T.astype(np.float32))  # row-vector form: frame @ M
-        self.floor = mfcc_batch(np.zeros((1, CLIP), np.float32))[0, 0]
 
     def __call__(self, xb, yb, rng, args):
         out = np.empty_like(xb)
@@ -455,7 +531,7 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None):
     T = tf()
     K = T.keras
     xn = ((x - mean) / std)[..., None].astype(np.float32)
-    model = build_model(seed)
+    model = build_model(seed, channels=tuple(int(c) for c in args.channels.split(',')), head=args.head)
     steps = int(np.ceil(len(xn) / args.batch)) * args.epochs
     sched = K.optimizers.schedules.CosineDecay(args.lr * 0.1, steps, warmup_target=args.lr,
                                                warmup_steps=min(300, steps // 10), alpha=0.01)
@@ -563,6 +639,8 @@ def layers_topology(model):
                        data_format='channels_last')
         elif cls == 'GlobalAveragePooling2D':
             cfg = dict(base, data_format='channels_last', keepdims=False)
+        elif cls == 'Flatten':
+            cfg = dict(base, data_format='channels_last')
         elif cls == 'Dropout':
             cfg = dict(base, rate=c['rate'], noise_shape=None, seed=None)
         elif cls == 'Dense':
@@ -644,9 +722,12 @@ def export_graph_model(model, out_dir):
         h = x
         for i, (k, b) in enumerate(cvars):
             h = T.nn.relu(T.nn.bias_add(T.nn.conv2d(h, k, 1, 'SAME'), b))
-            if i < 3:
+            if i < len(cvars) - 1:
                 h = T.nn.max_pool2d(h, 2, 2, 'VALID')
-        h = T.reduce_mean(h, axis=[1, 2])
+        if any(l.__class__.__name__ == 'Flatten' for l in model.layers):
+            h = T.reshape(h, [-1, int(np.prod(h.shape[1:]))])
+        else:
+            h = T.reduce_mean(h, axis=[1, 2])
         return T.nn.softmax(T.nn.bias_add(T.matmul(h, dkv), dbv), name='probabilities')
 
     frozen = convert_variables_to_constants_v2(net.get_concrete_function())
@@ -708,7 +789,7 @@ def export_graph_model(model, out_dir):
 def metadata(mean, std):
     return {'name': 'digits', 'version': '1.0.0', 'labels': LABELS, 'sampleRate': 16000, 'clipDurationMs': 1000,
             'windowSizeMs': 30, 'windowStrideMs': 10,
-            'features': {'type': 'mfcc', 'binCount': 40, 'lowerFrequencyHz': 20, 'upperFrequencyHz': 4000,
+            'features': {'type': 'mfcc', 'binCount': N_COEF, 'lowerFrequencyHz': 20, 'upperFrequencyHz': 4000,
                          'filterbankChannels': 40, 'normalize': 'dataset',
                          'mean': [float(v) for v in mean], 'std': [float(v) for v in std]}}
 
@@ -779,11 +860,18 @@ def main():
     ap.add_argument('--synth-copies', type=int, default=2, help='augmented examples per espeak-ng digit')
     ap.add_argument('--synth-ratio', type=float, default=0.5, help='max synthetic : real digit examples')
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
+    ap.add_argument('--coefs', type=int, default=40, help='MFCC coefficients kept (the dct_coefficient_count)')
+    ap.add_argument('--channels', default='24,48,64,64', help='conv channels per block (2x2 max-pool between blocks)')
+    ap.add_argument('--head', default='gap', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
+    ap.add_argument('--tts', type=int, default=0, help='flite/festival renditions per digit added to the synthetic digits')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    global SPEED_RANGE
+    global SPEED_RANGE, N_COEF
+    N_COEF = args.coefs
+    if args.feature_aug and N_COEF != 40:
+        ap.error('--feature-aug needs --coefs 40')
     if args.speed is not None:
         SPEED_RANGE = (1 - args.speed, 1 + args.speed)
     T = tf()

@@ -14,8 +14,8 @@ that matter for inference; weights come from the weightsManifest and shards
 
 Then it times a tf.data pipeline as a TF user would write it:
   read_file -> decode_wav(desired_channels=1, desired_samples=16000)
-  -> AudioSpectrogram(480, 160, magnitude_squared) -> Mfcc(16000, 4000, 20, 40, 40)
-  -> coefficient selection to the model's input width -> (x - mean) / std from
+  -> AudioSpectrogram(480, 160, magnitude_squared) -> Mfcc(16000, 4000, 20, 40, k)
+  -> coefficient selection to the model's input width (k: as many as it uses) -> (x - mean) / std from
   metadata.json (if present) -> reshape to the model input -> batch(--batch)
   -> model.predict
 (map with num_parallel_calls=AUTOTUNE, prefetch; TF default threading, i.e.
@@ -391,7 +391,7 @@ def main():
         spec = tf.raw_ops.AudioSpectrogram(input=audio, window_size=480, stride=160, magnitude_squared=True)
         mfcc = tf.raw_ops.Mfcc(spectrogram=spec, sample_rate=16000, upper_frequency_limit=4000.0,
                                lower_frequency_limit=20.0, filterbank_channel_count=40,
-                               dct_coefficient_count=NUM_COEFFS)[0]  # [98, 40]
+                               dct_coefficient_count=c0 + width)[0]  # [98, c0 + width]: only what is used
         x = mfcc[:, c0:c0 + width]
         if mean is not None:
             x = (x - mean_t) / std_t
