@@ -301,10 +301,22 @@ def random_eq(x, rng):
     A = 10 ** (gain / 40); w0 = 2 * np.pi * f0 / SR; al = np.sin(w0) / (2 * q)
     b = [1 + al * A, -2 * np.cos(w0), 1 - al * A]; aa = [1 + al / A, -2 * np.cos(w0), 1 - al / A]
     y = lfilter(b, aa, y)
+    if STRONG_EQ:  # a second peaking band, and band limits of other microphones / codecs
+        from scipy.signal import butter
+        f0 = 10 ** rng.uniform(np.log10(150), np.log10(4000)); gain = rng.uniform(-12, 12); q = rng.uniform(0.5, 3)
+        A = 10 ** (gain / 40); w0 = 2 * np.pi * f0 / SR; al = np.sin(w0) / (2 * q)
+        b = [1 + al * A, -2 * np.cos(w0), 1 - al * A]; aa = [1 + al / A, -2 * np.cos(w0), 1 - al / A]
+        y = lfilter(b, aa, y)
+        if rng.rand() < 0.4:
+            bl, al2 = butter(4, rng.uniform(2500, 3900) / (SR / 2), 'low'); y = lfilter(bl, al2, y)
+        if rng.rand() < 0.4:
+            bh, ah = butter(2, rng.uniform(60, 400) / (SR / 2), 'high'); y = lfilter(bh, ah, y)
     return y.astype(np.float32)
 
 
 SPEED_RANGE = (0.82, 1.2)
+TEMPO = 0.0  # --tempo
+STRONG_EQ = False  # --strong-eq
 
 
 def augment(x, rng, strong=True):
@@ -312,6 +324,10 @@ def augment(x, rng, strong=True):
     if rng.rand() < 0.8:  # speed +-: changes tempo and pitch/formants together (other voices)
         f = rng.uniform(*SPEED_RANGE)
         x = resample_poly(x, 100, int(round(100 * f))).astype(np.float32)
+        if TEMPO and rng.rand() < 0.7:  # decouple: formants scaled by f, tempo by its own factor u
+            import librosa
+            u = rng.uniform(1 - TEMPO, 1 + TEMPO)
+            x = librosa.effects.time_stretch(x, rate=u / f, n_fft=512, hop_length=128).astype(np.float32)
     if rng.rand() < 0.7:  # random microphone / room colouring: spectral tilt and a peaking band
         x = random_eq(x, rng)
     peak = np.abs(x).max() + 1e-9
@@ -523,6 +539,8 @@ class FeatureAug:
             f = (f - self.mean) / self.std
             if rng.rand() < 0.5:
                 t0 = rng.randint(0, N_FRAMES - 10); f = f.copy(); f[t0:t0 + rng.randint(1, 8)] = 0
+            if args.coef_mask and rng.rand() < 0.5:  # cepstral band dropout (after normalisation: 0 = the mean)
+                c0 = rng.randint(1, N_COEF - 2); f = f.copy(); f[:, c0:c0 + rng.randint(1, args.coef_mask + 1)] = 0
             out[j] = f
         return out.astype(np.float32)
 
@@ -863,13 +881,18 @@ def main():
     ap.add_argument('--coefs', type=int, default=40, help='MFCC coefficients kept (the dct_coefficient_count)')
     ap.add_argument('--channels', default='24,48,64,64', help='conv channels per block (2x2 max-pool between blocks)')
     ap.add_argument('--head', default='gap', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
+    ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
+    ap.add_argument('--strong-eq', action='store_true', help='two peaking bands plus random low/high-pass (other microphones)')
+    ap.add_argument('--coef-mask', type=int, default=0, help='mask up to N consecutive MFCC coefficients (half of the examples)')
     ap.add_argument('--tts', type=int, default=0, help='flite/festival renditions per digit added to the synthetic digits')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    global SPEED_RANGE, N_COEF
+    global SPEED_RANGE, N_COEF, TEMPO, STRONG_EQ
     N_COEF = args.coefs
+    TEMPO = args.tempo
+    STRONG_EQ = args.strong_eq
     if args.feature_aug and N_COEF != 40:
         ap.error('--feature-aug needs --coefs 40')
     if args.speed is not None:
