@@ -317,6 +317,7 @@ def random_eq(x, rng):
 SPEED_RANGE = (0.82, 1.2)
 TEMPO = 0.0  # --tempo
 STRONG_EQ = False  # --strong-eq
+REVERB = 0.0  # --reverb
 
 
 def augment(x, rng, strong=True):
@@ -330,6 +331,13 @@ def augment(x, rng, strong=True):
             x = librosa.effects.time_stretch(x, rate=u / f, n_fft=512, hop_length=128).astype(np.float32)
     if rng.rand() < 0.7:  # random microphone / room colouring: spectral tilt and a peaking band
         x = random_eq(x, rng)
+    if REVERB and rng.rand() < REVERB:  # a small room: exponentially decaying noise impulse response
+        from scipy.signal import fftconvolve
+        rt60 = rng.uniform(0.08, 0.5)
+        n = int(rt60 * SR)
+        ir = rng.standard_normal(n) * np.exp(-6.9 * np.arange(n) / n)
+        ir[0] = rng.uniform(1, 8) * np.abs(ir).max()   # direct sound
+        x = fftconvolve(x, ir / np.sqrt(np.sum(ir ** 2)))[:len(x) + n // 2].astype(np.float32)
     peak = np.abs(x).max() + 1e-9
     target = 10 ** rng.uniform(np.log10(0.01), np.log10(0.95))  # peak level 0.01..0.95 of full scale
     x = x * (target / peak)
@@ -884,15 +892,17 @@ def main():
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
     ap.add_argument('--strong-eq', action='store_true', help='two peaking bands plus random low/high-pass (other microphones)')
     ap.add_argument('--coef-mask', type=int, default=0, help='mask up to N consecutive MFCC coefficients (half of the examples)')
+    ap.add_argument('--reverb', type=float, default=0.0, help='share of augmented examples given a synthetic room (RT60 80-500 ms)')
     ap.add_argument('--tts', type=int, default=0, help='flite/festival renditions per digit added to the synthetic digits')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    global SPEED_RANGE, N_COEF, TEMPO, STRONG_EQ
+    global SPEED_RANGE, N_COEF, TEMPO, STRONG_EQ, REVERB
     N_COEF = args.coefs
     TEMPO = args.tempo
     STRONG_EQ = args.strong_eq
+    REVERB = args.reverb
     if args.feature_aug and N_COEF != 40:
         ap.error('--feature-aug needs --coefs 40')
     if args.speed is not None:
