@@ -5,15 +5,16 @@ classifier on TensorFlow's own MFCC features.
     python training/train.py                 # final model on all five speakers + exports
     python training/train.py --loso          # leave-one-speaker-out evaluation, then the final model
     python training/train.py --loso-only     # evaluation only
-    python training/train.py --seed 1 --epochs 8 --synth-digits 0   # the previous (v1) recipe
+    python training/train.py --coefs 40 --channels 24,48,64,64 --head gap --aug 3 --tts 0 --synth-ratio 0.5 \
+        --no-strong-eq --coef-mask 0 --reverb 0                 # the previous (v2) recipe
 
 Pipeline (identical to the TypeScript runtime at inference):
   8 kHz FSDD clip -> scipy.signal.resample_poly(x, 2, 1) -> 16 kHz float in [-1, 1]
   -> clip starts at sample 0, zero padded / cut to 16000 samples (like tf.audio.decode_wav(desired_samples=16000))
   -> tf.raw_ops.AudioSpectrogram(window_size=480, stride=160, magnitude_squared=True)
-  -> tf.raw_ops.Mfcc(sample_rate=16000, upper 4000, lower 20, 40 filterbank channels, 40 coefficients) -> [98, 40]
+  -> tf.raw_ops.Mfcc(sample_rate=16000, upper 4000, lower 20, 40 filterbank channels, 20 coefficients) -> [98, 20]
   -> (mfcc - mean[c]) / std[c]   (per coefficient, training-set statistics, stored in metadata.json)
-  -> model [batch, 98, 40, 1] -> 12 softmax probabilities.
+  -> model [batch, 98, 20, 1] -> 12 softmax probabilities.
 
 Scratch data (espeak-ng words, caches, LOSO logs) goes to training/work/ (git-ignored).
 """
@@ -875,7 +876,7 @@ def main():
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--epochs', type=int, default=5)
-    ap.add_argument('--aug', type=int, default=3, help='augmented copies per digit clip')
+    ap.add_argument('--aug', type=int, default=8, help='augmented copies per digit clip')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--threads', type=int, default=2)
@@ -884,16 +885,16 @@ def main():
                     help='also tempo / vocal-tract-length warping on the MFCC (measured worse on george, off by default)')
     ap.add_argument('--synth-digits', type=int, default=200, help='espeak-ng renditions per digit added to training')
     ap.add_argument('--synth-copies', type=int, default=2, help='augmented examples per espeak-ng digit')
-    ap.add_argument('--synth-ratio', type=float, default=0.5, help='max synthetic : real digit examples')
+    ap.add_argument('--synth-ratio', type=float, default=1.0, help='max synthetic : real digit examples')
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
-    ap.add_argument('--coefs', type=int, default=40, help='MFCC coefficients kept (the dct_coefficient_count)')
-    ap.add_argument('--channels', default='24,48,64,64', help='conv channels per block (2x2 max-pool between blocks)')
-    ap.add_argument('--head', default='gap', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
+    ap.add_argument('--coefs', type=int, default=20, help='MFCC coefficients kept (the dct_coefficient_count)')
+    ap.add_argument('--channels', default='16,32,48,64', help='conv channels per block (2x2 max-pool between blocks)')
+    ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
-    ap.add_argument('--strong-eq', action='store_true', help='two peaking bands plus random low/high-pass (other microphones)')
-    ap.add_argument('--coef-mask', type=int, default=0, help='mask up to N consecutive MFCC coefficients (half of the examples)')
-    ap.add_argument('--reverb', type=float, default=0.0, help='share of augmented examples given a synthetic room (RT60 80-500 ms)')
-    ap.add_argument('--tts', type=int, default=0, help='flite/festival renditions per digit added to the synthetic digits')
+    ap.add_argument('--strong-eq', action=argparse.BooleanOptionalAction, default=True, help='two peaking bands plus random low/high-pass (other microphones)')
+    ap.add_argument('--coef-mask', type=int, default=4, help='mask up to N consecutive MFCC coefficients (half of the examples)')
+    ap.add_argument('--reverb', type=float, default=0.3, help='share of augmented examples given a synthetic room (RT60 80-500 ms)')
+    ap.add_argument('--tts', type=int, default=240, help='flite/festival renditions per digit added to the synthetic digits')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
