@@ -33,8 +33,16 @@ type Task =
 interface Slot {
   worker: Worker;
   ready: Promise<PoolModelInfo>;
-  busy?: Task;
+  /** Tasks sent to this worker and not answered yet, oldest first (at most PIPELINE). */
+  inflight: Task[];
 }
+
+/**
+ * Tasks a worker holds at once: while it works on one, the next is already in its message queue, so
+ * it never waits for the host to answer (the host shares the cores with the workers). Measured with
+ * bench:classify on 2 cores: see README.
+ */
+const PIPELINE = 2;
 
 /** The result rows of a task that failed as a whole: one error per file. */
 function failed(task: Task, error: string): void {
@@ -66,7 +74,7 @@ export class WorkerPool {
   private spawn(): Slot {
     const entry = workerEntry();
     const worker = new Worker(entry.code, { eval: entry.eval, env: this.options.env ?? process.env });
-    const slot: Slot = { worker, ready: undefined as unknown as Promise<PoolModelInfo> };
+    const slot: Slot = { worker, ready: undefined as unknown as Promise<PoolModelInfo>, inflight: [] };
     slot.ready = new Promise<PoolModelInfo>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if (m.type === 'ready') {
@@ -101,9 +109,9 @@ export class WorkerPool {
 
   private onResult(slot: Slot, m: FromWorker): void {
     if (m.type !== 'result' && m.type !== 'indexed' && m.type !== 'taskError') return;
-    const busy = slot.busy;
-    if (!busy || busy.taskId !== m.taskId) return;
-    slot.busy = undefined;
+    const at = slot.inflight.findIndex((t) => t.taskId === m.taskId);
+    if (at < 0) return;
+    const busy = slot.inflight.splice(at, 1)[0];
     if (m.type === 'taskError') failed(busy, m.message);
     else if (m.type === 'result' && busy.kind === 'classify') busy.resolve(m.rows);
     else if (m.type === 'indexed' && busy.kind === 'index') busy.resolve(m.records);
@@ -113,38 +121,48 @@ export class WorkerPool {
   private onDeath(slot: Slot, reason: string): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
-    const busy = slot.busy;
-    slot.busy = undefined;
+    const lost = slot.inflight.splice(0);
     if (this.disposed) return;
     this.slots[i] = this.spawn();
-    if (busy) failed(busy, reason);
+    // The task it was working on gets the reason; any task queued behind it is retried elsewhere.
+    if (lost.length) failed(lost[0], reason);
+    this.queue.unshift(...lost.slice(1));
     this.pump();
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.busy || !this.queue.length) continue;
-      const task = this.queue.shift()!;
-      slot.busy = task;
-      slot.ready.then(
-        () =>
-          slot.worker.postMessage(
-            (task.kind === 'classify'
-              ? {
-                  type: 'classify',
-                  taskId: task.taskId,
-                  files: task.files,
-                  topK: this.options.topK ?? 3,
-                  windowStrideMs: this.options.windowStrideMs ?? 250,
-                }
-              : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
-          ),
-        (e: Error) => {
-          if (slot.busy === task) slot.busy = undefined;
-          failed(task, `model not loaded: ${e.message}`);
-        },
-      );
+    // Fill every worker to one task first, then to PIPELINE, so a short job still spreads out.
+    for (let depth = 1; depth <= PIPELINE; depth++) {
+      for (const slot of this.slots) {
+        if (slot.inflight.length >= depth || !this.queue.length) continue;
+        this.send(slot, this.queue.shift()!);
+      }
     }
+  }
+
+  private send(slot: Slot, task: Task): void {
+    slot.inflight.push(task);
+    slot.ready.then(
+      () =>
+        slot.worker.postMessage(
+          (task.kind === 'classify'
+            ? {
+                type: 'classify',
+                taskId: task.taskId,
+                files: task.files,
+                topK: this.options.topK ?? 3,
+                windowStrideMs: this.options.windowStrideMs ?? 250,
+              }
+            : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
+        ),
+      (e: Error) => {
+        // A worker that died was already handled by onDeath (its tasks failed or queued again).
+        const at = slot.inflight.indexOf(task);
+        if (at < 0) return;
+        slot.inflight.splice(at, 1);
+        failed(task, `model not loaded: ${e.message}`);
+      },
+    );
   }
 
   /** Classifies a batch of files on the next free worker. */

@@ -9,7 +9,13 @@ let classifier: Classifier | undefined;
 const port = parentPort;
 const send = (m: FromWorker) => port?.postMessage(m);
 
-port?.on('message', async (m: ToWorker) => {
+// The pool may send the next task before this one is answered: handle messages one at a time, in order.
+let chain: Promise<void> = Promise.resolve();
+port?.on('message', (m: ToWorker) => {
+  chain = chain.then(() => handle(m));
+});
+
+async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
       try {
@@ -60,4 +66,4 @@ port?.on('message', async (m: ToWorker) => {
       break;
     }
   }
-});
+}

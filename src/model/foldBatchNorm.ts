@@ -4,7 +4,8 @@
  * digits CNN runs 1.5x faster on the WASM backend without its separate batch-norm passes, and the
  * graph-model export of the same network (batch norm folded by TensorFlow) gives the same numbers.
  * With s = gamma / sqrt(moving_variance + epsilon):  kernel' = kernel * s (per output channel),
- * bias' = beta + (bias - moving_mean) * s. Anything not matching the pattern is left as it is.
+ * bias' = beta + (bias - moving_mean) * s. A plain ReLU after the pair is fused into the convolution
+ * too. Anything not matching the pattern is left as it is.
  */
 
 /** A weight's name, shape and dtype as in a TF.js weights manifest. */
@@ -88,9 +89,23 @@ export function foldBatchNorm(
       const at = order.indexOf(name);
       if (at >= 0) order.splice(at, 1);
     }
-    newLayers.push({ ...conv, config: { ...c, use_bias: true } });
     i++; // the batch norm is gone
     folded++;
+    // A plain ReLU right after becomes the convolution's activation: TF.js then runs one fused
+    // conv + bias + ReLU kernel instead of a second pass over the activations.
+    const next = layers[i + 1];
+    const n = next?.config ?? {};
+    const plainRelu =
+      (next?.class_name === 'ReLU' &&
+        (n.max_value ?? null) === null &&
+        (n.negative_slope ?? 0) === 0 &&
+        (n.threshold ?? 0) === 0) ||
+      (next?.class_name === 'Activation' && n.activation === 'relu');
+    if (plainRelu) i++;
+    newLayers.push({
+      ...conv,
+      config: { ...c, use_bias: true, activation: plainRelu ? 'relu' : c.activation },
+    });
   }
   if (!folded) return same;
   const total = order.reduce((a, n) => a + values.get(n)!.length, 0);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { foldBatchNorm, type WeightSpec } from '../../src/model/foldBatchNorm';
 import { initTfBackend } from '../../src/model/tfBackend';
 
-test('Conv2D -> BatchNormalization folded: same outputs, no batch-norm layer left', async () => {
+test('Conv2D -> BatchNormalization (-> ReLU) folded: same outputs, no batch-norm or ReLU layer left', async () => {
   await initTfBackend();
   const m = tf.sequential();
   m.add(
@@ -38,8 +38,20 @@ test('Conv2D -> BatchNormalization folded: same outputs, no batch-norm layer lef
   const a = artifacts!;
   const f = foldBatchNorm(a.modelTopology, a.weightSpecs as WeightSpec[], a.weightData as ArrayBuffer);
   assert.equal(f.folded, 2);
-  const layers = (f.topology as { config: { layers: { class_name: string }[] } }).config.layers;
+  const layers = (
+    f.topology as { config: { layers: { class_name: string; config: { activation?: string } }[] } }
+  ).config.layers;
   assert.ok(!layers.some((l) => l.class_name === 'BatchNormalization'));
+  // the ReLU after the first pair is now the convolution's own (fused) activation; the second conv has none
+  assert.deepEqual(
+    layers.map((l) => [l.class_name, l.config.activation ?? '']),
+    [
+      ['Conv2D', 'relu'],
+      ['Conv2D', 'linear'],
+      ['GlobalAveragePooling2D', ''],
+      ['Dense', 'softmax'],
+    ],
+  );
   const folded = await tf.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: f.topology as object,
