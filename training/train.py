@@ -888,7 +888,7 @@ def main():
     ap.add_argument('--synth-ratio', type=float, default=1.0, help='max synthetic : real digit examples')
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
     ap.add_argument('--coefs', type=int, default=20, help='MFCC coefficients kept (the dct_coefficient_count)')
-    ap.add_argument('--channels', default='16,32,48,64', help='conv channels per block (2x2 max-pool between blocks)')
+    ap.add_argument('--channels', default='12,24,32,48', help='conv channels per block (2x2 max-pool between blocks)')
     ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
     ap.add_argument('--strong-eq', action=argparse.BooleanOptionalAction, default=True, help='two peaking bands plus random low/high-pass (other microphones)')
