@@ -308,8 +308,9 @@ def random_eq(x, rng):
         A = 10 ** (gain / 40); w0 = 2 * np.pi * f0 / SR; al = np.sin(w0) / (2 * q)
         b = [1 + al * A, -2 * np.cos(w0), 1 - al * A]; aa = [1 + al / A, -2 * np.cos(w0), 1 - al / A]
         y = lfilter(b, aa, y)
-        if rng.rand() < 0.4:
-            bl, al2 = butter(4, rng.uniform(2500, 3900) / (SR / 2), 'low'); y = lfilter(bl, al2, y)
+        if rng.rand() < (0.5 if EQ_WIDE else 0.4):
+            lo = 1800 if EQ_WIDE else 2500
+            bl, al2 = butter(4, rng.uniform(lo, 3900) / (SR / 2), 'low'); y = lfilter(bl, al2, y)
         if rng.rand() < 0.4:
             bh, ah = butter(2, rng.uniform(60, 400) / (SR / 2), 'high'); y = lfilter(bh, ah, y)
     return y.astype(np.float32)
@@ -319,6 +320,7 @@ SPEED_RANGE = (0.82, 1.2)
 TEMPO = 0.0  # --tempo
 STRONG_EQ = False  # --strong-eq
 REVERB = 0.0  # --reverb
+EQ_WIDE = False  # --eq-wide
 
 
 def augment(x, rng, strong=True):
@@ -892,6 +894,7 @@ def main():
     ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
     ap.add_argument('--strong-eq', action=argparse.BooleanOptionalAction, default=True, help='two peaking bands plus random low/high-pass (other microphones)')
+    ap.add_argument('--eq-wide', action='store_true', help='low-pass down to 1.8 kHz, half of the coloured examples')
     ap.add_argument('--coef-mask', type=int, default=4, help='mask up to N consecutive MFCC coefficients (half of the examples)')
     ap.add_argument('--reverb', type=float, default=0.3, help='share of augmented examples given a synthetic room (RT60 80-500 ms)')
     ap.add_argument('--tts', type=int, default=240, help='flite/festival renditions per digit added to the synthetic digits')
@@ -899,11 +902,12 @@ def main():
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    global SPEED_RANGE, N_COEF, TEMPO, STRONG_EQ, REVERB
+    global SPEED_RANGE, N_COEF, TEMPO, STRONG_EQ, REVERB, EQ_WIDE
     N_COEF = args.coefs
     TEMPO = args.tempo
     STRONG_EQ = args.strong_eq
     REVERB = args.reverb
+    EQ_WIDE = args.eq_wide
     if args.feature_aug and N_COEF != 40:
         ap.error('--feature-aug needs --coefs 40')
     if args.speed is not None:
