@@ -292,22 +292,22 @@ def make_burst(rng, n=CLIP):
 
 
 # ------------------------------------------------------------------------------------ augmentation
-def random_eq(x, rng):
+def peaking_band(y, rng):
+    """One peaking biquad (RBJ cookbook) at a random frequency 150-4000 Hz, +-12 dB, Q 0.5-3."""
     from scipy.signal import lfilter
-    # first-order tilt: y[n] = x[n] - a x[n-1] (a<0 dulls, a>0 brightens)
-    a = rng.uniform(-0.7, 0.9)
-    y = lfilter([1.0, -a], [1.0], x)
-    # one peaking biquad (RBJ) at a random frequency, +-12 dB
     f0 = 10 ** rng.uniform(np.log10(150), np.log10(4000)); gain = rng.uniform(-12, 12); q = rng.uniform(0.5, 3)
     A = 10 ** (gain / 40); w0 = 2 * np.pi * f0 / SR; al = np.sin(w0) / (2 * q)
     b = [1 + al * A, -2 * np.cos(w0), 1 - al * A]; aa = [1 + al / A, -2 * np.cos(w0), 1 - al / A]
-    y = lfilter(b, aa, y)
+    return lfilter(b, aa, y)
+
+
+def random_eq(x, rng):
+    from scipy.signal import lfilter, butter
+    # first-order tilt: y[n] = x[n] - a x[n-1] (a<0 dulls, a>0 brightens)
+    a = rng.uniform(-0.7, 0.9)
+    y = peaking_band(lfilter([1.0, -a], [1.0], x), rng)
     if STRONG_EQ:  # a second peaking band, and band limits of other microphones / codecs
-        from scipy.signal import butter
-        f0 = 10 ** rng.uniform(np.log10(150), np.log10(4000)); gain = rng.uniform(-12, 12); q = rng.uniform(0.5, 3)
-        A = 10 ** (gain / 40); w0 = 2 * np.pi * f0 / SR; al = np.sin(w0) / (2 * q)
-        b = [1 + al * A, -2 * np.cos(w0), 1 - al * A]; aa = [1 + al / A, -2 * np.cos(w0), 1 - al / A]
-        y = lfilter(b, aa, y)
+        y = peaking_band(y, rng)
         if rng.rand() < (0.5 if EQ_WIDE else 0.4):
             lo = 1800 if EQ_WIDE else 2500
             bl, al2 = butter(4, rng.uniform(lo, 3900) / (SR / 2), 'low'); y = lfilter(bl, al2, y)
