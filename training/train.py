@@ -112,6 +112,22 @@ def trim(x, thresh_db=-40.0):
     return x[max(0, idx[0] - 1) * fr:(idx[-1] + 2) * fr]
 
 
+def to_clip(x, sr):
+    """A synthetic word as training audio: 16 kHz, silence trimmed, at most 1 s, peak 0.5; None if
+    shorter than 100 ms."""
+    x = trim(to16k(x, sr))
+    if len(x) < 1600:
+        return None
+    return x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5
+
+
+def espeak(text, voice, speed, pitch, fn):
+    """espeak-ng renders `text` to `fn`; returns it through to_clip."""
+    subprocess.run(['espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', fn, text],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return to_clip(*read_wav(fn))
+
+
 def make_espeak_words(rng):
     """Synthesise _unknown_ words with espeak-ng (several voices, variants, speeds, pitches). Cached."""
     out_dir = os.path.join(WORK, 'espeak')
@@ -126,14 +142,10 @@ def make_espeak_words(rng):
         for k in range(4):
             voice = ESPEAK_VOICES[r.randint(len(ESPEAK_VOICES))] + ESPEAK_VARIANTS[r.randint(len(ESPEAK_VARIANTS))]
             speed = int(r.randint(110, 210)); pitch = int(r.randint(20, 80))
-            fn = os.path.join(out_dir, f'{word}_{k}.wav')
-            subprocess.run(['espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', fn, word],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            x, sr = read_wav(fn)
-            x = trim(to16k(x, sr))
-            if len(x) < 1600:
+            x = espeak(word, voice, speed, pitch, os.path.join(out_dir, f'{word}_{k}.wav'))
+            if x is None:
                 continue
-            audio.append(x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5)
+            audio.append(x)
             group.append(wi)  # word id: used to split words between folds
     np.savez(cache, audio=np.array(audio, dtype=object), group=np.array(group))
     return audio, group
@@ -161,14 +173,10 @@ def make_espeak_digits(n_per_digit):
         for k in range(n_per_digit):
             voice = SYNTH_VOICES[r.randint(len(SYNTH_VOICES))] + SYNTH_VARIANTS[r.randint(len(SYNTH_VARIANTS))]
             speed = int(r.randint(120, 201)); pitch = int(r.randint(20, 81))
-            fn = os.path.join(out_dir, f'{word}_{k}.wav')
-            subprocess.run(['espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', fn, word],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            x, sr = read_wav(fn)
-            x = trim(to16k(x, sr))
-            if len(x) < 1600:
+            x = espeak(word, voice, speed, pitch, os.path.join(out_dir, f'{word}_{k}.wav'))
+            if x is None:
                 continue
-            audio.append(x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5)
+            audio.append(x)
             label.append(2 + di)
             voices.append(f'{voice} s{speed} p{pitch}')
     np.savez(cache, audio=np.array(audio, dtype=object), label=np.array(label), voice=np.array(voices))
@@ -228,14 +236,13 @@ def make_tts_digits(n_per_digit):
         fx = ['pitch', str(shift)] if shift else []
         subprocess.run(['sox', fn, '-r', '16000', '-b', '16', '-c', '1', tmp] + fx, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        x, sr = read_wav(tmp)
-        return trim(to16k(x, sr)), di, desc
+        return to_clip(*read_wav(tmp)), di, desc
     audio, label, voices = [], [], []
     with ThreadPoolExecutor(4) as ex:
         for x, di, desc in ex.map(render, jobs):
-            if len(x) < 1600:
+            if x is None:
                 continue
-            audio.append(x[:CLIP] / (np.abs(x).max() + 1e-9) * 0.5)
+            audio.append(x)
             label.append(2 + di)
             voices.append(desc)
     np.savez(cache, audio=np.array(audio, dtype=object), label=np.array(label), voice=np.array(voices))
