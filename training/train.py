@@ -234,7 +234,8 @@ def make_tts_digits(n_per_digit):
         # 16-bit mono 16 kHz (festival's slt is 32 kHz), optional pitch shift
         tmp = fn[:-4] + '_16k.wav'
         fx = ['pitch', str(shift)] if shift else []
-        subprocess.run(['sox', fn, '-r', '16000', '-b', '16', '-c', '1', tmp] + fx, check=True,
+        # -D: no dither, so the clips are the same on every run (sox dithers randomly by default)
+        subprocess.run(['sox', '-D', fn, '-r', '16000', '-b', '16', '-c', '1', tmp] + fx, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return to_clip(*read_wav(tmp)), di, desc
     audio, label, voices = [], [], []
