@@ -132,21 +132,29 @@ test('indexFiles: hash, format and mono levels per file; a failure stays in its 
   });
 });
 
+/** Every clip of the inspected fixture dataset: [label folder ('' at the top), file name]. */
+const FIXTURE_CLIPS: [string, string][] = [
+  ['', 'loose.wav'],
+  ...['aaa', 'bbb', 'dc', 'dup', 'empty', 'silent', 'spk1'].map((n): [string, string] => [
+    'yes',
+    `${n}_nohash_0.wav`,
+  ]),
+  ...[
+    'broken_nohash_0',
+    'ccc_nohash_0',
+    'clipped_nohash_0',
+    'rate8k_nohash_0',
+    'short_nohash_0',
+    'spk1_nohash_1',
+  ].map((n): [string, string] => ['no', `${n}.wav`]),
+];
+
 test('buildDatasetView with validation/testing lists: labels, formats, splits, leakage, problems, duplicates', async () => {
   const { view: v } = await inspect(true);
-  const clips = [
-    'loose.wav',
-    ...['aaa', 'bbb', 'dc', 'dup', 'empty', 'silent', 'spk1'].map((n) => `yes/${n}_nohash_0.wav`),
-    ...[
-      'broken_nohash_0',
-      'ccc_nohash_0',
-      'clipped_nohash_0',
-      'rate8k_nohash_0',
-      'short_nohash_0',
-      'spk1_nohash_1',
-    ].map((n) => `no/${n}.wav`),
-  ];
-  const bytes = clips.reduce((s, c) => s + statSync(p(c)).size, 0);
+  const bytes = FIXTURE_CLIPS.reduce(
+    (s, [label, name]) => s + statSync(p(label ? `${label}/${name}` : name)).size,
+    0,
+  );
   // 12 readable non-empty files: 11 of 1 s and one of 0.5 s; the empty one adds 0.
   assert.deepEqual(v.totals, { files: 14, bytes, durationSec: 11.5, readable: 13 });
   assert.deepEqual(v.background, [p('_background_noise_/noise.wav')]);
@@ -207,19 +215,7 @@ test('buildDatasetView without lists: the hash split of every file as Python ass
   assert.deepEqual(v.splitPercent, { validation: 10, testing: 10 });
   const want: Record<string, Record<string, number>> = { training: {}, validation: {}, testing: {} };
   for (const s of Object.values(want)) for (const l of ['(none)', 'no', 'yes']) s[l] = 0;
-  const files: [string, string][] = [['(none)', 'loose.wav']];
-  for (const n of ['aaa', 'bbb', 'dc', 'dup', 'empty', 'silent', 'spk1'])
-    files.push(['yes', `${n}_nohash_0.wav`]);
-  for (const n of [
-    'broken_nohash_0',
-    'ccc_nohash_0',
-    'clipped_nohash_0',
-    'rate8k_nohash_0',
-    'short_nohash_0',
-    'spk1_nohash_1',
-  ])
-    files.push(['no', `${n}.wav`]);
-  for (const [label, name] of files) want[expectedSet(name)][label]++;
+  for (const [label, name] of FIXTURE_CLIPS) want[expectedSet(name)][label || '(none)']++;
   for (const s of v.splits) assert.deepEqual(s.perLabel, want[s.name], s.name);
   // spk1's files share one hash name, so the hash split never separates them.
   assert.deepEqual(v.leakage, []);
