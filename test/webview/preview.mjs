@@ -201,6 +201,30 @@ function pageHtml(name, theme, sample = name) {
 `;
 }
 
+/**
+ * Opens one view's page (written to `tmp`) in a new browser tab and waits up to `timeoutSec` for its 'painted' message.
+ * `errors` collects page errors and console errors (and the missing 'painted' message).
+ */
+async function openPainted(browser, tmp, file, name, theme, sample, timeoutSec) {
+  const errors = [];
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  const path = join(tmp, `${file}.html`);
+  writeFileSync(path, pageHtml(name, theme, sample));
+  await page.goto(pathToFileURL(path).href);
+  const painted = await page
+    .waitForFunction(() => globalThis.__posted.find((m) => m.type === 'painted'), null, {
+      timeout: timeoutSec * 1000,
+    })
+    .then((h) => h.jsonValue())
+    .catch(() => null);
+  if (!painted) errors.push(`no painted message within ${timeoutSec} s`);
+  return { page, errors, painted };
+}
+
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'wavebench-preview-'));
   let failed = false;
@@ -259,23 +283,16 @@ async function main() {
     try {
       for (const name of views) {
         for (const theme of themes) {
-          const errors = [];
-          const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-          page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-          page.on('console', (m) => {
-            if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-          });
-          const file = join(tmp, `${name}-${theme}.html`);
-          writeFileSync(file, pageHtml(name, theme));
-          await page.goto(pathToFileURL(file).href);
-          const painted = await page
-            .waitForFunction(() => globalThis.__posted.find((m) => m.type === 'painted'), null, {
-              timeout: 10000,
-            })
-            .then((h) => h.jsonValue())
-            .catch(() => null);
-          if (!painted) errors.push('no painted message within 10 s');
-          else console.log(`${name}-${theme}: painted after ${painted.ms.toFixed(0)} ms`);
+          const { page, errors, painted } = await openPainted(
+            browser,
+            tmp,
+            `${name}-${theme}`,
+            name,
+            theme,
+            name,
+            10,
+          );
+          if (painted) console.log(`${name}-${theme}: painted after ${painted.ms.toFixed(0)} ms`);
 
           if (painted && name === 'report') {
             // Click the first off-diagonal non-zero cell and check its clip list.
@@ -336,19 +353,15 @@ async function main() {
         }
       }
       if (views.includes('report')) {
-        const errors = [];
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-        const file = join(tmp, 'report-large.html');
-        writeFileSync(file, pageHtml('report', 'dark', 'report-large'));
-        await page.goto(pathToFileURL(file).href);
-        const painted = await page
-          .waitForFunction(() => globalThis.__posted.find((m) => m.type === 'painted'), null, {
-            timeout: 30000,
-          })
-          .then((h) => h.jsonValue())
-          .catch(() => null);
-        if (!painted) errors.push('no painted message within 30 s');
+        const { page, errors, painted } = await openPainted(
+          browser,
+          tmp,
+          'report-large',
+          'report',
+          'dark',
+          'report-large',
+          30,
+        );
         const trs = await page.locator('table.clips tbody tr').count();
         if (trs !== 200) errors.push(`100k rows: ${trs} table rows in the DOM, expected one page of 200`);
         const t = Date.now();
