@@ -6,8 +6,9 @@
 // Run: npm run bench:classify:100k      (needs `npm run build`; ~5 min here)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { machine, machineLine, runTensorFlow } from './tensorflow.mjs';
 
 const WORKERS = Number(process.env.WAVEBENCH_BENCH_WORKERS ?? 2);
 const out = resolve('bench/results');
@@ -30,6 +31,7 @@ const list = join(out, 'gen-dataset.txt');
 writeFileSync(list, files.join('\n') + '\n');
 const load0 = loadavg();
 
+/** Runs a command to completion; its wall time and stdout (throws with stderr if it fails). */
 function timed(cmd, args) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -50,24 +52,11 @@ const ours = timed('node', [
 ]);
 const rows = JSON.parse(readFileSync(jsonOut, 'utf8')).rows;
 const errors = rows.filter((r) => r.error).length;
-const tf = timed('python3', [
-  'bench/classify/tf_classify.py',
-  '--model-dir',
-  MODEL,
-  '--list',
-  list,
-  '--batch',
-  '32',
-]);
-const tfr = JSON.parse(tf.stdout.trim().split('\n').pop());
-const tfRate = tfr.clips_per_sec ?? tfr.clipsPerSec;
+const tf = runTensorFlow(MODEL, list);
+const tfr = tf.result;
+const tfRate = tfr.clips_per_sec;
 const result = {
-  machine: {
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    node: process.version,
-    loadavg: [load0, loadavg()],
-  },
+  machine: machine(load0),
   clips: files.length,
   wavebenchCli: {
     workers: WORKERS,
@@ -76,7 +65,7 @@ const result = {
     errors,
     clipsPerSec: rows.length / ours.sec,
   },
-  tensorflow: { ...tfr, wallSecIncludingImport: tf.sec },
+  tensorflow: { ...tfr, wallSecIncludingImport: tf.wallSec },
   ratio: rows.length / ours.sec / tfRate,
 };
 writeFileSync(join(out, 'classify-100k.json'), JSON.stringify(result, null, 1));
@@ -87,11 +76,7 @@ console.log(
   `| wavebench classify (CLI, ${WORKERS} workers, start-up and JSON export included) | ${f(ours.sec, 1)} | ${f(rows.length / ours.sec)} |`,
 );
 console.log(
-  `| TensorFlow ${tfr.version} Python (timed part; process wall ${f(tf.sec, 1)} s with import) | ${f(tfr.run_seconds, 1)} | ${f(tfRate)} |`,
+  `| TensorFlow ${tfr.version} Python (timed part; process wall ${f(tf.wallSec, 1)} s with import) | ${f(tfr.run_seconds, 1)} | ${f(tfRate)} |`,
 );
 console.log(`ratio: ${f(result.ratio, 2)}; errors: ${errors}`);
-console.log(
-  `machine: ${result.machine.cpu}, ${result.machine.cores} cores, load ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+console.log(machineLine(result.machine));

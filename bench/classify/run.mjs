@@ -5,8 +5,9 @@
 // warm-up batch (per worker for ours) before the timed run. Run: npm run bench:classify
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { machine, machineLine, runTensorFlow } from './tensorflow.mjs';
 
 if (!process.execArgv.some((a) => a.includes('tsx'))) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
@@ -64,28 +65,10 @@ async function ours(dir) {
 const ours16 = await ours(clips);
 const ours8 = await ours(FSDD);
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
-const py = spawnSync(
-  'python3',
-  ['bench/classify/tf_classify.py', '--model-dir', MODEL, '--list', list, '--batch', '32'],
-  {
-    encoding: 'utf8',
-  },
-);
-let tf;
-try {
-  tf = JSON.parse(py.stdout.trim().split('\n').pop());
-} catch {
-  console.error(py.stderr);
-  throw new Error('tf_classify.py gave no JSON');
-}
-const tfRate = tf.clips_per_sec ?? tf.clipsPerSec;
+const tf = runTensorFlow(MODEL, list).result;
+const tfRate = tf.clips_per_sec;
 const result = {
-  machine: {
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    node: process.version,
-    loadavg: [load0, loadavg()],
-  },
+  machine: machine(load0),
   workers: WORKERS,
   wavebench16k: ours16,
   wavebench8kWithResampling: ours8,
@@ -108,10 +91,6 @@ console.log(
   `| TensorFlow ${tf.version} Python, tf.data + Keras predict batch 32 | ${f(tfRate)} | ${f(tf.model_load_seconds, 2)} | ${f(tf.accuracy ?? NaN, 3)} |`,
 );
 console.log(
-  `ratio Wavebench/TF: ${f(result.ratio, 2)}; 100,000 clips extrapolated: ${f(result.extrapolated100kSec)} s; peak RSS: Wavebench ${f(maxRssMb)} MB, TF ${f(tf.peak_rss_mb ?? tf.peakRssMb ?? NaN)} MB`,
+  `ratio Wavebench/TF: ${f(result.ratio, 2)}; 100,000 clips extrapolated: ${f(result.extrapolated100kSec)} s; peak RSS: Wavebench ${f(maxRssMb)} MB, TF ${f(tf.peak_rss_mb)} MB`,
 );
-console.log(
-  `machine: ${result.machine.cpu}, ${result.machine.cores} cores, load ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+console.log(machineLine(result.machine));

@@ -1,0 +1,32 @@
+// What both classify benchmarks share: the TensorFlow Python side (tf_classify.py, batch 32, one JSON
+// line on stdout) and the machine the run was measured on.
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+
+/** Runs tf_classify.py on the files listed in `list`; its JSON result and the process's wall time. */
+export function runTensorFlow(modelDir, list) {
+  const t0 = performance.now();
+  const py = spawnSync(
+    'python3',
+    ['bench/classify/tf_classify.py', '--model-dir', modelDir, '--list', list, '--batch', '32'],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
+  const wallSec = (performance.now() - t0) / 1000;
+  try {
+    return { result: JSON.parse(py.stdout.trim().split('\n').pop()), wallSec };
+  } catch {
+    console.error(py.stderr);
+    throw new Error(`tf_classify.py gave no JSON (exit ${py.status})`);
+  }
+}
+
+/** The machine, with the load average at the start (`load0`) and now. */
+export function machine(load0) {
+  return { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadavg: [load0, loadavg()] };
+}
+
+/** One line naming the machine and the load before -> after, for a benchmark's printout. */
+export function machineLine(m) {
+  const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
+  return `machine: ${m.cpu}, ${m.cores} cores, load ${load(m.loadavg[0])} -> ${load(m.loadavg[1])}`;
+}
