@@ -1,7 +1,10 @@
 """Prints the leave-one-speaker-out table (markdown) from training/work/loso_*.json.
 
-    python training/loso_table.py            # every loso_*.json (later files win per speaker)
-    python training/loso_table.py v2_        # only loso_v2_*.json
+    python training/loso_table.py            # every loso_*.json
+    python training/loso_table.py v5_        # only loso_v5_*.json
+
+A speaker evaluated in several runs (several seeds) gets the mean of its runs, each run listed: one
+run's accuracy on one speaker moves by several points from seed to seed.
 """
 import glob, json, os, sys
 import numpy as np
@@ -13,12 +16,17 @@ for f in sorted(glob.glob(os.path.join(WORK, 'loso_' + (sys.argv[1] if len(sys.a
     if 'pilot' in d['args'].get('tag', '') or 'smoke' in d['args'].get('tag', ''):
         continue
     for spk, r in d['results'].items():
-        rows[spk] = r
-print('| held-out speaker | top-1 accuracy (500 clips) | held-out unknown words → _unknown_ | fold time |')
-print('|---|---|---|---|')
+        rows.setdefault(spk, []).append(dict(r, seed=d['args'].get('seed', 0)))
+print('| held-out speaker | top-1 accuracy (500 clips) | runs (seed: accuracy) | held-out unknown words → _unknown_ | fold time |')
+print('|---|---|---|---|---|')
 for spk in sorted(rows):
-    r = rows[spk]
-    print(f"| {spk} | {r['accuracy']:.3f} | {r['unknown_heldout_words']:.2f} | {r['seconds'] / 60:.0f} min |")
+    rs = rows[spk]
+    acc = np.mean([r['accuracy'] for r in rs])
+    runs = ', '.join(f"{r['seed']}: {r['accuracy']:.3f}" for r in rs)
+    unk = np.mean([r['unknown_heldout_words'] for r in rs])
+    mins = np.mean([r['seconds'] for r in rs]) / 60
+    print(f"| {spk} | {acc:.3f} | {runs} | {unk:.2f} | {mins:.0f} min |")
 if rows:
-    a = [r['accuracy'] for r in rows.values()]
-    print(f"| **mean ({len(a)} folds)** | **{np.mean(a):.3f}** (min {np.min(a):.3f}) | | |")
+    a = [np.mean([r['accuracy'] for r in rs]) for rs in rows.values()]
+    every = [r['accuracy'] for rs in rows.values() for r in rs]
+    print(f"| **mean ({len(a)} speakers)** | **{np.mean(a):.3f}** (min {np.min(a):.3f}) | lowest single run {np.min(every):.3f} | | |")

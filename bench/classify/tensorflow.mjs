@@ -3,12 +3,22 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
-/** Runs tf_classify.py on the files listed in `list`; its JSON result and the process's wall time. */
-export function runTensorFlow(modelDir, list) {
+/** Runs tf_classify.py on the files listed in `list` (timed over `repeat` passes); its JSON result and the process's wall time. */
+export function runTensorFlow(modelDir, list, repeat = 1) {
   const t0 = performance.now();
   const py = spawnSync(
     'python3',
-    ['bench/classify/tf_classify.py', '--model-dir', modelDir, '--list', list, '--batch', '32'],
+    [
+      'bench/classify/tf_classify.py',
+      '--model-dir',
+      modelDir,
+      '--list',
+      list,
+      '--batch',
+      '32',
+      '--repeat',
+      String(repeat),
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 28 },
   );
   const wallSec = (performance.now() - t0) / 1000;
