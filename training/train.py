@@ -362,6 +362,7 @@ DULL_REVERB = 0.0  # --dull-reverb
 QUANTIZE = 0.0  # --quantize
 EXPANDER = 0.0  # --expander
 SHIFT_MAX = 1600  # --shift-ms
+CMN_DB = 0.0  # --cmn (a feature transform, so evaluation only: the runtime has no such step)
 TEMPO = 0.0  # --tempo
 STRONG_EQ = False  # --strong-eq
 REVERB = 0.0  # --reverb
@@ -445,9 +446,6 @@ def mfcc_batch(audio):
         out.append(m.numpy())
     x = np.concatenate(out).astype(np.float32)
     return cepstral_mean_norm(x) if CMN_DB else x
-
-
-CMN_DB = 0.0  # --cmn
 
 
 def cepstral_mean_norm(x):
@@ -999,6 +997,8 @@ def main():
     STRONG_EQ = args.strong_eq
     REVERB = args.reverb
     EQ_WIDE = args.eq_wide
+    if CMN_DB and not args.loso_only:
+        ap.error('--cmn is an experiment for --loso-only: metadata.json cannot describe it, so an exported model would get other features at inference')
     if args.feature_aug and N_COEF != 40:
         ap.error('--feature-aug needs --coefs 40')
     if args.speed is not None:
