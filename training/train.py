@@ -628,7 +628,8 @@ class FeatureAug:
         return out.astype(np.float32)
 
 
-def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None):
+def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None, soft=None):
+    """Trains one network. `soft`: target probabilities per example (distillation) instead of the labels."""
     T = tf()
     K = T.keras
     xn = ((x - mean) / std)[..., None].astype(np.float32)
@@ -637,9 +638,9 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None):
     sched = K.optimizers.schedules.CosineDecay(args.lr * 0.1, steps, warmup_target=args.lr,
                                                warmup_steps=min(300, steps // 10), alpha=0.01)
     opt = K.optimizers.Adam(sched, use_ema=args.ema > 0, ema_momentum=args.ema or 0.99)
-    model.compile(optimizer=opt,
-                  loss=K.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=['accuracy'])
-    yy = K.utils.to_categorical(y, len(LABELS))
+    model.compile(optimizer=opt, metrics=['accuracy'],
+                  loss=K.losses.CategoricalCrossentropy(label_smoothing=0.0 if soft is not None else 0.1))
+    yy = K.utils.to_categorical(y, len(LABELS)) if soft is None else soft.astype(np.float32)
     rng = np.random.RandomState(seed)
 
     fa = FeatureAug(mean, std, args.feature_aug)
@@ -665,6 +666,17 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None):
     return model
 
 
+def train_distilled(x, y, mean, std, args, seed):
+    """--distill N: N teachers (seeds seed+1..seed+N) on the same examples, then one network of the same
+    size trained towards 0.8 x the teachers' mean probabilities + 0.2 x the label. Returns the student
+    and the teachers."""
+    teachers = [train_model(x, y, mean, std, args, seed + 1 + k) for k in range(args.distill)]
+    xn = ((x - mean) / std)[..., None].astype(np.float32)
+    pt = np.mean([t.predict(xn, batch_size=512, verbose=0) for t in teachers], axis=0)
+    soft = 0.8 * pt + 0.2 * np.eye(len(LABELS), dtype=np.float32)[y]
+    return train_model(x, y, mean, std, args, seed, soft=soft), teachers
+
+
 def eval_fsdd(model, clips, mean, std):
     x = mfcc_batch(np.stack([fit_window(c['audio']) for c in clips]))
     p = model.predict(((x - mean) / std)[..., None], batch_size=256, verbose=0)
@@ -688,7 +700,13 @@ def run_loso(bank, args):
         xv = mfcc_batch(np.stack([fit_window(c['audio']) for c in test]))
         yv = np.array([c['label'] for c in test])
         tfeat = time.time() - t0
-        model = train_model(x, y, mean, std, args, args.seed, xv if args.verbose else None, yv if args.verbose else None)
+        teacher_acc = None
+        if args.distill:
+            model, teachers = train_distilled(x, y, mean, std, args, args.seed)
+            pt = np.mean([eval_fsdd(t, test, mean, std)[1] for t in teachers], axis=0)
+            teacher_acc = float((pt.argmax(1) == yv).mean())
+        else:
+            model = train_model(x, y, mean, std, args, args.seed, xv if args.verbose else None, yv if args.verbose else None)
         acc, p, yt = eval_fsdd(model, test, mean, std)
         conf = np.zeros((12, 12), int)
         for a, b in zip(yt, p.argmax(1)):
@@ -703,8 +721,11 @@ def run_loso(bank, args):
         results[spk] = dict(accuracy=acc, unknown_heldout_words=unk_acc, train_examples=int(len(x)),
                             seconds=round(time.time() - t0, 1), feature_seconds=round(tfeat, 1),
                             confusion=conf.tolist())
+        if teacher_acc is not None:
+            results[spk]['teachers_ensemble_accuracy'] = teacher_acc
         print(f'LOSO {spk:9s} acc {acc:.3f}  (held-out unknown words -> _unknown_ {unk_acc:.2f}) '
-              f'{len(x)} train ex, {time.time() - t0:.0f}s', flush=True)
+              f'{len(x)} train ex, {time.time() - t0:.0f}s'
+              + (f', teachers\' ensemble {teacher_acc:.3f}' if teacher_acc is not None else ''), flush=True)
         with open(os.path.join(WORK, f'loso_{args.tag}.json'), 'w') as f:
             json.dump(dict(args=vars(args), results=results), f, indent=1)
     accs = [r['accuracy'] for r in results.values()]
@@ -980,6 +1001,7 @@ def main():
     ap.add_argument('--quantize', type=float, default=0.2, help='share of augmented examples quantised to 8 bits (0: off)')
     ap.add_argument('--dull-reverb', type=float, default=0.5, help='share of the rooms whose reverberation is low-passed (300-1500 Hz) and up to 0.7 s long')
     ap.add_argument('--ema', type=float, default=0.995, help='keep an exponential moving average of the weights with this momentum (0: off)')
+    ap.add_argument('--distill', type=int, default=0, help='train N teacher networks, then one network towards their mean probabilities (LOSO experiment; 0: off)')
     ap.add_argument('--save-probs', action='store_true', help='save each fold\'s probabilities (loso_TAG_SPEAKER.npz) for ensembles')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
@@ -997,6 +1019,8 @@ def main():
     STRONG_EQ = args.strong_eq
     REVERB = args.reverb
     EQ_WIDE = args.eq_wide
+    if args.distill and not args.loso_only:
+        ap.error('--distill is a leave-one-speaker-out experiment (--loso-only); the final model is trained without it')
     if CMN_DB and not args.loso_only:
         ap.error('--cmn is an experiment for --loso-only: metadata.json cannot describe it, so an exported model would get other features at inference')
     if args.feature_aug and N_COEF != 40:
