@@ -666,11 +666,16 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None, s
     return model
 
 
-def train_distilled(x, y, mean, std, args, seed):
-    """--distill N: N teachers (seeds seed+1..seed+N) on the same examples, then one network of the same
-    size trained towards 0.8 x the teachers' mean probabilities + 0.2 x the label. Returns the student
-    and the teachers."""
-    teachers = [train_model(x, y, mean, std, args, seed + 1 + k) for k in range(args.distill)]
+def train_distilled(x, y, mean, std, args, seed, more_data=None):
+    """--distill N: N teachers (seeds seed+1..seed+N), then one network of the same size trained towards
+    0.8 x the teachers' mean probabilities + 0.2 x the label. The teachers train on the same examples
+    as the student, or with --distill-own-data each on its own augmentation draw (`more_data(k)` gives
+    teacher k's examples). Returns the student and the teachers."""
+    teachers = []
+    for k in range(args.distill):
+        xk, yk = more_data(k) if more_data else (x, y)
+        teachers.append(train_model(xk, yk, mean, std, args, seed + 1 + k))
+        del xk, yk
     xn = ((x - mean) / std)[..., None].astype(np.float32)
     pt = np.mean([t.predict(xn, batch_size=512, verbose=0) for t in teachers], axis=0)
     soft = 0.8 * pt + 0.2 * np.eye(len(LABELS), dtype=np.float32)[y]
@@ -702,7 +707,12 @@ def run_loso(bank, args):
         tfeat = time.time() - t0
         teacher_acc = None
         if args.distill:
-            model, teachers = train_distilled(x, y, mean, std, args, args.seed)
+            def more_data(k, spk=spk, fi=fi, train_words=train_words):  # teacher k's own augmentation draw
+                r = np.random.RandomState(args.seed + 100 + fi + 1000 * (k + 1))
+                xk, yk, _ = bank.build([s for s in SPEAKERS if s != spk], train_words, args, r, args.aug)
+                return xk, yk
+            model, teachers = train_distilled(x, y, mean, std, args, args.seed,
+                                              more_data if args.distill_own_data else None)
             pt = np.mean([eval_fsdd(t, test, mean, std)[1] for t in teachers], axis=0)
             teacher_acc = float((pt.argmax(1) == yv).mean())
         else:
@@ -1002,6 +1012,7 @@ def main():
     ap.add_argument('--dull-reverb', type=float, default=0.5, help='share of the rooms whose reverberation is low-passed (300-1500 Hz) and up to 0.7 s long')
     ap.add_argument('--ema', type=float, default=0.995, help='keep an exponential moving average of the weights with this momentum (0: off)')
     ap.add_argument('--distill', type=int, default=0, help='train N teacher networks, then one network towards their mean probabilities (LOSO experiment; 0: off)')
+    ap.add_argument('--distill-own-data', action='store_true', help='with --distill: each teacher on its own augmentation draw')
     ap.add_argument('--save-probs', action='store_true', help='save each fold\'s probabilities (loso_TAG_SPEAKER.npz) for ensembles')
     ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
     ap.add_argument('--verbose', action='store_true')
