@@ -707,7 +707,7 @@ def run_loso(bank, args):
         tfeat = time.time() - t0
         teacher_acc = None
         if args.distill:
-            def more_data(k, spk=spk, fi=fi, train_words=train_words):  # teacher k's own augmentation draw
+            def more_data(k):  # teacher k's own augmentation draw (called within this fold)
                 r = np.random.RandomState(args.seed + 100 + fi + 1000 * (k + 1))
                 xk, yk, _ = bank.build([s for s in SPEAKERS if s != spk], train_words, args, r, args.aug)
                 return xk, yk

@@ -4,7 +4,8 @@
 // Run: node --import tsx bench/classify/scaling.mjs
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
+import { machine, machineLine } from './tensorflow.mjs';
 
 const { runClassifyJob } = await import('../../src/engine/classifyJob.ts');
 const { WorkerPool } = await import('../../src/engine/pool.ts');
@@ -13,6 +14,7 @@ const MODEL = resolve('models/digits');
 const DIR = resolve('bench/results/clips16k-all');
 const PASSES = Number(process.env.WAVEBENCH_BENCH_PASSES ?? 3);
 if (!existsSync(DIR)) throw new Error(`${DIR} is missing: run npm run bench:classify once first`);
+const load0 = loadavg();
 
 console.log('| workers | clips/s | process CPU (cores) |');
 console.log('|---|---|---|');
@@ -33,8 +35,4 @@ for (const workers of [1, 2, 1, 2]) {
   );
   await pool.dispose();
 }
-console.log(
-  `machine: ${cpus()[0]?.model}, ${cpus().length} cores, load ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+console.log(machineLine(machine(load0)));

@@ -1,4 +1,4 @@
-// What both classify benchmarks share: the TensorFlow Python side (tf_classify.py, batch 32, one JSON
+// What the classify benchmarks share: the TensorFlow Python side (tf_classify.py, batch 32, one JSON
 // line on stdout) and the machine the run was measured on.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
