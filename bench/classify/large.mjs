@@ -3,7 +3,11 @@
 // pipeline (bench/classify/tf_classify.py: decode_wav, audio_ops, Keras predict, batch 32) on the same
 // files and the same default model, in one run. The clips are bench:dataset's generated dataset
 // (35 label folders of 16 kHz 16-bit clips; made by bench/dataset/scan.mjs if missing).
-// Run: npm run bench:classify:100k      (needs `npm run build`; ~5 min here)
+// Every file is read once, untimed, before the first run, so that neither side pays for a cold page
+// cache the other then finds warm (3.1 GB); the two sides then alternate for ROUNDS rounds (default 2,
+// the first round Wavebench first, the next TensorFlow first, and so on) and every round is printed.
+// Run: npm run bench:classify:100k      (needs `npm run build`; ~8 min here)
+// (WAVEBENCH_BENCH_ROUNDS, WAVEBENCH_BENCH_WORKERS change the defaults).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -11,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { machine, machineLine, runTensorFlow } from './tensorflow.mjs';
 
 const WORKERS = Number(process.env.WAVEBENCH_BENCH_WORKERS ?? 2);
+const ROUNDS = Number(process.env.WAVEBENCH_BENCH_ROUNDS ?? 2);
 const out = resolve('bench/results');
 const data = join(out, 'gen-dataset');
 const MODEL = resolve('models/digits');
@@ -31,6 +36,14 @@ const list = join(out, 'gen-dataset.txt');
 writeFileSync(list, files.join('\n') + '\n');
 const load0 = loadavg();
 
+// Page cache: read everything once (not timed, not part of either side).
+const tw = performance.now();
+let bytes = 0;
+for (const f of files) bytes += readFileSync(f).length;
+console.error(
+  `read every file once to warm the page cache: ${(bytes / 1e9).toFixed(2)} GB in ${((performance.now() - tw) / 1000).toFixed(1)} s`,
+);
+
 /** Runs a command to completion; its wall time and stdout (throws with stderr if it fails). */
 function timed(cmd, args) {
   const t0 = performance.now();
@@ -41,42 +54,66 @@ function timed(cmd, args) {
 }
 
 const jsonOut = join(out, 'classify-100k-rows.json');
-const ours = timed('node', [
-  'dist/cli.js',
-  'classify',
-  data,
-  '--workers',
-  String(WORKERS),
-  '--json',
-  jsonOut,
-]);
-const rows = JSON.parse(readFileSync(jsonOut, 'utf8')).rows;
-const errors = rows.filter((r) => r.error).length;
-const tf = runTensorFlow(MODEL, list);
-const tfr = tf.result;
-const tfRate = tfr.clips_per_sec;
-const result = {
-  machine: machine(load0),
-  clips: files.length,
-  wavebenchCli: {
+function runWavebench() {
+  const run = timed('node', [
+    'dist/cli.js',
+    'classify',
+    data,
+    '--workers',
+    String(WORKERS),
+    '--json',
+    jsonOut,
+  ]);
+  const report = JSON.parse(readFileSync(jsonOut, 'utf8'));
+  const rows = report.rows;
+  return {
     workers: WORKERS,
-    wallSec: ours.sec,
+    wallSec: run.sec,
+    runSec: report.timeSec,
     rows: rows.length,
-    errors,
-    clipsPerSec: rows.length / ours.sec,
-  },
-  tensorflow: { ...tfr, wallSecIncludingImport: tf.wallSec },
-  ratio: rows.length / ours.sec / tfRate,
-};
-writeFileSync(join(out, 'classify-100k.json'), JSON.stringify(result, null, 1));
+    errors: rows.filter((r) => r.error).length,
+    clipsPerSec: rows.length / run.sec,
+  };
+}
+function runTf() {
+  const tf = runTensorFlow(MODEL, list);
+  return { ...tf.result, wallSecIncludingImport: tf.wallSec };
+}
+
 const f = (x, d = 0) => Number(x).toFixed(d);
-console.log(`| ${f(files.length)} clips, default model | wall s | clips/s |`);
-console.log('|---|---|---|');
+const rounds = [];
+for (let i = 0; i < ROUNDS; i++) {
+  let w, t;
+  if (i % 2 === 0) {
+    w = runWavebench();
+    t = runTf();
+  } else {
+    t = runTf();
+    w = runWavebench();
+  }
+  const r = { order: i % 2 === 0 ? 'wavebench first' : 'tensorflow first', wavebenchCli: w, tensorflow: t };
+  r.ratio = w.clipsPerSec / t.clips_per_sec;
+  rounds.push(r);
+  console.error(
+    `round ${i + 1}/${ROUNDS} (${r.order}): Wavebench ${f(w.wallSec, 1)} s wall, TensorFlow ${f(t.run_seconds, 1)} s timed, ratio ${f(r.ratio, 2)}`,
+  );
+}
+const result = { machine: machine(load0), clips: files.length, rounds };
+writeFileSync(join(out, 'classify-100k.json'), JSON.stringify(result, null, 1));
+console.log(`| ${f(files.length)} clips, default model | round | wall s | clips/s |`);
+console.log('|---|---|---|---|');
+rounds.forEach((r, i) => {
+  const w = r.wavebenchCli;
+  const t = r.tensorflow;
+  console.log(
+    `| wavebench classify (CLI, ${WORKERS} workers; start-up, scan and JSON export included; its own run time ${f(w.runSec, 1)} s) | ${i + 1} | ${f(w.wallSec, 1)} | ${f(w.clipsPerSec)} |`,
+  );
+  console.log(
+    `| TensorFlow ${t.version} Python (timed part; process wall ${f(t.wallSecIncludingImport, 1)} s with import) | ${i + 1} | ${f(t.run_seconds, 1)} | ${f(t.clips_per_sec)} |`,
+  );
+});
+const errors = rounds.map((r) => r.wavebenchCli.errors).join('/');
 console.log(
-  `| wavebench classify (CLI, ${WORKERS} workers, start-up and JSON export included) | ${f(ours.sec, 1)} | ${f(rows.length / ours.sec)} |`,
+  `ratios (Wavebench clips/s over TensorFlow's), by round: ${rounds.map((r) => f(r.ratio, 2)).join(', ')}; errors: ${errors}`,
 );
-console.log(
-  `| TensorFlow ${tfr.version} Python (timed part; process wall ${f(tf.wallSec, 1)} s with import) | ${f(tfr.run_seconds, 1)} | ${f(tfRate)} |`,
-);
-console.log(`ratio: ${f(result.ratio, 2)}; errors: ${errors}`);
 console.log(machineLine(result.machine));
