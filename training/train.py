@@ -462,9 +462,10 @@ def cepstral_mean_norm(x):
 
 
 # ------------------------------------------------------------------------------------------- model
-def build_model(seed=0, dropout=0.2, channels=(24, 48, 64, 64), head='gap'):
+def build_model(seed=0, dropout=0.2, channels=(24, 48, 64, 64), head='gap', arch='conv'):
     """Conv 3x3 blocks (batch norm, ReLU; 2x2 max-pool after every block but the last), global
-    average pooling, dropout, dense softmax."""
+    average pooling or flatten, dropout, dense softmax. arch 'separable': every block after the first
+    is a depthwise 3x3 convolution (batch norm, ReLU) then a pointwise 1x1 one (DS-CNN)."""
     T = tf()
     K = T.keras
     L = K.layers
@@ -473,7 +474,13 @@ def build_model(seed=0, dropout=0.2, channels=(24, 48, 64, 64), head='gap'):
     model.add(L.Input(shape=(N_FRAMES, N_COEF, 1), name='mfcc'))
     for i, ch in enumerate(channels):
         sfx = '' if i == 0 else f'_{i}'
-        model.add(L.Conv2D(ch, 3, padding='same', use_bias=False, name='conv2d' + sfx))
+        if arch == 'separable' and i > 0:
+            model.add(L.DepthwiseConv2D(3, padding='same', use_bias=False, name='depthwise_conv2d' + sfx))
+            model.add(L.BatchNormalization(name='batch_normalization_dw' + sfx))
+            model.add(L.ReLU(name='re_lu_dw' + sfx))
+            model.add(L.Conv2D(ch, 1, use_bias=False, name='conv2d' + sfx))
+        else:
+            model.add(L.Conv2D(ch, 3, padding='same', use_bias=False, name='conv2d' + sfx))
         model.add(L.BatchNormalization(name='batch_normalization' + sfx))
         model.add(L.ReLU(name='re_lu' + sfx))
         if i < len(channels) - 1:
@@ -492,7 +499,7 @@ def count_flops(model):
     fl = 0
     for layer in model.layers:
         cls = layer.__class__.__name__
-        if cls == 'Conv2D':
+        if cls in ('Conv2D', 'DepthwiseConv2D'):  # depthwise kernel: (kh, kw, channels, 1)
             _, h, w, c = layer.output.shape
             kh, kw, cin, cout = layer.kernel.shape
             fl += 2 * h * w * kh * kw * cin * cout
@@ -633,7 +640,7 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None, s
     T = tf()
     K = T.keras
     xn = ((x - mean) / std)[..., None].astype(np.float32)
-    model = build_model(seed, channels=tuple(int(c) for c in args.channels.split(',')), head=args.head)
+    model = build_model(seed, channels=tuple(int(c) for c in args.channels.split(',')), head=args.head, arch=args.arch)
     steps = int(np.ceil(len(xn) / args.batch)) * args.epochs
     sched = K.optimizers.schedules.CosineDecay(args.lr * 0.1, steps, warmup_target=args.lr,
                                                warmup_steps=min(300, steps // 10), alpha=0.01)
@@ -651,8 +658,14 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None, s
             p = rng.permutation(n)
             for i in range(0, n - args.batch + 1, args.batch):
                 b = p[i:i + args.batch]
-                xb = fa(x[b], y[b], rng, args)
-                yield xb[..., None], yy[b]
+                xb, yb = fa(x[b], y[b], rng, args), yy[b]
+                if args.mixup > 0:  # mixup: each example blended with another of the batch, labels likewise
+                    lam = rng.beta(args.mixup, args.mixup, size=len(b)).astype(np.float32)
+                    lam = np.maximum(lam, 1 - lam)  # the example keeps the larger share
+                    q = rng.permutation(len(b))
+                    xb = lam[:, None, None] * xb + (1 - lam[:, None, None]) * xb[q]
+                    yb = lam[:, None] * yb + (1 - lam[:, None]) * yb[q]
+                yield xb[..., None], yb
     ds = T.data.Dataset.from_generator(gen, output_signature=(
         T.TensorSpec((args.batch, N_FRAMES, N_COEF, 1), T.float32), T.TensorSpec((args.batch, len(LABELS)), T.float32)))
     ds = ds.prefetch(4)
@@ -997,6 +1010,7 @@ def main():
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
     ap.add_argument('--coefs', type=int, default=20, help='MFCC coefficients kept (the dct_coefficient_count)')
     ap.add_argument('--channels', default='12,24,32,48', help='conv channels per block (2x2 max-pool between blocks)')
+    ap.add_argument('--arch', default='conv', choices=['conv', 'separable'], help='full 3x3 convolutions, or depthwise + pointwise after the first (DS-CNN; LOSO experiment)')
     ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
     ap.add_argument('--strong-eq', action=argparse.BooleanOptionalAction, default=True, help='two peaking bands plus random low/high-pass (other microphones)')
@@ -1010,6 +1024,7 @@ def main():
     ap.add_argument('--trim', type=float, default=0.3, help='share of augmented examples cut by an aggressive silence trimmer (0: off)')
     ap.add_argument('--quantize', type=float, default=0.2, help='share of augmented examples quantised to 8 bits (0: off)')
     ap.add_argument('--dull-reverb', type=float, default=0.5, help='share of the rooms whose reverberation is low-passed (300-1500 Hz) and up to 0.7 s long')
+    ap.add_argument('--mixup', type=float, default=0.0, help='mixup of the normalised features within a batch, Beta(a, a) (0: off)')
     ap.add_argument('--ema', type=float, default=0.995, help='keep an exponential moving average of the weights with this momentum (0: off)')
     ap.add_argument('--distill', type=int, default=0, help='train N teacher networks, then one network towards their mean probabilities (LOSO experiment; 0: off)')
     ap.add_argument('--distill-own-data', action='store_true', help='with --distill: each teacher on its own augmentation draw')
@@ -1032,6 +1047,8 @@ def main():
     EQ_WIDE = args.eq_wide
     if args.distill and not args.loso_only:
         ap.error('--distill is a leave-one-speaker-out experiment (--loso-only); the final model is trained without it')
+    if args.arch != 'conv' and not args.loso_only:
+        ap.error('--arch separable is a leave-one-speaker-out experiment (--loso-only): the exporters write plain convolutions only')
     if CMN_DB and not args.loso_only:
         ap.error('--cmn is an experiment for --loso-only: metadata.json cannot describe it, so an exported model would get other features at inference')
     if args.feature_aug and N_COEF != 40:
