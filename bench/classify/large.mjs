@@ -4,9 +4,9 @@
 // files and the same default model, in one run. The clips are bench:dataset's generated dataset
 // (35 label folders of 16 kHz 16-bit clips; made by bench/dataset/scan.mjs if missing).
 // Every file is read once, untimed, before the first run, so that neither side pays for a cold page
-// cache the other then finds warm (3.1 GB); the two sides then alternate for ROUNDS rounds (default 2,
+// cache the other then finds warm (3.2 GB); the two sides then alternate for ROUNDS rounds (default 2,
 // the first round Wavebench first, the next TensorFlow first, and so on) and every round is printed.
-// Run: npm run bench:classify:100k      (needs `npm run build`; ~8 min here)
+// Run: npm run bench:classify:100k      (needs `npm run build`; about 5 min here)
 // (WAVEBENCH_BENCH_ROUNDS, WAVEBENCH_BENCH_WORKERS change the defaults).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
