@@ -6,16 +6,12 @@
 // shipped architecture (v5) measured in the same run. It measures speed only: what a shape does to
 // accuracy is a training question (training/train.py --arch, leave-one-speaker-out).
 // Run: node bench/classify/architectures.mjs      (WAVEBENCH_BENCH_ROUNDS, default 7)
-import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { machine, machineLine, median, underTsx } from './tensorflow.mjs';
 
-if (!process.execArgv.some((a) => a.includes('tsx'))) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+underTsx();
 const tf = await import('@tensorflow/tfjs');
 const { initTfBackend } = await import('../../src/model/tfBackend.ts');
-const { machine, machineLine } = await import('./tensorflow.mjs');
 
 const ROUNDS = Number(process.env.WAVEBENCH_BENCH_ROUNDS ?? 7);
 const BATCH = 64;
@@ -109,7 +105,6 @@ for (let r = 0; r < ROUNDS; r++) {
     c.times.push(((performance.now() - t0) * 1000) / (REPS * BATCH));
   }
 }
-const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
 const base = median(candidates[0].times);
 console.log(
   `TF.js ${tf.version.tfjs}, backend ${info.backend} (SIMD ${info.simd}), one thread, batch ${BATCH}, ${cpus()[0]?.model}; median of ${ROUNDS} rounds of ${REPS} batches`,

@@ -7,16 +7,13 @@
 // passes (default 4) and the two sides alternate for ROUNDS rounds (default 3); the ratio reported is
 // the median of the rounds' ratios, every round is printed. Run: npm run bench:classify
 // (WAVEBENCH_BENCH_ROUNDS, WAVEBENCH_BENCH_PASSES, WAVEBENCH_BENCH_WORKERS change the defaults).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { machine, machineLine, runTensorFlow } from './tensorflow.mjs';
+import { machine, machineLine, median, runTensorFlow, underTsx } from './tensorflow.mjs';
 
-if (!process.execArgv.some((a) => a.includes('tsx'))) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+underTsx();
 const { runClassifyJob } = await import('../../src/engine/classifyJob.ts');
 const { WorkerPool } = await import('../../src/engine/pool.ts');
 
@@ -70,7 +67,6 @@ async function ours(dir, passes) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const rounds = [];
 for (let i = 0; i < ROUNDS; i++) {
   const w = await ours(clips, PASSES);

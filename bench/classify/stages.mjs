@@ -2,16 +2,13 @@
 // normalisation), inference (TF.js WASM, batches of 64), then Classifier.classifyFiles as the worker
 // calls it (batches of 32 files). Two passes over the 2,500 16-kHz FSDD copies made by bench:classify
 // (the first pass includes warm-up). Run: node bench/classify/stages.mjs   (after npm run bench:classify)
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { underTsx } from './tensorflow.mjs';
 
-if (!process.execArgv.some((a) => a.includes('tsx'))) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+underTsx();
 const { Classifier } = await import('../../src/model/classifier.ts');
 const { decodeToRate } = await import('../../src/audio/load.ts');
 const { initTfBackend } = await import('../../src/model/tfBackend.ts');

@@ -1,5 +1,5 @@
 // What the classify benchmarks share: the TensorFlow Python side (tf_classify.py, batch 32, one JSON
-// line on stdout) and the machine the run was measured on.
+// line on stdout), the machine the run was measured on, running under tsx, and the median.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
@@ -40,3 +40,16 @@ export function machineLine(m) {
   const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
   return `machine: ${m.cpu}, ${m.cores} cores, load ${load(m.loadavg[0])} -> ${load(m.loadavg[1])}`;
 }
+
+/**
+ * Makes sure the script runs with tsx loaded (it imports the TypeScript sources): if not, runs the same
+ * script again under `node --import tsx` and exits with its status.
+ */
+export function underTsx() {
+  if (process.execArgv.some((a) => a.includes('tsx'))) return;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+/** The median of `xs` (the lower middle one for an even count): always one of the values. */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
