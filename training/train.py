@@ -689,15 +689,19 @@ def train_distilled(x, y, mean, std, args, seed, more_data=None):
         xk, yk = more_data(k) if more_data else (x, y)
         teachers.append(train_model(xk, yk, mean, std, args, seed + 1 + k))
         del xk, yk
-    xn = ((x - mean) / std)[..., None].astype(np.float32)
-    pt = np.mean([t.predict(xn, batch_size=512, verbose=0) for t in teachers], axis=0)
+    pt = np.mean([predict(t, x, mean, std, batch_size=512) for t in teachers], axis=0)
     soft = 0.8 * pt + 0.2 * np.eye(len(LABELS), dtype=np.float32)[y]
     return train_model(x, y, mean, std, args, seed, soft=soft), teachers
 
 
+def predict(model, x, mean, std, batch_size=256):
+    """The model's probabilities for MFCC features x [N, frames, coefficients], normalised as in training."""
+    return model.predict(((x - mean) / std)[..., None].astype(np.float32), batch_size=batch_size, verbose=0)
+
+
 def eval_fsdd(model, clips, mean, std):
     x = mfcc_batch(np.stack([fit_window(c['audio']) for c in clips]))
-    p = model.predict(((x - mean) / std)[..., None], batch_size=256, verbose=0)
+    p = predict(model, x, mean, std)
     y = np.array([c['label'] for c in clips])
     return float((p.argmax(1) == y).mean()), p, y
 
@@ -712,7 +716,8 @@ def run_loso(bank, args):
         # hold out a fifth of the espeak words too, to measure _unknown_ on unseen words
         held = set(word_ids[fi::5])
         train_words = set(word_ids) - held
-        x, y, ci = bank.build([s for s in SPEAKERS if s != spk], train_words, args, rng, args.aug)
+        train_speakers = [s for s in SPEAKERS if s != spk]
+        x, y, ci = bank.build(train_speakers, train_words, args, rng, args.aug)
         mean, std = normalisation(x[ci])
         test = [c for c in bank.digits if c['speaker'] == spk]
         xv = mfcc_batch(np.stack([fit_window(c['audio']) for c in test]))
@@ -722,25 +727,27 @@ def run_loso(bank, args):
         if args.distill:
             def more_data(k):  # teacher k's own augmentation draw (called within this fold)
                 r = np.random.RandomState(args.seed + 100 + fi + 1000 * (k + 1))
-                xk, yk, _ = bank.build([s for s in SPEAKERS if s != spk], train_words, args, r, args.aug)
+                xk, yk, _ = bank.build(train_speakers, train_words, args, r, args.aug)
                 return xk, yk
             model, teachers = train_distilled(x, y, mean, std, args, args.seed,
                                               more_data if args.distill_own_data else None)
-            pt = np.mean([eval_fsdd(t, test, mean, std)[1] for t in teachers], axis=0)
+            pt = np.mean([predict(t, xv, mean, std) for t in teachers], axis=0)
             teacher_acc = float((pt.argmax(1) == yv).mean())
         else:
             model = train_model(x, y, mean, std, args, args.seed, xv if args.verbose else None, yv if args.verbose else None)
-        acc, p, yt = eval_fsdd(model, test, mean, std)
+        # the held-out speaker's features were made once above (xv): no second pass through mfcc_batch
+        p = predict(model, xv, mean, std)
+        acc = float((p.argmax(1) == yv).mean())
         conf = np.zeros((12, 12), int)
-        for a, b in zip(yt, p.argmax(1)):
+        for a, b in zip(yv, p.argmax(1)):
             conf[a, b] += 1
         # unknown words never seen in training (other words, same synthetic voices)
         hw = [i for i, g in enumerate(bank.wgroup) if g in held]
         xu = mfcc_batch(np.stack([fit_window(bank.words[i]) for i in hw]))
-        pu = model.predict(((xu - mean) / std)[..., None], verbose=0)
+        pu = predict(model, xu, mean, std, batch_size=32)
         unk_acc = float((pu.argmax(1) == 1).mean())
         if args.save_probs:
-            np.savez(os.path.join(WORK, f'loso_{args.tag}_{spk}.npz'), p=p, y=yt, pu=pu)
+            np.savez(os.path.join(WORK, f'loso_{args.tag}_{spk}.npz'), p=p, y=yv, pu=pu)
         results[spk] = dict(accuracy=acc, unknown_heldout_words=unk_acc, train_examples=int(len(x)),
                             seconds=round(time.time() - t0, 1), feature_seconds=round(tfeat, 1),
                             confusion=conf.tolist())
