@@ -2,7 +2,6 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWasm } from './scripts/build-wasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -25,8 +24,13 @@ const node = {
   ...importMetaUrl,
 };
 
-/** WASM files the bundles load at run time from dist/. */
+/**
+ * WASM files the bundles load at run time from dist/. Our MFCC kernel is the committed
+ * src/audio/native/mfcc.wasm (built from mfcc.c by `npm run build-wasm`, checked fresh by
+ * test/unit/mfccWasmFresh.test.ts): building needs no C toolchain.
+ */
 function copyWasm() {
+  copyFileSync('src/audio/native/mfcc.wasm', 'dist/mfcc.wasm');
   copyFileSync('node_modules/@echogarden/pffft-wasm/dist/simd/pffft.wasm', 'dist/pffft.wasm');
   const tfWasm = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
   for (const f of readdirSync(tfWasm))
@@ -74,7 +78,6 @@ if (integrationTests.length) {
 }
 
 copyWasm();
-buildWasm(); // dist/mfcc.wasm from src/audio/native/mfcc.c (needs clang + lld)
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

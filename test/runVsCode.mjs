@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, renameSync } 
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup } from './vscode/setup.mjs';
+import { findChromium } from './chromium.mjs';
 import {
   repo,
   testCacheDir,
-  chromiumPath,
   chromiumArgs,
   freshDir,
   writeUserSettings,
@@ -161,7 +161,7 @@ async function runBrowser({
   process.once('SIGTERM', onSignal);
   try {
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.on('console', (m) => {
       // VS Code's logger styles lines with %c + CSS; drop that so the log stays readable.

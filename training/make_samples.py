@@ -1,5 +1,6 @@
 """Builds samples/digits/: 10 FSDD clips per digit (2 per speaker, copied unchanged, 8 kHz) and three
-generated 1-s 16 kHz _silence_ clips (digital silence, pink noise, mains hum). Run: python training/make_samples.py"""
+generated 1-s 16 kHz _silence_ clips (digital silence, pink noise, mains hum).
+Run: python training/make_samples.py FSDD_RECORDINGS_DIR  (or FSDD_DIR=...)"""
 import os, shutil, sys
 import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -9,6 +10,9 @@ OUT = os.path.join(T.ROOT, 'samples', 'digits')
 
 
 def main(fsdd=T.DEFAULT_FSDD):
+    if not fsdd or not os.path.isdir(fsdd):
+        sys.exit('make_samples.py: needs the FSDD recordings folder (github.com/Jakobovski/free-spoken-digit-dataset, '
+                 f'recordings/): pass it as the argument or set FSDD_DIR (got {fsdd!r})')
     for d in range(10):
         lab = T.LABELS[2 + d]
         os.makedirs(os.path.join(OUT, lab), exist_ok=True)
@@ -28,4 +32,4 @@ def main(fsdd=T.DEFAULT_FSDD):
 
 
 if __name__ == '__main__':
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else T.DEFAULT_FSDD)

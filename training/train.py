@@ -28,7 +28,7 @@ from scipy.signal import resample_poly
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, 'work')
-DEFAULT_FSDD = os.environ.get('FSDD_DIR', '/work/shared/data/fsdd/recordings')
+DEFAULT_FSDD = os.environ.get('FSDD_DIR')  # no default: the FSDD recordings are not in this repository
 
 LABELS = ['_silence_', '_unknown_', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
 SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'yweweler']
@@ -89,6 +89,9 @@ def fit_window(x, n=CLIP):
 
 
 def load_fsdd(fsdd_dir):
+    if not fsdd_dir or not os.path.isdir(fsdd_dir):
+        sys.exit('train.py: needs the FSDD recordings (github.com/Jakobovski/free-spoken-digit-dataset, '
+                 f'its recordings/ folder): pass --fsdd DIR or set FSDD_DIR (got {fsdd_dir!r})')
     clips = []
     for path in sorted(glob.glob(os.path.join(fsdd_dir, '*.wav'))):
         d, spk, idx = os.path.splitext(os.path.basename(path))[0].split('_')
@@ -998,7 +1001,7 @@ def export_all(model, mean, std, bank):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--fsdd', default=DEFAULT_FSDD, help='folder of FSDD wavs (DIGIT_SPEAKER_INDEX.wav)')
+    ap.add_argument('--fsdd', default=DEFAULT_FSDD, help='folder of FSDD wavs (DIGIT_SPEAKER_INDEX.wav); required, or FSDD_DIR')
     ap.add_argument('--loso', action='store_true', help='run leave-one-speaker-out evaluation before the final model')
     ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')

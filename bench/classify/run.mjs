@@ -7,6 +7,8 @@
 // passes (default 4) and the two sides alternate for ROUNDS rounds (default 3); the ratio reported is
 // the median of the rounds' ratios, every round is printed. Run: npm run bench:classify
 // (WAVEBENCH_BENCH_ROUNDS, WAVEBENCH_BENCH_PASSES, WAVEBENCH_BENCH_WORKERS change the defaults).
+// Needs WAVEBENCH_FSDD: the FSDD recordings folder (github.com/Jakobovski/free-spoken-digit-dataset,
+// recordings/; the figures in README are for its five speakers george, jackson, lucas, nicolas, yweweler).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,7 +19,15 @@ underTsx();
 const { runClassifyJob } = await import('../../src/engine/classifyJob.ts');
 const { WorkerPool } = await import('../../src/engine/pool.ts');
 
-const FSDD = resolve(process.env.WAVEBENCH_FSDD ?? '../shared/data/fsdd/recordings');
+if (!process.env.WAVEBENCH_FSDD || !existsSync(process.env.WAVEBENCH_FSDD)) {
+  console.error(
+    'bench:classify: set WAVEBENCH_FSDD to the FSDD recordings folder ' +
+      '(github.com/Jakobovski/free-spoken-digit-dataset, recordings/): ' +
+      (process.env.WAVEBENCH_FSDD ? `${process.env.WAVEBENCH_FSDD} does not exist` : 'not set'),
+  );
+  process.exit(2);
+}
+const FSDD = resolve(process.env.WAVEBENCH_FSDD);
 const MODEL = resolve('models/digits');
 const WORKERS = Number(process.env.WAVEBENCH_BENCH_WORKERS ?? 2);
 const ROUNDS = Number(process.env.WAVEBENCH_BENCH_ROUNDS ?? 3);

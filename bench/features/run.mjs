@@ -5,7 +5,9 @@
 // Usage: node --import tsx bench/features/run.mjs [--n 500] [--seconds 10] [--part-seconds 5]
 //                                                  [--tf-seconds 10] [--no-tf] [--profile]
 // (plain `node bench/features/run.mjs`, i.e. `npm run bench`, also works: it re-runs itself under --import tsx.)
-// Clips are made once with sox into bench/results/clips16k/ (git-ignored); figures go to
+// Clips are made once with sox into bench/results/clips16k/ (git-ignored) from $WAVEBENCH_FSDD (a folder
+// of FSDD recordings, e.g. the dataset's recordings/ for 2,500 clips), by default the 63 FSDD clips of
+// test/fixtures/fsdd (fewer than --n: the timed loops cycle over them); figures go to
 // bench/results/features.json. --profile adds a per-stage timing of Mfcc.compute.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ const root = resolve(here, '..', '..');
 const resultsDir = join(root, 'bench', 'results');
 const clipsDir = join(resultsDir, 'clips16k');
 const listFile = join(clipsDir, 'list.txt');
-const sourceDir = '/work/shared/data/fsdd/recordings';
+const sourceDir = resolve(process.env.WAVEBENCH_FSDD ?? join(root, 'test', 'fixtures', 'fsdd'));
 
 function parseArgs(argv) {
   const a = { n: 500, seconds: 10, partSeconds: 5, tfSeconds: 10, tf: true, profile: false };
@@ -70,6 +72,8 @@ const r2 = (x) => Math.round(x * 100) / 100;
 
 /** 1-s 16 kHz mono 16-bit copies of n clips spread evenly over the sorted FSDD list (made once). */
 async function makeClips(n) {
+  if (!existsSync(sourceDir))
+    throw new Error(`WAVEBENCH_FSDD: no folder ${sourceDir} (a folder of FSDD WAVs)`);
   mkdirSync(clipsDir, { recursive: true });
   const all = readdirSync(sourceDir)
     .filter((f) => f.endsWith('.wav'))

@@ -8,7 +8,8 @@
 //
 // Usage: node --import tsx bench/features/wasm-vs-js.mjs [--n 500] [--seconds 1.5] [--rounds 10] [--json FILE]
 // Clips: bench/results/clips16k/list.txt when present (made by bench/features/run.mjs), else made
-// here with sox from the FSDD recordings (8 -> 16 kHz, padded/cut to 1 s).
+// here with sox (8 -> 16 kHz, padded/cut to 1 s) from $WAVEBENCH_FSDD (a folder of FSDD recordings, e.g.
+// the dataset's recordings/ for 2,500 clips), by default the 63 FSDD clips of test/fixtures/fsdd.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const clipsDir = join(root, 'bench', 'results', 'clips16k');
 const listFile = join(clipsDir, 'list.txt');
-const sourceDir = process.env.WAVEBENCH_FSDD ?? '/work/shared/data/fsdd/recordings';
+const sourceDir = resolve(process.env.WAVEBENCH_FSDD ?? join(root, 'test', 'fixtures', 'fsdd'));
 
 function parseArgs(argv) {
   const a = { n: 500, seconds: 1.5, rounds: 10, json: undefined };
@@ -44,6 +45,8 @@ function clipPaths(n) {
   }
   const dir = join(root, 'bench', 'results', 'clips16k-wasm');
   mkdirSync(dir, { recursive: true });
+  if (!existsSync(sourceDir))
+    throw new Error(`WAVEBENCH_FSDD: no folder ${sourceDir} (a folder of FSDD WAVs)`);
   const all = readdirSync(sourceDir)
     .filter((f) => f.endsWith('.wav'))
     .sort();

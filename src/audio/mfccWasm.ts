@@ -1,6 +1,7 @@
 /**
  * MFCC (and the power spectrogram) through this project's own C engine compiled to WebAssembly with
- * SIMD (src/audio/native/mfcc.c, built by scripts/build-wasm.mjs into dist/mfcc.wasm).
+ * SIMD (src/audio/native/mfcc.c, built by `npm run build-wasm` into the committed src/audio/native/mfcc.wasm,
+ * which the build copies into dist/).
  *
  * The numbers are those of mfcc.ts / spectrogram.ts, i.e. TensorFlow's AudioSpectrogram
  * (magnitude_squared) + Mfcc ops, with the whole chain in double precision as TensorFlow computes it:
@@ -48,18 +49,22 @@ interface MfccExports {
 
 let cachedModule: WasmModule | undefined;
 
-/** Where mfcc.wasm is: $WAVEBENCH_MFCC_WASM, next to the bundle (dist/), or dist/ of the repo from sources. */
+/**
+ * Where mfcc.wasm is: $WAVEBENCH_MFCC_WASM, else next to the bundle (dist/mfcc.wasm, copied there by the
+ * build), else, running from sources, the committed src/audio/native/mfcc.wasm. Never a dist/ file
+ * from sources: a leftover build could be stale.
+ */
 export function locateMfccWasm(): string {
   const candidates: string[] = [];
   const env = process.env.WAVEBENCH_MFCC_WASM;
   if (env) candidates.push(env);
-  if (typeof __dirname === 'string') {
-    candidates.push(join(__dirname, 'mfcc.wasm'), join(__dirname, '../../dist/mfcc.wasm'));
+  else if (typeof __dirname === 'string') {
+    candidates.push(join(__dirname, 'mfcc.wasm'), join(__dirname, 'native', 'mfcc.wasm'));
   }
-  candidates.push(join(process.cwd(), 'dist/mfcc.wasm'));
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(
-    `mfcc.wasm not found (looked in: ${candidates.join(', ')}); build it with: node scripts/build-wasm.mjs`,
+    `mfcc.wasm not found (looked in: ${candidates.join(', ') || 'nowhere: no __dirname'}); ` +
+      'it is committed as src/audio/native/mfcc.wasm and copied into dist/ by npm run build',
   );
 }
 

@@ -1,6 +1,6 @@
 // Wavebench in a real VS Code: the editor, Classify Folder, Inspect Dataset, screenshots of each.
 import * as assert from 'node:assert';
-import { copyFileSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -34,9 +34,17 @@ function wavsUnder(dir: string): string[] {
   );
 }
 
+/** Temp folders made by the tests, removed after the suite. */
+const temps: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
 /** A copy of the dataset's clips under new names in a temp folder (not cached yet): 4 per file. */
 function tmpCopy(folder: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-cancel-'));
+  const dir = tempDir('wb-cancel-');
   for (const [i, f] of wavsUnder(folder).entries()) {
     for (let k = 0; k < 4; k++) copyFileSync(f, join(dir, `c${i}_${k}.wav`));
   }
@@ -64,6 +72,9 @@ async function shots(name: string): Promise<void> {
 
 suite('Wavebench', function () {
   this.timeout(180_000);
+  suiteTeardown(() => {
+    for (const d of temps) rmSync(d, { recursive: true, force: true });
+  });
 
   test('opening a WAV shows the Wavebench editor, painted with predictions', async () => {
     const a = await api();
@@ -92,7 +103,7 @@ suite('Wavebench', function () {
 
   test('an undecodable file shows the decoder message, not a blank page', async () => {
     const a = await api();
-    const dir = mkdtempSync(join(tmpdir(), 'wb-bad-'));
+    const dir = tempDir('wb-bad-');
     const bad = join(dir, 'broken.wav');
     writeFileSync(bad, Buffer.from('RIFF\x24\x00\x00\x00WAVEjunk'));
     const uri = vscode.Uri.file(bad);

@@ -1,13 +1,12 @@
 // The CLI's three feature commands, run in-process through main() with stdout/stderr captured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { main } from '../../src/cli';
-
-const REF = join(__dirname, '../../../shared/reference/tf-audio-ops');
+import { REF } from './tfReferenceData';
+import { tempDir } from './tempDir';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -26,7 +25,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 test('info --json: facts and linear levels; a bad file gives exit 2, its error, and the others still reported', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-cli-'));
+  const dir = tempDir('wb-cli-');
   const bad = join(dir, 'bad.wav');
   writeFileSync(bad, 'not a wav file at all');
   const good = join(REF, 'wav/sine440_1s.wav');
@@ -65,7 +64,7 @@ test('features --clip --json equals TensorFlow on a short clip (zero-padded to 1
 });
 
 test('spectrogram writes a real PNG: one column per frame, one row per bin', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'wb-cli-')), 's.png');
+  const out = join(tempDir('wb-cli-'), 's.png');
   const r = await run([
     'spectrogram',
     '--input_wav',
@@ -99,7 +98,7 @@ test('spectrogram writes a real PNG: one column per frame, one row per bin', asy
 });
 
 test('classify: summary and exports on the samples, exit 2 for a bad model or no input', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-cli-'));
+  const dir = tempDir('wb-cli-');
   const samples = join(__dirname, '../../samples/digits');
   const csv = join(dir, 'out.csv');
   const json = join(dir, 'out.json');

@@ -14,6 +14,14 @@ const manifest: { clips: { wav: string; file: string; shape: [number, number] }[
   readFileSync(join(DIR, 'manifest.json'), 'utf8'),
 );
 
+test('the average-pooling reference covers its 3 clips', () => {
+  assert.deepEqual(manifest.clips.map((c) => c.wav).sort(), [
+    'short_0.4s.wav',
+    'sweep_1s.wav',
+    'word_yes.wav',
+  ]);
+});
+
 for (const c of manifest.clips) {
   test(`average features of ${c.wav} equal TensorFlow's pooled spectrogram`, async () => {
     const audio = fitLength(decodeWav(readFileSync(join(REF, 'wav', c.wav))).channels[0], 16000);

@@ -1,12 +1,20 @@
 // The C/WebAssembly engine (src/audio/native/mfcc.c via mfccWasm.ts) against TensorFlow 2.21's own
-// AudioSpectrogram and Mfcc outputs (../shared/reference), and against the TypeScript engine (mfcc.ts)
-// on FSDD speech resampled to 16 kHz. Builds dist/mfcc.wasm first when it is missing.
-import { f32, maxAbsError, maxRelError, REF, refEntries } from './tfReferenceData';
-import { test, before } from 'node:test';
+// AudioSpectrogram and Mfcc outputs (test/fixtures/tf-audio-ops), and against the TypeScript engine
+// (mfcc.ts) on FSDD speech resampled to 16 kHz (test/fixtures/fsdd). It loads the committed
+// src/audio/native/mfcc.wasm, whose freshness against mfcc.c mfccWasmFresh.test.ts checks.
+import {
+  checkReference,
+  f32,
+  maxAbsError,
+  maxRelError,
+  REF,
+  REF_VARIANTS,
+  refEntries,
+} from './tfReferenceData';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { MfccWasm } from '../../src/audio/mfccWasm';
 import { Mfcc } from '../../src/audio/mfcc';
 import { decodeWav } from '../../src/audio/wavDecode';
@@ -20,27 +28,17 @@ declare const WebAssembly: {
 };
 
 const ROOT = join(__dirname, '../..');
-const FSDD = process.env.WAVEBENCH_FSDD ?? join(ROOT, '../shared/data/fsdd/recordings');
-const WASM = join(ROOT, 'dist/mfcc.wasm');
+const FSDD = join(ROOT, 'test/fixtures/fsdd');
+const WASM = join(ROOT, 'src/audio/native/mfcc.wasm');
 
-before(() => {
-  if (process.env.WAVEBENCH_MFCC_WASM || existsSync(WASM)) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-wasm.mjs')], { encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(WASM)) {
-    assert.fail(
-      `dist/mfcc.wasm is missing and scripts/build-wasm.mjs could not build it ` +
-        `(needs clang + lld: apt-get install clang lld):\n${r.stderr}${r.stdout}`,
-    );
-  }
-});
-
-test('TensorFlow reference features are present', () => {
-  assert.ok(existsSync(join(REF, 'manifest.json')), `missing ${REF}/manifest.json`);
+test('TensorFlow reference features are present: 18 clips x 2 variants, every file there', () => {
+  checkReference();
 });
 
 const manifest = { clips: refEntries };
 
-const worst = { spectrogramRel: 0, mfccAbs: 0 };
+/** Worst errors over the clips compared, and which clips were (the summary test counts them). */
+const worst = { spectrogramRel: 0, mfccAbs: 0, compared: new Set<string>() };
 
 for (const e of manifest.clips) {
   test(`wasm: ${e.wav} (${e.variant}) matches TensorFlow`, async () => {
@@ -60,26 +58,33 @@ for (const e of manifest.clips) {
       const worstAbs = maxAbsError(c.data, f32(join(REF, e.mfcc.file)));
       worst.mfccAbs = Math.max(worst.mfccAbs, worstAbs);
       assert.ok(worstAbs <= 1e-3, `MFCC max abs error ${worstAbs}`);
+      worst.compared.add(`${e.wav} ${e.variant}`);
     } finally {
       m.dispose();
     }
   });
 }
 
-test('wasm: worst errors against TensorFlow over all reference clips', () => {
+test('wasm: worst errors against TensorFlow over all 36 reference variants', () => {
   console.log(
-    `mfccWasm vs TensorFlow over ${manifest.clips.length} entries: spectrogram max rel ${worst.spectrogramRel}, ` +
+    `mfccWasm vs TensorFlow over ${worst.compared.size} entries: spectrogram max rel ${worst.spectrogramRel}, ` +
       `MFCC max abs ${worst.mfccAbs}`,
   );
+  // Every variant was compared and passed (the per-clip tests run before this one, in file order).
+  assert.equal(worst.compared.size, REF_VARIANTS, 'reference variants compared');
+  // The kernel computes TensorFlow's chain in double precision: its spectrogram is TensorFlow's,
+  // bit for bit, and its MFCC within float32 rounding (1.5e-8 achieved).
+  assert.equal(worst.spectrogramRel, 0, 'spectrogram: not bit-identical to TensorFlow');
+  assert.ok(worst.mfccAbs <= 1e-6, `MFCC max abs error ${worst.mfccAbs}`);
 });
 
-test('wasm: matches the TypeScript Mfcc on 200 FSDD clips (8 -> 16 kHz, 1 s)', async () => {
-  assert.ok(existsSync(FSDD), `missing FSDD recordings at ${FSDD}`);
-  const all = readdirSync(FSDD)
+test('wasm: matches the TypeScript Mfcc on the 63 FSDD fixture clips (8 -> 16 kHz, 1 s)', async () => {
+  const listed = readFileSync(join(FSDD, 'clips.txt'), 'utf8').trim().split('\n').sort();
+  const picked = readdirSync(FSDD)
     .filter((f) => f.endsWith('.wav'))
     .sort();
-  assert.ok(all.length >= 200, `only ${all.length} FSDD clips in ${FSDD}`);
-  const picked = Array.from({ length: 200 }, (_, i) => all[Math.floor((i * all.length) / 200)]);
+  assert.deepEqual(picked, listed, `the WAVs of ${FSDD} are not those of its clips.txt`);
+  assert.equal(picked.length, 63);
   const js = await Mfcc.create();
   const wasm = await MfccWasm.create();
   let worstAbs = 0;
@@ -100,7 +105,9 @@ test('wasm: matches the TypeScript Mfcc on 200 FSDD clips (8 -> 16 kHz, 1 s)', a
       }
     }
   }
-  console.log(`mfccWasm vs Mfcc (JS) on 200 FSDD clips: max abs difference ${worstAbs} (${worstFile})`);
+  console.log(
+    `mfccWasm vs Mfcc (JS) on ${picked.length} FSDD clips: max abs difference ${worstAbs} (${worstFile})`,
+  );
   assert.ok(worstAbs <= 1e-4, `max abs difference ${worstAbs} on ${worstFile}`);
   js.dispose();
   wasm.dispose();

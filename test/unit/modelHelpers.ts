@@ -1,9 +1,9 @@
 // Builds small real model packages with TF.js's own Layers API and save handler (for loader tests).
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initTfBackend } from '../../src/model/tfBackend';
+import { tempDir } from './tempDir';
 
 export const LABELS = ['_silence_', '_unknown_', 'yes', 'no'];
 
@@ -40,7 +40,7 @@ export async function makeModelDir(
   } = {},
 ): Promise<string> {
   await initTfBackend();
-  const dir = mkdtempSync(join(tmpdir(), 'wb-model-'));
+  const dir = tempDir('wb-model-');
   const m = tf.sequential();
   if (opts.flat) {
     m.add(tf.layers.dense({ inputShape: opts.inputShape ?? [98 * 40], units: 8, activation: 'relu' }));

@@ -1,8 +1,7 @@
 // The worker pool and the classify job: real worker_threads, a real (tiny) model, real WAV files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
 import { runClassifyJob } from '../../src/engine/classifyJob';
@@ -10,10 +9,11 @@ import { runIndexJob } from '../../src/engine/indexJob';
 import { WorkerPool } from '../../src/engine/pool';
 import { IndexCache } from '../../src/dataset/indexFile';
 import { makeModelDir } from './modelHelpers';
+import { tempDir } from './tempDir';
 
 /** A dataset: yes/ and no/ clips, a folder the model does not know, one broken file, background noise. */
 function makeDataset(perLabel: number): string {
-  const root = mkdtempSync(join(tmpdir(), 'wb-ds-'));
+  const root = tempDir('wb-ds-');
   const write = (dir: string, name: string, seconds: number, f: number) => {
     mkdirSync(join(root, dir), { recursive: true });
     const w = new WaveFile();

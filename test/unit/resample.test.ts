@@ -26,6 +26,11 @@ function snrDb(x: Float32Array, ref: Float32Array): number {
   return n === 0 ? Infinity : 10 * Math.log10(s / n);
 }
 
+test('the resample reference covers 3 signals x 5 input rates', () => {
+  assert.equal(manifest.files.length, 15, 'test/fixtures/resample/manifest.json: cases');
+  assert.equal(new Set(manifest.files.map((f) => `${f.signal} ${f.inputRate}`)).size, 15);
+});
+
 for (const f of manifest.files) {
   test(`${f.signal} ${f.inputRate} -> ${f.outputRate} Hz matches resample_poly (SNR > 100 dB)`, () => {
     const out = resample(f32(f.inputFile), f.inputRate, f.outputRate);

@@ -12,6 +12,8 @@ const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
 const entries: { file: string; probabilities: number[]; top1: { label: string; probability: number } }[] =
   expected.results;
 
+test('the TensorFlow reference covers its 12 files', () => assert.equal(entries.length, 12));
+
 const MODELS = [
   ['layers model (models/digits)', join(__dirname, '../../models/digits')],
   ['graph model (test/fixtures/models/digits-graph)', join(__dirname, '../fixtures/models/digits-graph')],

@@ -8,7 +8,6 @@ import { codeServerBin } from './setup.mjs';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const testCacheDir = join(repo, '.vscode-test');
-export const chromiumPath = process.env.WAVEBENCH_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',

@@ -7,6 +7,7 @@
 //   node test/webview/preview.mjs report     # one view
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { findChromium } from '../chromium.mjs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -271,7 +272,7 @@ async function main() {
     mkdirSync(outDir, { recursive: true });
 
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: findChromium(),
       args: [
         '--no-sandbox',
         '--disable-gpu',
