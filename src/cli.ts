@@ -37,7 +37,7 @@ Exit code 2 if any file could not be read (the others are still reported).`,
 
 Computes features exactly as TensorFlow's speech_commands pipeline: the audio is mixed to mono and
 resampled to 16 kHz; --clip first makes it exactly 1 s (zero-padded at the end or cut).
---json prints {"type","frames","bins","data":[row-major]}.`,
+--json prints {"type","engine","frames","bins","data":[row-major]} (engine: wasm or js, what computed them).`,
   spectrogram: `wavebench spectrogram --input_wav FILE --output_png OUT [--colormap ${COLORMAP_NAMES.join('|')}] [--mfcc]
 
 Writes a PNG: one column per 10 ms frame, one row per frequency bin (low at the bottom).
@@ -138,7 +138,8 @@ async function features(args: string[]): Promise<number> {
     const fx = await FeatureExtractor.create({ type: type as FeatureType });
     const m = fx.compute(samples);
     if (values.json) {
-      console.log(JSON.stringify({ type, frames: m.frames, bins: m.bins, data: Array.from(m.data) }));
+      const engine = fx.engineName;
+      console.log(JSON.stringify({ type, engine, frames: m.frames, bins: m.bins, data: Array.from(m.data) }));
     } else {
       let lo = Infinity;
       let hi = -Infinity;
