@@ -13,6 +13,7 @@ import { Spectrogram } from './audio/spectrogram';
 import { CliError, parse } from './cliArgs';
 import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
 import { runInspectCommand, INSPECT_HELP } from './cliInspect';
+import { exitAfterOutput, guardStdio, printable } from './cliOutput';
 
 const HELP: Record<string, string> = {
   main: `wavebench: inspect WAV clips, compute the model's features, classify folders.
@@ -36,7 +37,7 @@ Exit code 2 if any file could not be read (the others are still reported).`,
 
 Computes features exactly as TensorFlow's speech_commands pipeline: the audio is mixed to mono and
 resampled to 16 kHz; --clip first makes it exactly 1 s (zero-padded at the end or cut).
---json prints {"type","frames","bins","data":[row-major]}.`,
+--json prints {"type","engine","frames","bins","data":[row-major]} (engine: wasm or js, what computed them).`,
   spectrogram: `wavebench spectrogram --input_wav FILE --output_png OUT [--colormap ${COLORMAP_NAMES.join('|')}] [--mfcc]
 
 Writes a PNG: one column per 10 ms frame, one row per frequency bin (low at the bottom).
@@ -93,9 +94,10 @@ async function info(args: string[]): Promise<number> {
       };
       results.push(r);
       if (!values.json) {
-        const db = (x: number) => (x > 0 ? (20 * Math.log10(x)).toFixed(1) : '-inf');
+        const db = (x: number) =>
+          Number.isNaN(x) ? 'NaN' : x === Infinity ? 'inf' : x > 0 ? (20 * Math.log10(x)).toFixed(1) : '-inf';
         console.log(
-          `${path}: ${f.container} ${f.format} ${f.bitsPerSample}-bit, ${f.sampleRate} Hz, ${f.channels} ch, ` +
+          `${printable(path)}: ${f.container} ${f.format} ${f.bitsPerSample}-bit, ${f.sampleRate} Hz, ${f.channels} ch, ` +
             `${f.frames} frames (${f.durationSec.toFixed(3)} s)`,
         );
         st.forEach((s, i) =>
@@ -104,12 +106,12 @@ async function info(args: string[]): Promise<number> {
               `clipped ${(100 * s.clippedRatio).toFixed(2)}%, silent ${(100 * s.silenceRatio).toFixed(0)}%`,
           ),
         );
-        for (const w of d.warnings) console.log(`  warning: ${w}`);
+        for (const w of d.warnings) console.log(`  warning: ${printable(w)}`);
       }
     } catch (e) {
       failed = true;
       const reason = reasonOf(e);
-      console.error(`wavebench: ${path}: ${reason}`);
+      console.error(`wavebench: ${printable(path)}: ${printable(reason)}`);
       results.push({ path, error: reason });
     }
   }
@@ -136,7 +138,8 @@ async function features(args: string[]): Promise<number> {
     const fx = await FeatureExtractor.create({ type: type as FeatureType });
     const m = fx.compute(samples);
     if (values.json) {
-      console.log(JSON.stringify({ type, frames: m.frames, bins: m.bins, data: Array.from(m.data) }));
+      const engine = fx.engineName;
+      console.log(JSON.stringify({ type, engine, frames: m.frames, bins: m.bins, data: Array.from(m.data) }));
     } else {
       let lo = Infinity;
       let hi = -Infinity;
@@ -145,15 +148,15 @@ async function features(args: string[]): Promise<number> {
         hi = Math.max(hi, v);
       }
       console.log(
-        `${path}: ${type} ${m.frames} frames x ${m.bins} bins, min ${lo.toPrecision(5)}, max ${hi.toPrecision(5)}`,
+        `${printable(path)}: ${type} ${m.frames} frames x ${m.bins} bins, min ${lo.toPrecision(5)}, max ${hi.toPrecision(5)}`,
       );
       if (audio.facts.sampleRate !== 16000)
         console.log(`  resampled from ${audio.facts.sampleRate} Hz to 16000 Hz`);
-      for (const w of audio.warnings) console.log(`  warning: ${w}`);
+      for (const w of audio.warnings) console.log(`  warning: ${printable(w)}`);
     }
     return 0;
   } catch (e) {
-    console.error(`wavebench: ${path}: ${reasonOf(e)}`);
+    console.error(`wavebench: ${printable(path)}: ${printable(reasonOf(e))}`);
     return 2;
   }
 }
@@ -190,10 +193,10 @@ async function spectrogram(args: string[]): Promise<number> {
       png = encodeFeaturePng(m.data, m.frames, m.bins, { colormap: cmap, brightness });
     }
     await writeFile(output, png);
-    console.log(`${output}: ${values.mfcc ? 'MFCC' : 'spectrogram'} PNG written`);
+    console.log(`${printable(output)}: ${values.mfcc ? 'MFCC' : 'spectrogram'} PNG written`);
     return 0;
   } catch (e) {
-    console.error(`wavebench: ${input}: ${reasonOf(e)}`);
+    console.error(`wavebench: ${printable(input)}: ${printable(reasonOf(e))}`);
     return 2;
   }
 }
@@ -227,17 +230,16 @@ export async function main(argv: string[]): Promise<number> {
         throw new CliError(`unknown command '${cmd}' (try --help)`);
     }
   } catch (e) {
-    console.error(`wavebench: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`wavebench: ${printable(e instanceof Error ? e.message : String(e))}`);
     return 2;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`wavebench: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(2);
-    },
-  );
+  guardStdio();
+  // Never process.exit() straight away: stdout on a pipe is asynchronous (see cliOutput.ts).
+  main(process.argv.slice(2)).then(exitAfterOutput, (e) => {
+    console.error(`wavebench: ${printable(e instanceof Error ? e.message : String(e))}`);
+    return exitAfterOutput(2);
+  });
 }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClassifyJob } from './engine/classifyJob';
 import { toCsv, toJson, type ClassifyReport } from './model/report';
+import { printable } from './cliOutput';
 
 /** The model shipped with Wavebench: models/digits next to dist/ (or src/ when run from sources). */
 export function defaultModelDir(): string {
@@ -16,7 +17,8 @@ Classifies WAV files and folders (folder-per-label datasets: the parent folder i
 _background_noise_ is listed, not scored; folders the model does not know count as _unknown_ when
 the model has that label). Prints accuracy, per-class precision/recall/F1 and the confusion matrix.
   --model DIR            a model folder (model.json + shards + metadata.json or labels.txt); default: the bundled digits model
-  --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics
+  --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics;
+                         OUT '-' writes that export to stdout (one of them at most) and the summary to stderr
   --top-k N              labels kept per file (default 3)
   --workers N            worker threads (default: cores - 1, at least 1)
   --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default 250)
@@ -30,7 +32,9 @@ function pct(x: number): string {
 export function formatSummary(r: ClassifyReport): string {
   const out: string[] = [];
   const m = r.metrics;
-  out.push(`model: ${r.model.name} (${r.model.dir})`);
+  // Names from the disk (model, labels, paths, reasons) may hold control characters: printable().
+  const labels = m.labels.map(printable);
+  out.push(`model: ${printable(r.model.name)} (${printable(r.model.dir)})`);
   out.push(
     `files: ${r.counts.files}, scored: ${r.counts.scored}, unlabelled: ${r.counts.unlabelled}, errors: ${r.counts.errors}` +
       (r.counts.background ? `, background noise (not scored): ${r.counts.background}` : '') +
@@ -39,12 +43,12 @@ export function formatSummary(r: ClassifyReport): string {
   if (m.scored) {
     out.push(`accuracy: ${pct(m.accuracy)} (${m.correct}/${m.scored}), macro F1 ${m.macroF1.toFixed(3)}`);
     out.push('');
-    const w = Math.max(9, ...m.labels.map((l) => l.length));
+    const w = Math.max(9, ...labels.map((l) => l.length));
     out.push(`${'label'.padEnd(w)}  precision  recall      F1  support`);
     for (const c of m.perClass) {
       if (!c.support && !m.confusion.some((row) => row[m.labels.indexOf(c.label)])) continue;
       out.push(
-        `${c.label.padEnd(w)}  ${pct(c.precision).padStart(9)}  ${pct(c.recall)}  ${c.f1.toFixed(3).padStart(6)}  ${String(c.support).padStart(7)}`,
+        `${printable(c.label).padEnd(w)}  ${pct(c.precision).padStart(9)}  ${pct(c.recall)}  ${c.f1.toFixed(3).padStart(6)}  ${String(c.support).padStart(7)}`,
       );
     }
     out.push('');
@@ -52,24 +56,24 @@ export function formatSummary(r: ClassifyReport): string {
     const used = m.labels
       .map((_, i) => i)
       .filter((i) => m.confusion[i].some((v) => v) || m.confusion.some((row) => row[i]));
-    const cw = Math.max(4, ...used.map((i) => m.labels[i].length));
-    out.push(''.padEnd(w) + ' ' + used.map((i) => m.labels[i].padStart(cw)).join(' '));
+    const cw = Math.max(4, ...used.map((i) => labels[i].length));
+    out.push(''.padEnd(w) + ' ' + used.map((i) => labels[i].padStart(cw)).join(' '));
     for (const i of used)
-      out.push(
-        m.labels[i].padEnd(w) + ' ' + used.map((j) => String(m.confusion[i][j]).padStart(cw)).join(' '),
-      );
+      out.push(labels[i].padEnd(w) + ' ' + used.map((j) => String(m.confusion[i][j]).padStart(cw)).join(' '));
   } else {
     out.push('no labelled files: nothing scored (labels come from folder names matching the model)');
     for (const row of r.rows.slice(0, 50)) {
-      if (!row.error) out.push(`${row.path}: ${row.predicted} ${(row.probability! * 100).toFixed(1)}%`);
+      if (!row.error)
+        out.push(
+          `${printable(row.path)}: ${printable(row.predicted ?? '')} ${(row.probability! * 100).toFixed(1)}%`,
+        );
     }
   }
   const errs = r.rows.filter((x) => x.error);
   if (errs.length || r.problems.length) {
     out.push('');
     out.push(`unreadable (${errs.length + r.problems.length}):`);
-    for (const e of r.problems) out.push(`  ${e.path}: ${e.error}`);
-    for (const e of errs) out.push(`  ${e.path}: ${e.error}`);
+    for (const e of [...r.problems, ...errs]) out.push(`  ${printable(e.path)}: ${printable(e.error ?? '')}`);
   }
   return out.join('\n');
 }
@@ -108,9 +112,13 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     console.error(`wavebench: ${(e as Error).message}`);
     return 2;
   }
+  if (values.csv === '-' && values.json === '-') {
+    console.error('wavebench: classify: only one of --csv and --json can go to stdout (-)');
+    return 2;
+  }
   const modelDir = (values.model as string | undefined) ?? defaultModelDir();
   if (!existsSync(modelDir)) {
-    console.error(`wavebench: model ${modelDir}: no such folder`);
+    console.error(`wavebench: model ${printable(modelDir)}: no such folder`);
     return 2;
   }
   const tty = process.stderr.isTTY;
@@ -137,19 +145,35 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     });
   } catch (e) {
     if (tty) process.stderr.write('\n');
-    console.error(`wavebench: ${(e as Error).message}`);
+    console.error(`wavebench: ${printable((e as Error).message)}`);
     return 2;
   } finally {
     process.off('SIGINT', onSigint);
   }
   if (tty) process.stderr.write('\n');
   if (!report.rows.length && !report.background.length) {
-    for (const p of report.problems) console.error(`wavebench: ${p.path}: ${p.error}`);
+    for (const p of report.problems) console.error(`wavebench: ${printable(p.path)}: ${printable(p.error)}`);
     console.error('wavebench: classify: no WAV files found');
     return 2;
   }
-  console.log(formatSummary(report));
-  if (values.csv) await writeFile(values.csv as string, toCsv(report));
-  if (values.json) await writeFile(values.json as string, toJson(report));
+  // An export to stdout ('-') is the whole of stdout: the summary then goes to stderr.
+  const toStdout = values.csv === '-' || values.json === '-';
+  (toStdout ? console.error : console.log)(formatSummary(report));
+  for (const [out, text] of [
+    [values.csv, () => toCsv(report)],
+    [values.json, () => toJson(report)],
+  ] as const) {
+    if (typeof out !== 'string') continue;
+    if (out === '-') {
+      console.log(text().replace(/\n$/, ''));
+      continue;
+    }
+    try {
+      await writeFile(out, text());
+    } catch (e) {
+      console.error(`wavebench: ${printable(out)}: ${printable((e as Error).message)}`);
+      return 2;
+    }
+  }
   return 0;
 }

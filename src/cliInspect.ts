@@ -5,6 +5,7 @@ import type { DatasetView, ProblemKind } from './protocol';
 import { indexFiles } from './dataset/indexFile';
 import { buildDatasetView, readSplitLists } from './dataset/inspect';
 import { scanInputs } from './dataset/scan';
+import { printable } from './cliOutput';
 
 export const INSPECT_HELP = `wavebench inspect FOLDER [--json OUT] [--validation-percent N] [--testing-percent N]
 
@@ -13,7 +14,7 @@ formats and odd ones out, training/validation/testing splits (validation_list.tx
 testing_list.txt in FOLDER when present, else speech_commands' file-name hash), speakers found in
 more than one split, exact duplicates, and per-file problems (unreadable, empty, silent, clipped,
 DC offset, duration other than 1 s, sample rate other than the most common one).
-  --json OUT                 write the whole report (the dataset view's JSON) to OUT
+  --json OUT                 write the whole report (the dataset view's JSON) to OUT ('-': to stdout, the summary to stderr)
   --validation-percent N     hash split: percent in validation (default 10)
   --testing-percent N        hash split: percent in testing (default 10)
 Exit code: 0 when it ran (problems are listed, not fatal), 2 when FOLDER does not exist or bad options.`;
@@ -37,18 +38,19 @@ export function formatInspectSummary(
   scanProblems: { path: string; error: string }[] = [],
 ): string {
   const out: string[] = [];
-  const rel = (p: string) => relative(v.root, p) || p;
+  // Names from the disk (folders, files, speakers, reasons) may hold control characters: printable().
+  const rel = (p: string) => printable(relative(v.root, p) || p);
   const t = v.totals;
-  out.push(`dataset: ${v.root}`);
+  out.push(`dataset: ${printable(v.root)}`);
   out.push(
     `files: ${t.files} (${t.readable} readable), ${(t.bytes / 1e6).toFixed(1)} MB, ${t.durationSec.toFixed(1)} s of audio` +
       (v.background.length ? `, background noise: ${v.background.length}` : '') +
       `, time: ${v.timeSec.toFixed(2)} s`,
   );
   out.push('');
-  const w = Math.max(5, ...v.labels.map((l) => l.label.length));
+  const w = Math.max(5, ...v.labels.map((l) => printable(l.label).length));
   out.push(`${'label'.padEnd(w)}  files`);
-  for (const l of v.labels) out.push(`${l.label.padEnd(w)}  ${String(l.count).padStart(5)}`);
+  for (const l of v.labels) out.push(`${printable(l.label).padEnd(w)}  ${String(l.count).padStart(5)}`);
   out.push('');
   out.push('formats:');
   for (const f of v.formats) out.push(`  ${String(f.count).padStart(7)}  ${f.key}`);
@@ -64,7 +66,7 @@ export function formatInspectSummary(
     out.push('');
     out.push(`speakers in more than one split: ${v.leakage.length}`);
     for (const l of v.leakage.slice(0, 10))
-      out.push(`  ${l.speaker}: ${l.files} files in ${l.splits.join(', ')}`);
+      out.push(`  ${printable(l.speaker)}: ${l.files} files in ${l.splits.join(', ')}`);
     if (v.leakage.length > 10) out.push(`  ... and ${v.leakage.length - 10} more`);
   }
   if (v.duplicates.length) {
@@ -81,9 +83,9 @@ export function formatInspectSummary(
       `problems: ${v.problems.length}` +
         (byKind.size ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''),
     );
-    for (const p of scanProblems) out.push(`  ${p.path}: ${p.error}`);
+    for (const p of scanProblems) out.push(`  ${printable(p.path)}: ${printable(p.error)}`);
     for (const p of v.problems.slice(0, MAX_LISTED_PROBLEMS))
-      out.push(`  ${rel(p.path)}: ${p.kind}: ${p.message}`);
+      out.push(`  ${rel(p.path)}: ${p.kind}: ${printable(p.message)}`);
     if (v.problems.length > MAX_LISTED_PROBLEMS)
       out.push(`  ... and ${v.problems.length - MAX_LISTED_PROBLEMS} more (--json OUT lists them all)`);
   }
@@ -126,11 +128,11 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   const root = resolve(positionals[0]);
   try {
     if (!(await stat(root)).isDirectory()) {
-      console.error(`wavebench: ${positionals[0]}: not a folder`);
+      console.error(`wavebench: ${printable(positionals[0])}: not a folder`);
       return 2;
     }
   } catch {
-    console.error(`wavebench: ${positionals[0]}: no such folder`);
+    console.error(`wavebench: ${printable(positionals[0])}: no such folder`);
     return 2;
   }
 
@@ -146,15 +148,22 @@ export async function runInspectCommand(args: string[]): Promise<number> {
     { validationPercent, testingPercent, lists },
     (performance.now() - t0) / 1000,
   );
-  console.log(formatInspectSummary(view, scan.problems));
+  const summary = formatInspectSummary(view, scan.problems);
+  if (values.json === '-') {
+    // The JSON is the whole of stdout; the summary goes to stderr.
+    console.error(summary);
+    console.log(JSON.stringify(view, null, 1));
+    return 0;
+  }
+  console.log(summary);
   if (typeof values.json === 'string') {
     try {
       await writeFile(values.json, JSON.stringify(view, null, 1));
     } catch (e) {
-      console.error(`wavebench: ${values.json}: ${(e as Error).message}`);
+      console.error(`wavebench: ${printable(values.json)}: ${printable((e as Error).message)}`);
       return 2;
     }
-    console.log(`\nreport written to ${values.json}`);
+    console.log(`\nreport written to ${printable(values.json)}`);
   }
   return 0;
 }

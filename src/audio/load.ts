@@ -1,7 +1,7 @@
 import { mixdown } from './mixdown';
 import { resample } from './resample';
 import { channelStats, type ChannelStats } from './stats';
-import { decodeWav, type WavFacts } from './wavDecode';
+import { decodeWav, nonFiniteSummary, WavError, type WavFacts } from './wavDecode';
 
 /** Mono audio at a target rate, with the file's facts and the decoder's warnings. */
 export interface LoadedAudio {
@@ -13,7 +13,10 @@ export interface LoadedAudio {
   sampleRate: number;
 }
 
-/** Decodes WAV bytes, mixes them down and resamples to `targetRate`. Errors are WavError with a readable reason. */
+/**
+ * Decodes WAV bytes, mixes them down and resamples to `targetRate`. Errors are WavError with a readable
+ * reason, among them float data holding NaN or infinite samples.
+ */
 export function decodeToRate(
   path: string,
   bytes: Uint8Array,
@@ -21,6 +24,11 @@ export function decodeToRate(
   channel?: number,
 ): LoadedAudio {
   const d = decodeWav(bytes);
+  if (d.facts.format === 'float') {
+    // NaN/Inf would turn every feature into NaN or -inf dB, and the model into a confident guess.
+    const bad = nonFiniteSummary(d.channels);
+    if (bad) throw new WavError(`the float data holds ${bad}: cannot compute features`);
+  }
   const mono = mixdown(d.channels, channel);
   return {
     path,

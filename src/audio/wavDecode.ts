@@ -149,6 +149,7 @@ export function readWavHeader(bytes: Uint8Array, fileSize = bytes.length): WavHe
     audioFormat: number;
     numChannels: number;
     sampleRate: number;
+    byteRate: number;
     blockAlign: number;
     bitsPerSample: number;
     validBitsPerSample: number;
@@ -179,12 +180,25 @@ export function readWavHeader(bytes: Uint8Array, fileSize = bytes.length): WavHe
         : bits === 8;
   if (!okBits) throw new WavError(`unsupported ${encoding} sample size: ${bits} bits`);
   const bytesPerSample = Math.ceil(bits / 8);
-  const blockAlign = f.blockAlign;
-  if (blockAlign !== channels * bytesPerSample) {
-    if (blockAlign < channels * bytesPerSample) {
-      throw new WavError(
-        `inconsistent fmt chunk: block align ${blockAlign} is too small for ${channels} channels of ${bits} bits`,
+  const frameBytes = channels * bytesPerSample;
+  let blockAlign = f.blockAlign;
+  if (blockAlign !== frameBytes) {
+    if (blockAlign < frameBytes) {
+      // A block align too small for the frame cannot be used as it is. When the byte rate agrees
+      // with channels and bits (two fields against one), read frames of channels x bits, as scipy
+      // does (the frame size it uses is channels x bits; its check on the byte rate is what refuses
+      // this header); otherwise the sizes cannot be reconciled.
+      if (f.byteRate !== f.sampleRate * frameBytes) {
+        throw new WavError(
+          `inconsistent fmt chunk: block align ${blockAlign} is too small for ${channels} channels of ${bits} bits` +
+            ` (and the byte rate ${f.byteRate} is not ${f.sampleRate} x ${frameBytes} either)`,
+        );
+      }
+      warnings.push(
+        `block align ${blockAlign} is too small for ${channels} channels of ${bits} bits; read as ` +
+          `${frameBytes}-byte frames, as channels, bits and the byte rate ${f.byteRate} agree`,
       );
+      blockAlign = frameBytes;
     } else {
       warnings.push(`block align ${blockAlign} is larger than ${channels} x ${bits}-bit; padding skipped`);
     }
@@ -338,8 +352,37 @@ export function decodeFrames(
   return out;
 }
 
+/** How many samples are NaN and how many infinite (float data can hold both), over all channels. */
+export function countNonFinite(channels: Float32Array[]): { nan: number; infinite: number } {
+  let nan = 0;
+  let infinite = 0;
+  for (const c of channels)
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i];
+      if (v - v !== 0) {
+        if (v !== v) nan++;
+        else infinite++;
+      }
+    }
+  return { nan, infinite };
+}
+
+/** "3 NaN and 1 infinite samples" for non-finite float data, undefined when every sample is finite. */
+export function nonFiniteSummary(channels: Float32Array[]): string | undefined {
+  const { nan, infinite } = countNonFinite(channels);
+  if (!nan && !infinite) return undefined;
+  const parts = [nan && `${nan} NaN`, infinite && `${infinite} infinite`].filter(Boolean);
+  return `${parts.join(' and ')} sample${nan + infinite === 1 ? '' : 's'}`;
+}
+
 /** Decodes a whole WAV file held in memory. Throws WavError with a clear reason when it cannot. */
 export function decodeWav(bytes: Uint8Array): DecodedWav {
   const header = readWavHeader(bytes);
-  return { facts: header.facts, channels: decodeFrames(bytes, header), warnings: header.warnings };
+  const channels = decodeFrames(bytes, header);
+  const warnings = header.warnings;
+  if (header.facts.format === 'float') {
+    const bad = nonFiniteSummary(channels);
+    if (bad) warnings.push(`the float data holds ${bad}`);
+  }
+  return { facts: header.facts, channels, warnings };
 }

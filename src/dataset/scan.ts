@@ -29,7 +29,9 @@ export const BACKGROUND_FOLDER = '_background_noise_';
  * Finds WAV files under files and folders. Each file gets the name of the folder that holds it as
  * `parent`, marked `named` when that folder is the given root or the folder of a file given directly
  * (so `classify data/yes` scores its clips as "yes", while `classify recordings/` stays unlabelled).
- * Files in `_background_noise_` are listed apart. Symlinked folders are not followed (no cycles).
+ * Files in `_background_noise_` are listed apart. Symlinks to files are read as those files; symlinked
+ * folders are not followed (no cycles); a symlink loop, a broken link to a .wav and a name that is not
+ * UTF-8 are each one problem, and the scan goes on.
  */
 export async function scanInputs(inputs: string[]): Promise<ScanResult> {
   const out: ScanResult = { files: [], background: [], problems: [] };
@@ -41,18 +43,40 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
     else out.files.push({ path, parent, named });
   };
   const walk = async (dir: string, root: string): Promise<void> => {
-    let entries;
+    let raw;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      // Names as bytes: a name that is not UTF-8 cannot round-trip through a string path.
+      raw = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       out.problems.push({ path: dir, error: `cannot read folder (${(e as NodeJS.ErrnoException).code})` });
       return;
     }
+    const entries = raw.map((e) => ({ e, name: e.name.toString('utf8') }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const p = join(dir, e.name);
+    for (const { e, name } of entries) {
+      const wav = WAV.test(name);
+      if (!Buffer.from(name, 'utf8').equals(e.name)) {
+        if (wav || e.isDirectory())
+          out.problems.push({
+            path: join(dir, bytesShown(e.name)),
+            error: `${e.isDirectory() ? 'folder' : 'file'} name is not valid UTF-8: skipped (rename it)`,
+          });
+        continue;
+      }
+      const p = join(dir, name);
       if (e.isDirectory()) await walk(p, root);
-      else if (e.isFile() && WAV.test(e.name)) add(p, basename(dir), dir === root);
+      else if (e.isFile()) {
+        if (wav) add(p, basename(dir), dir === root);
+      } else if (e.isSymbolicLink()) {
+        // A link to a file is read as that file; linked folders are not followed (no cycles).
+        try {
+          if ((await stat(p)).isFile() && wav) add(p, basename(dir), dir === root);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ELOOP') out.problems.push({ path: p, error: 'symlink loop (ELOOP): skipped' });
+          else if (wav) out.problems.push({ path: p, error: `broken symlink (${code}): skipped` });
+        }
+      }
     }
   };
   for (const input of inputs) {
@@ -64,7 +88,12 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
       const code = (e as NodeJS.ErrnoException).code;
       out.problems.push({
         path: input,
-        error: code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code})`,
+        error:
+          code === 'ENOENT'
+            ? 'no such file or folder'
+            : code === 'ELOOP'
+              ? 'symlink loop (ELOOP)'
+              : `cannot read (${code})`,
       });
       continue;
     }
@@ -72,6 +101,14 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
     else add(p, basename(dirname(p)), true);
   }
   return out;
+}
+
+/** A file name's bytes for display: ASCII as is, every other byte as \xNN (the name is not UTF-8). */
+function bytesShown(name: Buffer): string {
+  let s = '';
+  for (const b of name)
+    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return s;
 }
 
 /**

@@ -82,12 +82,14 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       const found = byPath.get(f.path);
       if (c) rows.push(toRow(c, labelFor(found?.parent, labels, found?.named)));
     }
-    return buildReport({ name: info.name, dir: resolve(o.modelDir), labels, hash: info.hash }, rows, {
+    const report = buildReport({ name: info.name, dir: resolve(o.modelDir), labels, hash: info.hash }, rows, {
       background: scan.background,
       problems: scan.problems,
       timeSec: (performance.now() - t0) / 1000,
       cancelled,
     });
+    report.engine = { backend: info.backend, features: info.featureEngine };
+    return report;
   } finally {
     if (!o.pool) await pool.dispose();
   }

@@ -13,6 +13,8 @@ export type FromWorker =
       type: 'ready';
       model?: { name: string; labels: string[]; hash: string; format: string };
       backend?: string;
+      /** The feature engine the worker's classifier uses: 'wasm' or 'js'. */
+      featureEngine?: string;
       warning?: string;
     }
   | { type: 'initError'; message: string }

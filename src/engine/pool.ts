@@ -13,6 +13,8 @@ export interface PoolModelInfo {
   hash: string;
   format: string;
   backend: string;
+  /** The feature engine: 'wasm' (the WebAssembly MFCC kernel) or 'js'; 'none' without a model. */
+  featureEngine: string;
   warning?: string;
 }
 
@@ -81,6 +83,7 @@ export class WorkerPool {
           resolve({
             ...(m.model ?? { name: '', labels: [], hash: '', format: '' }),
             backend: m.backend ?? 'none',
+            featureEngine: m.featureEngine ?? 'none',
             warning: m.warning,
           });
         } else if (m.type === 'initError') reject(new Error(m.message));

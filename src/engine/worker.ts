@@ -36,6 +36,7 @@ async function handle(m: ToWorker): Promise<void> {
             format: classifier.model.format,
           },
           backend: info.backend,
+          featureEngine: classifier.featureEngine,
           warning: info.warning,
         });
       } catch (e) {

@@ -63,6 +63,11 @@ export class Classifier {
     return new Classifier(model, fx);
   }
 
+  /** The feature engine in use: 'wasm' or 'js' (see FeatureExtractor.engineName). */
+  get featureEngine(): 'wasm' | 'js' {
+    return this.fx.engineName;
+  }
+
   get labels(): string[] {
     return this.model.metadata.labels;
   }

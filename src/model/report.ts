@@ -26,6 +26,8 @@ export interface ClassifyReport {
   problems: { path: string; error: string }[];
   timeSec: number;
   cancelled: boolean;
+  /** What computed it: the TF.js backend and the feature engine ('wasm' or 'js') of the workers. */
+  engine?: { backend: string; features: string };
 }
 
 /** A report row from a classification and the file's true label (if any). */

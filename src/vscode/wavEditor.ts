@@ -257,7 +257,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
   /** Messages from webviews, for the integration tests (painted signals). */
   static readonly log: { uri: string; message: EditorToHost; at: number }[] = [];
   /** Types of the messages sent to webviews, for the integration tests. */
-  static readonly sent: { uri: string; type: HostToEditor['type']; at: number }[] = [];
+  static readonly sent: { uri: string; type: HostToEditor['type']; at: number; message?: string }[] = [];
 
   /** Registers the provider; returns its disposable. */
   static register(context: vscode.ExtensionContext, models: ModelService): vscode.Disposable {
@@ -292,7 +292,12 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let predictionRun = 0;
     const post = (m: HostToEditor) => {
       if (disposed) return;
-      WavEditorProvider.sent.push({ uri: doc.uri.toString(), type: m.type, at: performance.now() });
+      WavEditorProvider.sent.push({
+        uri: doc.uri.toString(),
+        type: m.type,
+        at: performance.now(),
+        ...(m.type === 'decodeError' ? { message: m.message } : {}),
+      });
       void panel.webview.postMessage(m);
     };
     const sendAll = async () => {

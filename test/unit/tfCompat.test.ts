@@ -20,7 +20,9 @@ const MODELS = [
 ];
 
 for (const [name, dir] of MODELS) {
-  test(`${name}: top-1 within 1e-3 of TensorFlow on ${entries.length} files`, async () => {
+  // Achieved: 3.6e-7 at worst over every probability, both models; 1e-5 leaves a
+  // margin for float32 summation order and still fails on a dropped or shifted MFCC frame.
+  test(`${name}: every probability within 1e-5 of TensorFlow on ${entries.length} files`, async () => {
     const c = await Classifier.create(dir);
     const rows = await c.classifyFiles(entries.map((e) => join(DIR, e.file)));
     let worst = 0;
@@ -28,15 +30,13 @@ for (const [name, dir] of MODELS) {
       const e = entries[i];
       assert.equal(r.error, undefined, `${e.file}: ${r.error}`);
       assert.equal(r.top![0].label, e.top1.label, `${e.file}: top-1 label`);
-      worst = Math.max(worst, Math.abs(r.top![0].probability - e.top1.probability));
       for (let k = 0; k < e.probabilities.length; k++) {
-        assert.ok(
-          Math.abs(r.probabilities![k] - e.probabilities[k]) <= 1e-3,
-          `${e.file}: p[${k}] ${r.probabilities![k]} vs ${e.probabilities[k]}`,
-        );
+        const d = Math.abs(r.probabilities![k] - e.probabilities[k]);
+        worst = Math.max(worst, d);
+        assert.ok(d <= 1e-5, `${e.file}: p[${k}] ${r.probabilities![k]} vs ${e.probabilities[k]}`);
       }
     });
-    console.log(`# ${name}: worst top-1 difference ${worst.toExponential(2)}`);
+    console.log(`# ${name}: worst probability difference ${worst.toExponential(2)}`);
     c.dispose();
   });
 }

@@ -8,6 +8,7 @@ import { setup, codeServerBin } from './setup.mjs';
 import { repo, testCacheDir, freshDir, childEnv } from './codeServer.mjs';
 import { runSuite, printResult } from '../runVsCode.mjs';
 
+/** Resolves to true (installed and activated), false (failed) or 'skipped' (the install check did not run). */
 export async function checkVsix() {
   const t0 = Date.now();
   const vsix = join(repo, 'dist-vsix', 'wavebench.vsix');
@@ -26,8 +27,11 @@ export async function checkVsix() {
     return false;
   }
   if (process.env.WAVEBENCH_VSCODE_EXECUTABLE) {
-    console.log('[vsix] skipped the install check: it runs on the code-server path only');
-    return true;
+    // The package was built, but nothing was installed or activated: that is a skip, not a pass.
+    console.log(
+      '[vsix] SKIP: the install check runs on the code-server path only (unset WAVEBENCH_VSCODE_EXECUTABLE)',
+    );
+    return 'skipped';
   }
   setup();
   const extensionsDir = freshDir(join(testCacheDir, 'extensions-vsix'));
@@ -83,4 +87,4 @@ export async function checkVsix() {
   return true;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exit((await checkVsix()) ? 0 : 1);
+if (import.meta.url === `file://${process.argv[1]}`) process.exit((await checkVsix()) === true ? 0 : 1);

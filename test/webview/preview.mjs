@@ -367,8 +367,25 @@ async function main() {
         if (trs !== 200) errors.push(`100k rows: ${trs} table rows in the DOM, expected one page of 200`);
         const t = Date.now();
         await page.getByRole('button', { name: 'Least confident', exact: true }).click();
-        await page.locator('table.clips thead th[aria-sort="ascending"]').waitFor();
+        await page.locator('table.clips thead th.prob-col[aria-sort="ascending"]').waitFor();
         const sortMs = Date.now() - t;
+        // The rows shown must be the least confident of the 100k, lowest first: each shown clip's
+        // probability from the report data, compared with the data's own order (error rows are not in
+        // the clip table: the errors section lists them). Sorting by path (copy0/..., copy1/...) fails.
+        const shown = await page.locator('table.clips tbody tr td.path').allTextContents();
+        const base = report.rows.map((r) => (r.error === null ? r.probability : null));
+        const probOf = new Map(report.rows.map((r) => [r.rel, r.probability]));
+        const got = shown.map((rel) => probOf.get(rel.replace(/^copy\d+\//, '')));
+        const want = [...Array(100000).keys()]
+          .map((i) => base[i % base.length])
+          .filter((p) => p !== null)
+          .sort((a, b) => a - b)
+          .slice(0, shown.length);
+        if (shown.length !== 200 || JSON.stringify(got) !== JSON.stringify(want))
+          errors.push(
+            `"Least confident": the ${shown.length} rows shown are not the least confident, lowest first ` +
+              `(first ${JSON.stringify(got.slice(0, 5))}, expected ${JSON.stringify(want.slice(0, 5))})`,
+          );
         await page.close();
         if (errors.length) {
           failed = true;

@@ -1,0 +1,80 @@
+/**
+ * What the CLI prints, and how the process ends so that all of it arrives.
+ *
+ * stdout on a pipe is asynchronous in Node: `process.exit()` right after a large write drops what the
+ * kernel's pipe buffer (64 KB) has not taken yet. The CLI therefore waits until stdout and stderr have
+ * handed everything to the OS before it exits. A write failure is the exit code: EPIPE (the reader
+ * closed its end, `wavebench ... | head`) ends the process at once and quietly with 141, the code a
+ * shell reports for a process killed by SIGPIPE; any other failure (disk full, I/O error) is one line
+ * on stderr and exit code 2.
+ */
+import { writeSync } from 'node:fs';
+
+/** Exit code after EPIPE on stdout: 128 + SIGPIPE (13), what `yes | head` gives in a shell. */
+export const EXIT_BROKEN_PIPE = 141;
+
+/** The first failure writing to stdout, if any. */
+let stdoutFailure: NodeJS.ErrnoException | undefined;
+
+/** One line on stderr written synchronously (used when the process ends right after it). */
+function stderrLineSync(line: string): void {
+  try {
+    writeSync(2, line + '\n');
+  } catch {
+    // stderr is gone too: nothing left to tell.
+  }
+}
+
+/** The exit code for a stdout failure, after telling why (EPIPE is quiet). */
+function failureCode(e: NodeJS.ErrnoException): number {
+  if (e.code === 'EPIPE') return EXIT_BROKEN_PIPE;
+  stderrLineSync(`wavebench: cannot write the output: ${e.code ?? e.message}`);
+  return 2;
+}
+
+/**
+ * Installs the stdout/stderr error handlers (without them an EPIPE is an uncaught exception with a
+ * stack trace). A stdout failure ends the process at once: the rest of the output has nowhere to go.
+ */
+export function guardStdio(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (stdoutFailure) return;
+    stdoutFailure = e;
+    process.exit(failureCode(e));
+  });
+  // A closed stderr must not crash the process either; its messages are lost, the exit code is not.
+  process.stderr.on('error', () => undefined);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or failed). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  // Writable calls write callbacks in order: this one runs after every earlier write completed.
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/** Waits for stdout and stderr to drain, then ends the process with `code` (or a write failure's). */
+export async function exitAfterOutput(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(stdoutFailure ? failureCode(stdoutFailure) : code);
+}
+
+/** Characters that must not reach a terminal raw: C0/C1 controls, DEL, line/paragraph separators, bidi controls. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A file name, label or model name made safe for one terminal line: control characters (ESC
+ * sequences, newlines, ...) are shown as escapes (`\n`, `\x1b`, `\u202e`), never written raw.
+ * Every human-readable CLI line that shows such a name goes through this; JSON output is escaped by JSON.
+ */
+export function printable(s: string): string {
+  return s.replace(
+    UNSAFE,
+    (c) =>
+      NAMED[c] ??
+      (c.charCodeAt(0) < 0x100
+        ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+}

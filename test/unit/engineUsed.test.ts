@@ -1,0 +1,48 @@
+// The WebAssembly MFCC kernel is the engine production uses: the feature extractor, the classifier in
+// the pool's workers (classify's report) and the features command each say which engine computed the
+// features, and for an MFCC model that must be 'wasm'. A silent fallback to the JS engine fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { FeatureExtractor } from '../../src/audio/features';
+import { main } from '../../src/cli';
+
+async function stdoutOf(args: string[]): Promise<string> {
+  const out: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(' '));
+  console.error = () => undefined;
+  try {
+    assert.equal(await main(args), 0);
+    return out.join('\n');
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+const CLIP = join(__dirname, '../fixtures/tfcompat/0_george_3.wav');
+
+test('FeatureExtractor: MFCC on the WebAssembly kernel; the JS engine only when asked or for other types', async () => {
+  const fx = await FeatureExtractor.create({ type: 'mfcc' });
+  assert.equal(fx.engineName, 'wasm');
+  fx.dispose();
+  assert.equal((await FeatureExtractor.create({ type: 'spectrogram' })).engineName, 'js');
+  process.env.WAVEBENCH_JS_MFCC = '1';
+  try {
+    assert.equal((await FeatureExtractor.create({ type: 'mfcc' })).engineName, 'js');
+  } finally {
+    delete process.env.WAVEBENCH_JS_MFCC;
+  }
+});
+
+test('classify --json -: the pool workers classified with the WebAssembly MFCC kernel and TF.js wasm', async () => {
+  const j = JSON.parse(await stdoutOf(['classify', CLIP, '--workers', '1', '--json', '-']));
+  assert.deepEqual(j.engine, { backend: 'wasm', features: 'wasm' });
+});
+
+test('features --json: computed by the WebAssembly MFCC kernel', async () => {
+  const j = JSON.parse(await stdoutOf(['features', CLIP, '--json']));
+  assert.equal(j.engine, 'wasm');
+});
