@@ -30,6 +30,8 @@ export const BACKGROUND_FOLDER = '_background_noise_';
  * `parent`, marked `named` when that folder is the given root or the folder of a file given directly
  * (so `classify data/yes` scores its clips as "yes", while `classify recordings/` stays unlabelled).
  * Files in `_background_noise_` are listed apart. Symlinked folders are not followed (no cycles).
+ * Only regular files are taken: inside folders anything else is skipped (Dirent types), a named
+ * input that is a FIFO or device is a problem.
  */
 export async function scanInputs(inputs: string[]): Promise<ScanResult> {
   const out: ScanResult = { files: [], background: [], problems: [] };
@@ -69,7 +71,13 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
       continue;
     }
     if (st.isDirectory()) await walk(p, p);
-    else add(p, basename(dirname(p)), true);
+    else if (st.isFile()) add(p, basename(dirname(p)), true);
+    else
+      // A FIFO, device or socket named .wav: refused here, never opened (a FIFO would block the reader).
+      out.problems.push({
+        path: input,
+        error: `not a regular file (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`,
+      });
   }
   return out;
 }
