@@ -2,13 +2,15 @@
  * `wavebench`: the command-line tool over the same engine as the extension.
  * Errors are one line on stderr (`wavebench: PATH: REASON`), never a stack trace.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { FeatureExtractor, FEATURE_TYPES, type FeatureType } from './audio/features';
 import { fitLength } from './audio/fitLength';
-import { decodeToRate, allChannelStats } from './audio/load';
+import { decodeToRate } from './audio/load';
+import type { ChannelStats } from './audio/stats';
+import { scanWavFile, WavFile } from './audio/wavFile';
 import { encodeFeaturePng } from './audio/png';
 import { COLORMAP_NAMES, isColormapName } from './audio/colormap';
-import { decodeWav, WavError } from './audio/wavDecode';
+import { WavError, type WavHeader } from './audio/wavDecode';
 import { Spectrogram } from './audio/spectrogram';
 import { CliError, parse } from './cliArgs';
 import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
@@ -53,11 +55,26 @@ function reasonOf(e: unknown): string {
   return err instanceof Error ? err.message : String(e);
 }
 
+/** Files read whole (features, spectrogram) are at most this large; `info` streams any length. */
+const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
+
 async function readBytes(path: string): Promise<Buffer> {
+  const file = WavFile.openSync(path);
   try {
-    return await readFile(path);
-  } catch (e) {
-    throw new WavError(reasonOf(e));
+    return file.readAll(MAX_WHOLE_FILE_BYTES);
+  } finally {
+    file.close();
+  }
+}
+
+/** Facts and statistics of one file, streamed in bounded chunks: memory does not grow with its length. */
+function infoOf(path: string): { header: WavHeader; stats: ChannelStats[] } {
+  const file = WavFile.openSync(path);
+  try {
+    const header = file.readHeader();
+    return { header, stats: scanWavFile(file, header).channels };
+  } finally {
+    file.close();
   }
 }
 
@@ -69,9 +86,8 @@ async function info(args: string[]): Promise<number> {
   let failed = false;
   for (const path of positionals) {
     try {
-      const bytes = await readBytes(path);
-      const d = decodeWav(bytes);
-      const st = allChannelStats(d.channels, d.facts.sampleRate);
+      const { header, stats: st } = infoOf(path);
+      const d = { facts: header.facts, warnings: header.warnings };
       const f = d.facts;
       const r = {
         path,

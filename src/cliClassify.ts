@@ -22,7 +22,8 @@ the model has that label). Prints accuracy, per-class precision/recall/F1 and th
   --top-k N              labels kept per file (default 3)
   --workers N            worker threads (default: cores - 1, at least 1)
   --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default 250)
-Exit code: 0 when it ran (unreadable files are listed), 2 for a bad model or no input.`;
+Exit code: 0 when it ran (unreadable files are listed), 2 for a bad model or no input, 130 when
+interrupted (Ctrl-C: the files done so far are reported and exported; a second Ctrl-C quits at once).`;
 
 function pct(x: number): string {
   return (100 * x).toFixed(1).padStart(5) + '%';
@@ -124,6 +125,8 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
   const tty = process.stderr.isTTY;
   let report: ClassifyReport;
   const controller = new AbortController();
+  // The first Ctrl-C cancels (the job resolves at once with the rows done); process.once leaves
+  // the default handler for a second one.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
@@ -151,7 +154,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
   }
   if (tty) process.stderr.write('\n');
-  if (!report.rows.length && !report.background.length) {
+  if (!report.rows.length && !report.background.length && !report.cancelled) {
     for (const p of report.problems) console.error(`wavebench: ${printable(p.path)}: ${printable(p.error)}`);
     console.error('wavebench: classify: no WAV files found');
     return 2;
@@ -174,6 +177,13 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
       console.error(`wavebench: ${printable(out)}: ${printable((e as Error).message)}`);
       return 2;
     }
+  }
+  // Ctrl-C: the partial results above are printed and written, and the exit code says so (128 + SIGINT).
+  if (report.cancelled) {
+    console.error(
+      `wavebench: classify: interrupted after ${report.rows.length} files (partial results written)`,
+    );
+    return 130;
   }
   return 0;
 }

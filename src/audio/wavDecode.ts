@@ -44,6 +44,23 @@ export interface DecodedWav {
   warnings: string[];
 }
 
+/**
+ * Limits that follow from the format and from what real files hold, checked here, where every file
+ * enters, so that no consumer sizes a buffer from a raw header field:
+ * - sample rate 1 Hz .. 20 MHz: audio goes up to 768 kHz (DXD), WAV is also the container of
+ *   slow sensor data (1 Hz and up) and of SDR I/Q baseband recordings (2.4 MHz RTL-SDR, up to
+ *   20 MS/s on a HackRF); nothing above is a recording (a header claiming 4 GHz is hostile). The
+ *   rate is a uint32 field, so an integer >= 1 once it is > 0. Consumers that resample bound their
+ *   own cost (resample.ts refuses ratios whose filter or output would be too large).
+ * - channels <= 1024: 7th-order ambisonics is 64, the largest microphone arrays ~1,020; a 16-bit
+ *   field's 65,535 channels would make every per-channel view explode.
+ * - sizes: the frame count is whole blocks of the data bytes actually present in the file (never
+ *   the declared RIFF/RF64 size), so a decoded length can never exceed the file.
+ */
+export const MAX_SAMPLE_RATE = 20_000_000;
+/** See MAX_SAMPLE_RATE. */
+export const MAX_CHANNELS = 1024;
+
 /** A file that cannot be decoded, with a reason fit for a user. */
 export class WavError extends Error {
   constructor(readonly reason: string) {
@@ -171,7 +188,15 @@ export function readWavHeader(bytes: Uint8Array, fileSize = bytes.length): WavHe
   const channels = f.numChannels;
   const bits = f.bitsPerSample;
   if (channels < 1) throw new WavError('fmt chunk says 0 channels');
+  if (channels > MAX_CHANNELS)
+    throw new WavError(
+      `fmt chunk says ${channels} channels (more than ${MAX_CHANNELS}: not a real recording)`,
+    );
   if (!(f.sampleRate > 0)) throw new WavError('fmt chunk says a sample rate of 0 Hz');
+  if (f.sampleRate > MAX_SAMPLE_RATE)
+    throw new WavError(
+      `fmt chunk says a sample rate of ${f.sampleRate} Hz (above ${MAX_SAMPLE_RATE} Hz: not a real recording)`,
+    );
   const okBits =
     encoding === 'pcm'
       ? bits >= 1 && bits <= 64

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { channelStats } from '../audio/stats';
+import { channelStats, type ChannelStats } from '../audio/stats';
 import { mixdown } from '../audio/mixdown';
-import { decodeFrames, readWavHeader, WavError } from '../audio/wavDecode';
+import {
+  decodeFrames,
+  MAX_CHANNELS,
+  MAX_SAMPLE_RATE,
+  readWavHeader,
+  WavError,
+  type WavFacts,
+} from '../audio/wavDecode';
+import { hashFile, readReason, scanWavFile, WavFile } from '../audio/wavFile';
 
 /**
  * What indexing one file found: identity (size, mtime, content hash) and, when it decodes, its
@@ -31,44 +38,48 @@ export interface IndexRecord {
   warnings?: string[];
 }
 
-/** A read error as a short reason, like the CLI prints them. */
-function readReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return e instanceof Error ? e.message : String(e);
-}
+/** Files up to this size are read whole (one read, one hash); larger ones are streamed in chunks. */
+const WHOLE_READ_BYTES = 32 * 1024 * 1024;
 
 /**
- * Indexes one file: one open, one fstat, one read, one hash, then header + decode + stats.
- * Synchronous reads on purpose: this runs in pool workers, where blocking is free, and fs/promises'
- * readFile costs several libuv-pool round trips per file (~4x the time of the sync read for a 32 kB clip).
+ * Indexes one file: one open (regular files only: a FIFO is refused, never waited on), one fstat,
+ * one read, one hash, then header + decode + stats; a file above 32 MB is hashed and measured in
+ * bounded chunks instead. Synchronous reads on purpose: this runs in pool workers, where blocking
+ * is free, and fs/promises' readFile costs several libuv-pool round trips per file (~4x the time
+ * of the sync read for a 32 kB clip).
  */
 export function indexFileSync(path: string): IndexRecord {
-  let bytes: Buffer;
-  let size = 0;
-  let mtimeMs = 0;
+  let file: WavFile;
   try {
-    // fstat on the open descriptor so size/mtime describe the bytes that were hashed.
-    const fd = openSync(path, 'r');
-    try {
-      const st = fstatSync(fd);
-      size = st.size;
-      mtimeMs = st.mtimeMs;
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    file = WavFile.openSync(path);
   } catch (e) {
-    return { path, size, mtimeMs, hash: '', error: readReason(e) };
+    return { path, size: 0, mtimeMs: 0, hash: '', error: e instanceof WavError ? e.reason : readReason(e) };
   }
-  const rec: IndexRecord = { path, size, mtimeMs, hash: createHash('sha1').update(bytes).digest('hex') };
+  // size/mtime from fstat on the open descriptor: they describe the bytes that were hashed.
+  const rec: IndexRecord = { path, size: file.size, mtimeMs: file.mtimeMs, hash: '' };
   try {
-    const header = readWavHeader(bytes);
-    const f = header.facts;
-    const mono = mixdown(decodeFrames(bytes, header));
-    const s = channelStats(mono, { sampleRate: f.sampleRate });
+    let f: WavFacts;
+    let s: ChannelStats;
+    let warnings: string[];
+    if (file.size <= WHOLE_READ_BYTES) {
+      let bytes: Buffer;
+      try {
+        bytes = file.readAll(WHOLE_READ_BYTES);
+      } catch (e) {
+        return { ...rec, error: e instanceof WavError ? e.reason : readReason(e) };
+      }
+      rec.hash = createHash('sha1').update(bytes).digest('hex');
+      const header = readWavHeader(bytes);
+      f = header.facts;
+      warnings = header.warnings;
+      s = channelStats(mixdown(decodeFrames(bytes, header)), { sampleRate: f.sampleRate });
+    } else {
+      rec.hash = hashFile(file);
+      const header = file.readHeader();
+      f = header.facts;
+      warnings = header.warnings;
+      s = scanWavFile(file, header, false).mono;
+    }
     Object.assign(rec, {
       format: f.format,
       sampleRate: f.sampleRate,
@@ -82,9 +93,11 @@ export function indexFileSync(path: string): IndexRecord {
       clippedRatio: s.clippedRatio,
       silenceRatio: s.silenceRatio,
     });
-    if (header.warnings.length) rec.warnings = header.warnings;
+    if (warnings.length) rec.warnings = warnings;
   } catch (e) {
     rec.error = e instanceof WavError ? e.reason : readReason(e);
+  } finally {
+    file.close();
   }
   return rec;
 }
@@ -152,15 +165,76 @@ export class IndexCache {
     const j = json as Partial<IndexCacheJson> | null;
     if (!j || j.version !== 1 || !Array.isArray(j.records)) return cache;
     for (const r of j.records) {
-      if (
-        r &&
-        typeof r.path === 'string' &&
-        typeof r.size === 'number' &&
-        typeof r.mtimeMs === 'number' &&
-        typeof r.hash === 'string'
-      )
-        cache.set(r);
+      const v = validRecord(r);
+      if (v) cache.set(v);
     }
     return cache;
   }
+}
+
+const NUMBER_FIELDS = [
+  'sampleRate',
+  'bitsPerSample',
+  'channels',
+  'frames',
+  'durationSec',
+  'peak',
+  'rms',
+  'dcOffset',
+  'clippedRatio',
+  'silenceRatio',
+] as const;
+
+/**
+ * A cached record checked field by field (the cache file is outside our control once written):
+ * required identity fields with their types, every optional field of the right type and range,
+ * nothing else kept. Undefined when anything is wrong: the file is simply indexed again.
+ */
+export function validRecord(r: unknown): IndexRecord | undefined {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return undefined;
+  const o = r as Record<string, unknown>;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (typeof o.path !== 'string' || !o.path || o.path.includes('\0')) return undefined;
+  if (!finite(o.size) || (o.size as number) < 0 || !finite(o.mtimeMs)) return undefined;
+  if (typeof o.hash !== 'string' || !/^([0-9a-f]{40})?$/.test(o.hash)) return undefined;
+  const out: IndexRecord = {
+    path: o.path,
+    size: o.size as number,
+    mtimeMs: o.mtimeMs as number,
+    hash: o.hash,
+  };
+  if (o.error !== undefined) {
+    if (typeof o.error !== 'string') return undefined;
+    out.error = o.error;
+  }
+  if (o.format !== undefined) {
+    if (!['pcm', 'float', 'mulaw', 'alaw'].includes(o.format as string)) return undefined;
+    out.format = o.format as string;
+  }
+  for (const k of NUMBER_FIELDS) {
+    if (o[k] === undefined) continue;
+    if (!finite(o[k])) return undefined;
+    out[k] = o[k] as number;
+  }
+  if (
+    out.sampleRate !== undefined &&
+    !(Number.isInteger(out.sampleRate) && out.sampleRate > 0 && out.sampleRate <= MAX_SAMPLE_RATE)
+  )
+    return undefined;
+  if (
+    out.channels !== undefined &&
+    !(Number.isInteger(out.channels) && out.channels >= 1 && out.channels <= MAX_CHANNELS)
+  )
+    return undefined;
+  if (out.frames !== undefined && !(Number.isInteger(out.frames) && out.frames >= 0)) return undefined;
+  if (o.warnings !== undefined) {
+    if (!Array.isArray(o.warnings) || !o.warnings.every((w) => typeof w === 'string')) return undefined;
+    out.warnings = o.warnings as string[];
+  }
+  // A readable record has its whole format; a partial one would crash the report.
+  if (!out.error && out.sampleRate !== undefined) {
+    for (const k of NUMBER_FIELDS) if (out[k] === undefined) return undefined;
+    if (out.format === undefined) return undefined;
+  }
+  return out;
 }

@@ -187,10 +187,15 @@ export function buildDatasetView(
       add('sample-rate', `${r.sampleRate} Hz, expected ${expectedRate} Hz`);
     const g = dupOf.get(r);
     if (g) {
-      // A few names, not all: a group of a thousand copies would otherwise make the report quadratic.
-      const others = g.filter((o) => o !== f);
-      const named = others.slice(0, 3).map((o) => `${o.rel} (${o.label}, ${o.split})`);
-      const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
+      // A few names, not all, and found without a pass over the group (g.filter per member was
+      // quadratic: 100,000 identical clips took minutes): the first four members hold three others.
+      const named = g
+        .slice(0, 4)
+        .filter((o) => o !== f)
+        .slice(0, 3)
+        .map((o) => `${o.rel} (${o.label}, ${o.split})`);
+      const others = g.length - 1;
+      const more = others > 3 ? ` and ${others - 3} more` : '';
       add('duplicate', `same bytes as ${named.join(', ')}${more}`);
     }
   }

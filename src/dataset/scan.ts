@@ -31,7 +31,8 @@ export const BACKGROUND_FOLDER = '_background_noise_';
  * (so `classify data/yes` scores its clips as "yes", while `classify recordings/` stays unlabelled).
  * Files in `_background_noise_` are listed apart. Symlinks to files are read as those files; symlinked
  * folders are not followed (no cycles); a symlink loop, a broken link to a .wav and a name that is not
- * UTF-8 are each one problem, and the scan goes on.
+ * UTF-8 are each one problem, and the scan goes on. Only regular files are taken: inside folders
+ * anything else is skipped (Dirent types), a named input that is a FIFO or device is a problem.
  */
 export async function scanInputs(inputs: string[]): Promise<ScanResult> {
   const out: ScanResult = { files: [], background: [], problems: [] };
@@ -98,7 +99,13 @@ export async function scanInputs(inputs: string[]): Promise<ScanResult> {
       continue;
     }
     if (st.isDirectory()) await walk(p, p);
-    else add(p, basename(dirname(p)), true);
+    else if (st.isFile()) add(p, basename(dirname(p)), true);
+    else
+      // A FIFO, device or socket named .wav: refused here, never opened (a FIFO would block the reader).
+      out.problems.push({
+        path: input,
+        error: `not a regular file (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`,
+      });
   }
   return out;
 }

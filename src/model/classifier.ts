@@ -1,14 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { FeatureExtractor } from '../audio/features';
 import { fitLength } from '../audio/fitLength';
 import { decodeToRate } from '../audio/load';
+import { mixdown } from '../audio/mixdown';
+import { resampledLength, resampleInputRange, resampleRange } from '../audio/resample';
+import { hashFile, WavFile } from '../audio/wavFile';
 import { WavError } from '../audio/wavDecode';
 import { clipSamples, featureConfigOf } from './metadata';
 import { normalize } from './normalize';
 import { loadModelPackage, type ModelPackage } from './modelPackage';
 import { DEFAULT_RECOGNIZER, recognize, windowStarts, type Detection } from './windows';
+
+/**
+ * Files up to this size are read whole and their windows batched across files; larger ones are
+ * streamed window group by window group (classifyLongFile): 32 MB is 17 min of 16-bit 16 kHz mono.
+ */
+const WHOLE_READ_BYTES = 32 * 1024 * 1024;
 
 /** A label with its probability. */
 export interface Scored {
@@ -31,6 +39,13 @@ export interface FileClassification {
   error?: string;
   /** sha1 of the file's bytes, taken while they are in memory: the result cache's key. */
   contentHash?: string;
+  /**
+   * Size and mtime of the file the worker read, from fstat on its open descriptor before the read
+   * (and checked unchanged after): the cache indexes the result under these, never under a stat
+   * taken later, so a file replaced mid-run cannot inherit the old file's answer.
+   */
+  fileSize?: number;
+  fileMtimeMs?: number;
 }
 
 /** Options of a classification. */
@@ -39,6 +54,8 @@ export interface ClassifyOptions {
   windowStrideMs?: number;
   /** Largest inference batch (default 64). */
   batchSize?: number;
+  /** Files larger than this are streamed by window groups (default WHOLE_READ_BYTES, 32 MB). */
+  wholeReadBytes?: number;
 }
 
 /** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
@@ -162,16 +179,19 @@ export class Classifier {
     for (const path of paths) {
       const result: FileClassification = { path };
       results.push(result);
+      let file: WavFile | undefined;
       try {
-        let bytes: Buffer;
-        try {
-          // Synchronous on purpose: this runs in a pool worker thread, and a promise round trip
-          // through libuv's thread pool per 32-KB clip cost more than the read itself.
-          bytes = readFileSync(path);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new WavError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`);
+        file = WavFile.openSync(path);
+        result.fileSize = file.size;
+        result.fileMtimeMs = file.mtimeMs;
+        if (file.size > (options.wholeReadBytes ?? WHOLE_READ_BYTES)) {
+          await this.classifyLongFile(file, result, stride, options);
+          continue;
         }
+        // Synchronous on purpose: this runs in a pool worker thread, and a promise round trip
+        // through libuv's thread pool per 32-KB clip cost more than the read itself.
+        const bytes = file.readAll(file.size);
+        file.checkUnchanged();
         result.contentHash = createHash('sha1').update(bytes).digest('hex');
         const audio = decodeToRate(path, bytes, rate);
         result.durationSec = audio.facts.durationSec;
@@ -186,6 +206,8 @@ export class Classifier {
         total += starts.length;
       } catch (e) {
         result.error = e instanceof WavError ? e.reason : (e as Error).message;
+      } finally {
+        file?.close();
       }
     }
     const all = new Float32Array(total * this.featureSize);
@@ -211,6 +233,44 @@ export class Classifier {
       }
     }
     return results;
+  }
+
+  /**
+   * A file too large to read whole: windows are scored group by group, each group's audio read,
+   * mixed and resampled from just the bytes it needs (resampleRange gives exactly the samples a
+   * whole-file resample would), so memory is bounded by a group, not by the file's length.
+   */
+  private async classifyLongFile(
+    file: WavFile,
+    result: FileClassification,
+    stride: number,
+    options: ClassifyOptions,
+  ): Promise<void> {
+    const rate = this.model.metadata.sampleRate;
+    const header = file.readHeader();
+    const { facts } = header;
+    result.durationSec = facts.durationSec;
+    result.sampleRate = facts.sampleRate;
+    if (header.warnings.length) result.warnings = header.warnings;
+    if (facts.frames === 0) throw new WavError('no audio (0 frames)');
+    const n = resampledLength(facts.frames, facts.sampleRate, rate);
+    const starts = windowStarts(n, this.window, stride);
+    const batch = options.batchSize ?? 64;
+    const buf = new Float32Array(Math.min(batch, starts.length) * this.featureSize);
+    const probs: Float32Array[] = [];
+    for (let i = 0; i < starts.length; i += batch) {
+      const m = Math.min(batch, starts.length - i);
+      const k0 = starts[i];
+      const k1 = Math.min(n, starts[i + m - 1] + this.window);
+      const need = resampleInputRange(k0, k1, facts.frames, facts.sampleRate, rate);
+      const mono = mixdown(file.frames(header, need.first, need.end - need.first));
+      const seg = resampleRange(mono, need.first, facts.frames, facts.sampleRate, rate, k0, k1);
+      for (let j = 0; j < m; j++) this.inputFor(seg, starts[i + j] - k0, buf, j * this.featureSize);
+      probs.push(...(await this.predict(buf, m)));
+    }
+    result.contentHash = hashFile(file);
+    file.checkUnchanged();
+    Object.assign(result, this.describe(n, starts, probs, options));
   }
 
   /** Frees the model and WASM buffers. */

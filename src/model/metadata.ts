@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
+import { MODEL_FILE_LIMITS, ModelFileError, readModelFile } from './modelFiles';
 import { DEFAULT_FEATURES, FEATURE_TYPES, type FeatureConfig, type FeatureType } from '../audio/features';
 
 /** How features are normalised before the model. */
@@ -37,8 +37,33 @@ function req<T>(cond: unknown, msg: string, value: T): T {
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/**
+ * Ranges of metadata.json numbers: what a small speech/sound classifier can use, with margin, so
+ * that no number sizes a buffer beyond reason (sampleRate 1e9 took 7 GB for one clip before).
+ * - sampleRate: an integer, 1,000 .. 384,000 Hz (telephone 8 kHz up to 384 kHz audio);
+ * - clipDurationMs: up to 60 s of input window (speech_commands uses 1 s);
+ * - windowSizeMs / windowStrideMs: the window at least 2 samples and at most 65,536 (a 4 s FFT at
+ *   16 kHz) and no longer than the clip; the stride at least 1 sample and at most the window;
+ * - binCount: an integer 1 .. 4,096; filterbankChannels: an integer 1 .. 1,024;
+ * - 0 <= lowerFrequencyHz < upperFrequencyHz <= sampleRate / 2;
+ * - labels: 2 .. 10,000 unique non-empty strings of at most 256 characters;
+ * - mean/std: at most 65,536 values (their length must equal the bins: checked at load).
+ */
+export const METADATA_LIMITS = {
+  minSampleRate: 1000,
+  maxSampleRate: 384_000,
+  maxClipDurationMs: 60_000,
+  maxWindowSamples: 65_536,
+  maxBinCount: 4096,
+  maxFilterbankChannels: 1024,
+  maxLabels: 10_000,
+  maxLabelLength: 256,
+  maxStats: 65_536,
+};
+
 /** Validates a parsed metadata.json; every field but `version` is required. */
 export function parseMetadata(json: unknown): ModelMetadata {
+  const L = METADATA_LIMITS;
   const o = json as Record<string, unknown>;
   req(o && typeof o === 'object' && !Array.isArray(o), 'metadata.json is not a JSON object', 0);
   const name = req(
@@ -53,12 +78,46 @@ export function parseMetadata(json: unknown): ModelMetadata {
     'metadata.json: "labels" must be an array of at least 2 non-empty strings',
     o.labels as string[],
   );
+  req(
+    labels.length <= L.maxLabels,
+    `metadata.json: "labels" has ${labels.length} entries (limit ${L.maxLabels})`,
+    0,
+  );
+  req(
+    labels.every((l) => l.length <= L.maxLabelLength),
+    `metadata.json: a label is longer than ${L.maxLabelLength} characters`,
+    0,
+  );
   req(new Set(labels).size === labels.length, 'metadata.json: "labels" has duplicates', 0);
   for (const k of ['sampleRate', 'clipDurationMs', 'windowSizeMs', 'windowStrideMs'] as const) {
     req(isNum(o[k]) && (o[k] as number) > 0, `metadata.json: "${k}" must be a positive number`, 0);
   }
+  const rate = o.sampleRate as number;
+  req(
+    Number.isInteger(rate) && rate >= L.minSampleRate && rate <= L.maxSampleRate,
+    `metadata.json: "sampleRate" must be an integer from ${L.minSampleRate} to ${L.maxSampleRate} Hz (got ${rate})`,
+    0,
+  );
+  const clipMs = o.clipDurationMs as number;
+  req(
+    clipMs <= L.maxClipDurationMs && Math.round((rate * clipMs) / 1000) >= 1,
+    `metadata.json: "clipDurationMs" must be at most ${L.maxClipDurationMs} (got ${clipMs})`,
+    0,
+  );
+  const win = Math.round((rate * (o.windowSizeMs as number)) / 1000);
+  const hop = Math.round((rate * (o.windowStrideMs as number)) / 1000);
+  req(
+    win >= 2 && win <= L.maxWindowSamples && (o.windowSizeMs as number) <= clipMs,
+    `metadata.json: "windowSizeMs" must give 2 to ${L.maxWindowSamples} samples and fit in the clip (got ${o.windowSizeMs} ms)`,
+    0,
+  );
+  req(
+    hop >= 1 && (o.windowStrideMs as number) <= clipMs,
+    `metadata.json: "windowStrideMs" must give at least 1 sample and fit in the clip (got ${o.windowStrideMs} ms)`,
+    0,
+  );
   const f = o.features as Record<string, unknown>;
-  req(f && typeof f === 'object', 'metadata.json: "features" must be an object', 0);
+  req(f && typeof f === 'object' && !Array.isArray(f), 'metadata.json: "features" must be an object', 0);
   req(
     (FEATURE_TYPES as readonly unknown[]).includes(f.type),
     `metadata.json: "features.type" must be one of ${FEATURE_TYPES.join(', ')}`,
@@ -67,6 +126,27 @@ export function parseMetadata(json: unknown): ModelMetadata {
   for (const k of ['binCount', 'lowerFrequencyHz', 'upperFrequencyHz', 'filterbankChannels'] as const) {
     req(isNum(f[k]) && (f[k] as number) >= 0, `metadata.json: "features.${k}" must be a number`, 0);
   }
+  const intIn = (k: 'binCount' | 'filterbankChannels', max: number) =>
+    req(
+      Number.isInteger(f[k]) && (f[k] as number) >= 1 && (f[k] as number) <= max,
+      `metadata.json: "features.${k}" must be an integer from 1 to ${max} (got ${f[k]})`,
+      0,
+    );
+  intIn('binCount', L.maxBinCount);
+  intIn('filterbankChannels', L.maxFilterbankChannels);
+  const lo = f.lowerFrequencyHz as number;
+  const hi = f.upperFrequencyHz as number;
+  req(
+    lo < hi && hi <= rate / 2,
+    `metadata.json: "features" needs lowerFrequencyHz < upperFrequencyHz <= sampleRate / 2 (got ${lo}..${hi} Hz at ${rate} Hz)`,
+    0,
+  );
+  if (f.type === 'mfcc')
+    req(
+      (f.binCount as number) <= (f.filterbankChannels as number),
+      `metadata.json: "features.binCount" (${f.binCount} MFCCs) exceeds "filterbankChannels" (${f.filterbankChannels})`,
+      0,
+    );
   req(
     ['none', 'per-clip', 'dataset'].includes(f.normalize as string),
     'metadata.json: "features.normalize" must be "none", "per-clip" or "dataset"',
@@ -75,7 +155,10 @@ export function parseMetadata(json: unknown): ModelMetadata {
   if (f.normalize === 'dataset') {
     for (const k of ['mean', 'std'] as const) {
       req(
-        Array.isArray(f[k]) && (f[k] as unknown[]).length > 0 && (f[k] as unknown[]).every(isNum),
+        Array.isArray(f[k]) &&
+          (f[k] as unknown[]).length > 0 &&
+          (f[k] as unknown[]).length <= L.maxStats &&
+          (f[k] as unknown[]).every(isNum),
         `metadata.json: "features.${k}" must be an array of numbers with normalize "dataset"`,
         0,
       );
@@ -119,6 +202,9 @@ export function metadataFromLabels(name: string, labelsText: string): ModelMetad
     .map((l) => l.trim())
     .filter(Boolean);
   if (labels.length < 2) throw new MetadataError('labels.txt must list at least 2 labels, one per line');
+  if (labels.length > METADATA_LIMITS.maxLabels)
+    throw new MetadataError(`labels.txt lists ${labels.length} labels (limit ${METADATA_LIMITS.maxLabels})`);
+  if (new Set(labels).size !== labels.length) throw new MetadataError('labels.txt has duplicate labels');
   return {
     name,
     labels,
@@ -169,18 +255,21 @@ export class ModelError extends Error {
 
 /** Loads metadata.json, or labels.txt with the speech_commands defaults. */
 export async function loadMetadata(dir: string): Promise<ModelMetadata> {
-  let text: string | undefined;
-  try {
-    text = await readFile(join(dir, 'metadata.json'), 'utf8');
-  } catch {
-    // no metadata.json: labels.txt below
-  }
+  const read = async (file: string): Promise<string | undefined> => {
+    try {
+      return (await readModelFile(dir, file, MODEL_FILE_LIMITS.metadata)).toString('utf8');
+    } catch (e) {
+      if (e instanceof ModelFileError && e.code === 'ENOENT') return undefined;
+      if (e instanceof ModelFileError) throw new ModelError(dir, e.message);
+      throw e;
+    }
+  };
+  const text = await read('metadata.json');
   try {
     if (text !== undefined) return parseMetadata(JSON.parse(text));
-    const labels = await readFile(join(dir, 'labels.txt')).catch(() => {
-      throw new ModelError(dir, 'neither metadata.json nor labels.txt found');
-    });
-    return metadataFromLabels(basename(dir), labels.toString('utf8'));
+    const labels = await read('labels.txt');
+    if (labels === undefined) throw new ModelError(dir, 'neither metadata.json nor labels.txt found');
+    return metadataFromLabels(basename(dir), labels);
   } catch (e) {
     if (e instanceof ModelError) throw e;
     throw new ModelError(dir, (e as Error).message);

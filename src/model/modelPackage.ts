@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
 import { clipSamples, featureConfigOf, loadMetadata, ModelError, type ModelMetadata } from './metadata';
+import { MODEL_FILE_LIMITS, ModelFileError, readModelFile } from './modelFiles';
 
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
@@ -24,16 +23,53 @@ export interface ModelPackage {
   dispose(): void;
 }
 
-async function readOr(dir: string, file: string, what: string): Promise<Buffer> {
+async function readOr(dir: string, file: string, what: string, maxBytes: number): Promise<Buffer> {
   try {
-    return await readFile(join(dir, file));
+    return await readModelFile(dir, file, maxBytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelError(
-      dir,
-      `${what} ${file} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`}`,
-    );
+    if (e instanceof ModelFileError) throw new ModelError(dir, `${what} ${e.file} ${e.reason}`);
+    throw e;
   }
+}
+
+/** One line, at most 300 characters: TF.js and emscripten errors can span many lines. */
+export function oneLine(message: string): string {
+  const s = message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return s.length > 300 ? s.slice(0, 297) + '...' : s;
+}
+
+type ManifestGroup = { paths: string[]; weights: tf.io.WeightsManifestEntry[] };
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, int16: 2 };
+
+/** Checks weightsManifest's structure (TF.js would fail on it with messages naming nothing). */
+function checkManifest(dir: string, m: unknown): ManifestGroup[] {
+  const bad = (why: string) => new ModelError(dir, `model.json: weightsManifest ${why}`);
+  if (!Array.isArray(m)) throw bad('is not an array');
+  if (m.length > 10_000) throw bad(`has ${m.length} groups`);
+  let shards = 0;
+  for (const [i, g] of m.entries()) {
+    if (!g || typeof g !== 'object') throw bad(`[${i}] is not an object`);
+    const { paths, weights } = g as Record<string, unknown>;
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' && p))
+      throw bad(`[${i}].paths is not an array of file names`);
+    if (!Array.isArray(weights)) throw bad(`[${i}].weights is not an array`);
+    shards += paths.length;
+    for (const w of weights) {
+      const o = w as Record<string, unknown>;
+      if (!o || typeof o.name !== 'string') throw bad(`[${i}].weights has an entry without a name`);
+      if (
+        !Array.isArray(o.shape) ||
+        o.shape.length > 8 ||
+        !o.shape.every((d) => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 2 ** 31)
+      )
+        throw bad(`weight ${JSON.stringify(o.name).slice(0, 80)} has an invalid shape`);
+      if (o.dtype !== undefined && !(typeof o.dtype === 'string' && o.dtype in DTYPE_BYTES))
+        throw bad(`weight ${JSON.stringify(o.name).slice(0, 80)} has an unknown dtype`);
+    }
+  }
+  if (shards > 100_000) throw bad(`names ${shards} shards`);
+  return m as ManifestGroup[];
 }
 
 /**
@@ -42,13 +78,23 @@ async function readOr(dir: string, file: string, what: string): Promise<Buffer> 
  * against the features, the output size against the labels, and that a prediction is finite.
  */
 export async function loadModelPackage(dir: string): Promise<ModelPackage> {
+  try {
+    return await load(dir);
+  } catch (e) {
+    // Every load error is one line naming the folder, whatever threw it (TF.js, emscripten aborts).
+    if (e instanceof ModelError) throw new ModelError(dir, oneLine(e.problem));
+    throw new ModelError(dir, oneLine(`cannot be loaded (${(e as Error)?.message ?? String(e)})`));
+  }
+}
+
+async function load(dir: string): Promise<ModelPackage> {
   await initTfBackend();
   const metadata = await loadMetadata(dir);
-  const modelJsonBytes = await readOr(dir, 'model.json', 'model file');
+  const modelJsonBytes = await readOr(dir, 'model.json', 'model file', MODEL_FILE_LIMITS.json);
   let modelJson: {
     format?: string;
     modelTopology?: unknown;
-    weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+    weightsManifest?: unknown;
     [k: string]: unknown;
   };
   try {
@@ -56,7 +102,12 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   } catch (e) {
     throw new ModelError(dir, `model.json is not valid JSON (${(e as Error).message})`);
   }
-  if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
+  if (
+    !modelJson ||
+    typeof modelJson !== 'object' ||
+    !modelJson.modelTopology ||
+    !Array.isArray(modelJson.weightsManifest)
+  ) {
     throw new ModelError(
       dir,
       'model.json is not a TensorFlow.js model (no modelTopology or weightsManifest)',
@@ -65,9 +116,11 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   const hash = createHash('sha256').update(modelJsonBytes);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const shards: Buffer[] = [];
-  for (const group of modelJson.weightsManifest) {
+  let budget = MODEL_FILE_LIMITS.weights;
+  for (const group of checkManifest(dir, modelJson.weightsManifest)) {
     for (const p of group.paths) {
-      const b = await readOr(dir, p, 'weight shard');
+      const b = await readOr(dir, p, 'weight shard', budget);
+      budget -= b.length;
       hash.update(b);
       shards.push(b);
     }
@@ -76,9 +129,7 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   hash.update(JSON.stringify(metadata));
   const all = Buffer.concat(shards);
   const expectedBytes = weightSpecs.reduce(
-    (s, w) =>
-      s +
-      w.shape.reduce((a, b) => a * b, 1) * (w.dtype === 'float32' || w.dtype === 'int32' || !w.dtype ? 4 : 1),
+    (s, w) => s + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype ?? 'float32'] ?? 4),
     0,
   );
   if (!weightSpecs.some((w) => w.quantization) && all.length !== expectedBytes) {

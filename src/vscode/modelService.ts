@@ -1,6 +1,6 @@
-import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { WorkerPool, type PoolModelInfo } from '../engine/pool';
+import { resolveModelSetting } from '../model/modelFiles';
 import { readSettings } from './settings';
 
 /**
@@ -34,10 +34,11 @@ export class ModelService implements vscode.Disposable {
   /** The model folder in use: the editor's choice, the setting, or the default. */
   get modelDir(): string {
     if (this.override) return this.override;
-    const p = readSettings().modelPath;
-    if (!p) return this.defaultDir;
+    // A relative path resolves against the workspace only when it is trusted (resolveModelSetting).
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return isAbsolute(p) || !folder ? p : vscode.Uri.joinPath(vscode.Uri.file(folder), p).fsPath;
+    return (
+      resolveModelSetting(readSettings().modelPath, folder, vscode.workspace.isTrusted) ?? this.defaultDir
+    );
   }
 
   /** Uses another model folder for this session (from the editor's model picker). */

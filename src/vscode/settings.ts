@@ -13,9 +13,10 @@ export interface WavebenchSettings {
 }
 
 /**
- * Reads the settings. In an untrusted workspace, `modelPath` comes only from the user's own
- * settings: a workspace cannot point the extension at other files (package.json also declares it
- * a restricted configuration).
+ * Reads the settings. In an untrusted workspace, `modelPath` and `workers` come only from the
+ * user's own settings: a workspace cannot point the extension at other files or raise its thread
+ * count (package.json also declares both restricted configurations), and a relative user-level
+ * `modelPath` is not resolved against an untrusted workspace (ModelService).
  */
 export function readSettings(): WavebenchSettings {
   const c = vscode.workspace.getConfiguration('wavebench');
@@ -25,9 +26,16 @@ export function readSettings(): WavebenchSettings {
     const v = c.get<number>(k, d);
     return typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d;
   };
+  // Worker threads are a machine resource: an untrusted workspace cannot raise them (package.json
+  // also lists the setting as restricted); only the user's own value counts there.
+  let workers = num('workers', 0, 0, 64);
+  if (!vscode.workspace.isTrusted) {
+    const g = c.inspect<number>('workers')?.globalValue;
+    workers = typeof g === 'number' && Number.isFinite(g) ? Math.min(64, Math.max(0, g)) : 0;
+  }
   return {
     modelPath: modelPath.trim(),
-    workers: num('workers', 0, 0, 64),
+    workers,
     colormap: c.get<string>('colormap', 'viridis') ?? 'viridis',
     dbFloor: num('dbFloor', -100, -200, 0),
     silenceThresholdDb: num('silenceThresholdDb', -60, -200, 0),
