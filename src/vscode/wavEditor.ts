@@ -290,6 +290,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let disposed = false;
     let ready = false;
     let predictionRun = 0;
+    let predictionAbort: AbortController | undefined;
     const post = (m: HostToEditor) => {
       if (disposed) return;
       WavEditorProvider.sent.push({ uri: doc.uri.toString(), type: m.type, at: performance.now() });
@@ -317,9 +318,15 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     };
     const predict = async () => {
       const run = ++predictionRun;
+      predictionAbort?.abort();
+      const abort = (predictionAbort = new AbortController());
       try {
         const { pool, info } = await this.models.getPool();
-        const [row] = await pool.classify([doc.uri.fsPath]);
+        // Someone is looking at this file: ahead of any folder run queued on the same pool.
+        const [row] = await pool.classify([doc.uri.fsPath], {
+          priority: 'interactive',
+          signal: abort.signal,
+        });
         if (disposed || run !== predictionRun) return;
         if (row.error || !row.probabilities) {
           post({ type: 'predictionError', message: row.error ?? 'no prediction' });
@@ -336,7 +343,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
           },
         });
       } catch (e) {
-        if (!disposed && run === predictionRun)
+        if (!disposed && run === predictionRun && !abort.signal.aborted)
           post({ type: 'predictionError', message: (e as Error).message });
       }
     };
@@ -396,6 +403,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     subs.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload));
     panel.onDidDispose(() => {
       disposed = true;
+      predictionAbort?.abort();
       for (const s of subs) s.dispose();
     });
   }
