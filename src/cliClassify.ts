@@ -3,11 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClassifyJob } from './engine/classifyJob';
+import { BUNDLED_MODEL_PATH, DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './model/defaults';
 import { toCsv, toJson, type ClassifyReport } from './model/report';
 
-/** The model shipped with Wavebench: models/digits next to dist/ (or src/ when run from sources). */
+/** The model shipped with Wavebench: next to dist/ (or src/ when run from sources). */
 export function defaultModelDir(): string {
-  return join(__dirname, '..', 'models', 'digits');
+  return join(__dirname, '..', ...BUNDLED_MODEL_PATH);
 }
 
 export const CLASSIFY_HELP = `wavebench classify PATH... [--model DIR] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
@@ -17,9 +18,9 @@ _background_noise_ is listed, not scored; folders the model does not know count 
 the model has that label). Prints accuracy, per-class precision/recall/F1 and the confusion matrix.
   --model DIR            a model folder (model.json + shards + metadata.json or labels.txt); default: the bundled digits model
   --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics
-  --top-k N              labels kept per file (default 3)
+  --top-k N              labels kept per file (default ${DEFAULT_TOP_K})
   --workers N            worker threads (default: cores - 1, at least 1)
-  --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default 250)
+  --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default ${DEFAULT_WINDOW_STRIDE_MS})
 Exit code: 0 when it ran (unreadable files are listed), 2 for a bad model or no input.`;
 
 function pct(x: number): string {
@@ -80,9 +81,9 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     model: { type: 'string' },
     csv: { type: 'string' },
     json: { type: 'string' },
-    'top-k': { type: 'string', default: '3' },
+    'top-k': { type: 'string', default: String(DEFAULT_TOP_K) },
     workers: { type: 'string' },
-    'window-stride-ms': { type: 'string', default: '250' },
+    'window-stride-ms': { type: 'string', default: String(DEFAULT_WINDOW_STRIDE_MS) },
   });
   if (values.help) {
     console.log(CLASSIFY_HELP);
