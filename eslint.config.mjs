@@ -8,6 +8,30 @@ const noTf = {
   message: 'Only src/model/ may import TensorFlow.js.',
 };
 
+/**
+ * The layers, lowest first: src/audio; src/model and src/dataset (over audio); src/engine (over model
+ * and dataset); src/vscode and the CLI (over everything). A relative import of a folder above the
+ * importing file's layer is refused.
+ */
+const above = (folders, message) => ({ regex: `^\\.{1,2}/(\\.\\./)*(${folders.join('|')})(/|$)`, message });
+
+/** The boundary rules of one folder: no vscode, TF.js only where allowed, nothing from above. */
+const boundary = (files, { vscode = false, tf = false, up = [] } = {}) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: vscode ? [] : [noVscode],
+        patterns: [
+          ...(tf ? [] : [noTf]),
+          ...(up.length ? [above(up, `${files[0]} may not import from a layer above it (${up.join(', ')}).`)] : []),
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -46,18 +70,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/audio/**/*.ts', 'src/dataset/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noTf] }] },
-  },
-  {
-    files: ['src/engine/**/*.ts', 'src/cli.ts', 'src/protocol.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noTf] }] },
-  },
-  {
-    files: ['src/vscode/**/*.ts', 'src/extension.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noTf] }] },
-  },
+  boundary(['src/audio/**/*.ts'], { up: ['model', 'dataset', 'engine', 'vscode', 'cli[A-Za-z]*', 'extension'] }),
+  boundary(['src/dataset/**/*.ts'], { up: ['model', 'engine', 'vscode', 'cli[A-Za-z]*', 'extension'] }),
+  boundary(['src/model/**/*.ts'], { tf: true, up: ['dataset', 'engine', 'vscode', 'cli[A-Za-z]*', 'extension'] }),
+  boundary(['src/engine/**/*.ts'], { up: ['vscode', 'cli[A-Za-z]*', 'extension'] }),
+  boundary(['src/cli*.ts'], { up: ['vscode', 'extension'] }),
+  boundary(['src/protocol.ts'], { up: ['audio', 'model', 'dataset', 'engine', 'vscode', 'cli[A-Za-z]*', 'extension'] }),
+  boundary(['src/vscode/**/*.ts', 'src/extension.ts'], { vscode: true }),
   {
     files: ['webview/**/*.ts'],
     rules: {

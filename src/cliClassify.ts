@@ -3,12 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClassifyJob } from './engine/classifyJob';
+import { BUNDLED_MODEL_PATH, DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './model/defaults';
 import { toCsv, toJson, type ClassifyReport } from './model/report';
 import { printable } from './cliOutput';
 
-/** The model shipped with Wavebench: models/digits next to dist/ (or src/ when run from sources). */
+/** The model shipped with Wavebench: next to dist/ (or src/ when run from sources). */
 export function defaultModelDir(): string {
-  return join(__dirname, '..', 'models', 'digits');
+  return join(__dirname, '..', ...BUNDLED_MODEL_PATH);
 }
 
 export const CLASSIFY_HELP = `wavebench classify PATH... [--model DIR] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
@@ -19,9 +20,9 @@ the model has that label). Prints accuracy, per-class precision/recall/F1 and th
   --model DIR            a model folder (model.json + shards + metadata.json or labels.txt); default: the bundled digits model
   --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics;
                          OUT '-' writes that export to stdout (one of them at most) and the summary to stderr
-  --top-k N              labels kept per file (default 3)
+  --top-k N              labels kept per file (default ${DEFAULT_TOP_K})
   --workers N            worker threads (default: cores - 1, at least 1)
-  --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default 250)
+  --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default ${DEFAULT_WINDOW_STRIDE_MS})
 Exit code: 0 when it ran (unreadable files are listed), 2 for a bad model or no input, 130 when
 interrupted (Ctrl-C: the files done so far are reported and exported; a second Ctrl-C quits at once).`;
 
@@ -85,9 +86,9 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     model: { type: 'string' },
     csv: { type: 'string' },
     json: { type: 'string' },
-    'top-k': { type: 'string', default: '3' },
+    'top-k': { type: 'string', default: String(DEFAULT_TOP_K) },
     workers: { type: 'string' },
-    'window-stride-ms': { type: 'string', default: '250' },
+    'window-stride-ms': { type: 'string', default: String(DEFAULT_WINDOW_STRIDE_MS) },
   });
   if (values.help) {
     console.log(CLASSIFY_HELP);

@@ -2,10 +2,12 @@ import { parse } from './cliArgs';
 import { stat, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { DatasetView, ProblemKind } from './protocol';
-import { indexFiles } from './dataset/indexFile';
+import { IndexCache } from './dataset/indexFile';
 import { buildDatasetView, readSplitLists } from './dataset/inspect';
-import { scanInputs } from './dataset/scan';
 import { printable } from './cliOutput';
+import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from './dataset/splits';
+import { runIndexJob } from './engine/indexJob';
+import { WorkerPool } from './engine/pool';
 
 export const INSPECT_HELP = `wavebench inspect FOLDER [--json OUT] [--validation-percent N] [--testing-percent N]
 
@@ -15,8 +17,8 @@ testing_list.txt in FOLDER when present, else speech_commands' file-name hash), 
 more than one split, exact duplicates, and per-file problems (unreadable, empty, silent, clipped,
 DC offset, duration other than 1 s, sample rate other than the most common one).
   --json OUT                 write the whole report (the dataset view's JSON) to OUT ('-': to stdout, the summary to stderr)
-  --validation-percent N     hash split: percent in validation (default 10)
-  --testing-percent N        hash split: percent in testing (default 10)
+  --validation-percent N     hash split: percent in validation (default ${DEFAULT_VALIDATION_PERCENT})
+  --testing-percent N        hash split: percent in testing (default ${DEFAULT_TESTING_PERCENT})
 Exit code: 0 when it ran (problems are listed, not fatal), 2 when FOLDER does not exist or bad options.`;
 
 const MAX_LISTED_PROBLEMS = 20;
@@ -119,7 +121,12 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   try {
     validationPercent = percent('validation-percent');
     testingPercent = percent('testing-percent');
-    if ((validationPercent ?? 10) + (testingPercent ?? 10) > 100)
+    if (
+      splitPercentError(
+        validationPercent ?? DEFAULT_VALIDATION_PERCENT,
+        testingPercent ?? DEFAULT_TESTING_PERCENT,
+      )
+    )
       throw new Error('--validation-percent + --testing-percent must not exceed 100');
   } catch (e) {
     console.error(`wavebench: ${(e as Error).message}`);
@@ -136,19 +143,23 @@ export async function runInspectCommand(args: string[]): Promise<number> {
     return 2;
   }
 
-  const t0 = performance.now();
-  const scan = await scanInputs([root]);
-  // Main thread for now; the engine moves this onto the worker pool.
-  const records = await indexFiles(scan.files.map((f) => f.path));
+  // The extension's own index job on an indexing-only pool (no cache between CLI runs).
+  const pool = new WorkerPool(undefined);
+  let index: Awaited<ReturnType<typeof runIndexJob>>;
+  try {
+    index = await runIndexJob(root, pool, new IndexCache());
+  } finally {
+    await pool.dispose();
+  }
   const lists = await readSplitLists(root);
   const view = buildDatasetView(
     root,
-    records,
-    scan.background,
+    index.records,
+    index.background,
     { validationPercent, testingPercent, lists },
-    (performance.now() - t0) / 1000,
+    index.timeSec,
   );
-  const summary = formatInspectSummary(view, scan.problems);
+  const summary = formatInspectSummary(view, index.problems);
   if (values.json === '-') {
     // The JSON is the whole of stdout; the summary goes to stderr.
     console.error(summary);

@@ -3,7 +3,14 @@ import { join, relative, sep } from 'node:path';
 import type { DatasetView, ProblemKind } from '../protocol';
 import type { IndexRecord } from './indexFile';
 import { BACKGROUND_FOLDER } from './scan';
-import { speakerOf, splitFromLists, whichSet, type SplitName } from './splits';
+import {
+  DEFAULT_TESTING_PERCENT,
+  DEFAULT_VALIDATION_PERCENT,
+  speakerOf,
+  splitFromLists,
+  whichSet,
+  type SplitName,
+} from './splits';
 
 /** Thresholds and split settings of `buildDatasetView` (all optional; defaults in the comments). */
 export interface InspectOptions {
@@ -66,8 +73,8 @@ export function buildDatasetView(
   options: InspectOptions,
   timeSec: number,
 ): DatasetView {
-  const validationPercent = options.validationPercent ?? 10;
-  const testingPercent = options.testingPercent ?? 10;
+  const validationPercent = options.validationPercent ?? DEFAULT_VALIDATION_PERCENT;
+  const testingPercent = options.testingPercent ?? DEFAULT_TESTING_PERCENT;
   const silentBelow = 10 ** ((options.silenceThresholdDb ?? -60) / 20);
   const expectedDuration = options.expectedDurationSec ?? 1.0;
   const clipThreshold = options.clipThreshold ?? 0.001;

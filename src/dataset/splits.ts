@@ -3,6 +3,21 @@ import { createHash } from 'node:crypto';
 /** The three sets of speech_commands. */
 export type SplitName = 'training' | 'validation' | 'testing';
 
+/** speech_commands' default `--validation_percentage` (train.py). */
+export const DEFAULT_VALIDATION_PERCENT = 10;
+/** speech_commands' default `--testing_percentage` (train.py). */
+export const DEFAULT_TESTING_PERCENT = 10;
+
+/** Why a pair of split percentages cannot be used (each in [0, 100], together at most 100), or undefined. */
+export function splitPercentError(validation: number, testing: number): string | undefined {
+  const ok = (x: number) => Number.isFinite(x) && x >= 0 && x <= 100;
+  if (!ok(validation)) return 'the validation percentage must be a number from 0 to 100';
+  if (!ok(testing)) return 'the testing percentage must be a number from 0 to 100';
+  if (validation + testing > 100)
+    return 'the validation and testing percentages together must not exceed 100';
+  return undefined;
+}
+
 /** speech_commands' MAX_NUM_WAVS_PER_CLASS (2**27 - 1): the hash is reduced modulo this + 1. */
 const MAX_NUM_WAVS_PER_CLASS = 2 ** 27 - 1;
 const MODULUS = BigInt(MAX_NUM_WAVS_PER_CLASS + 1);
@@ -26,7 +41,11 @@ export function splitPercentage(path: string): number {
 }
 
 /** speech_commands' `which_set(filename, validation_percentage, testing_percentage)`, bit for bit. */
-export function whichSet(path: string, validationPercent = 10, testingPercent = 10): SplitName {
+export function whichSet(
+  path: string,
+  validationPercent = DEFAULT_VALIDATION_PERCENT,
+  testingPercent = DEFAULT_TESTING_PERCENT,
+): SplitName {
   const p = splitPercentage(path);
   if (p < validationPercent) return 'validation';
   if (p < testingPercent + validationPercent) return 'testing';

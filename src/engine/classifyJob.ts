@@ -34,6 +34,8 @@ export interface ClassifyJobOptions {
   /** Called with each batch of freshly classified files (to fill a cache). */
   onFresh?: (rows: FileClassification[]) => void;
   env?: NodeJS.ProcessEnv;
+  /** The worker script (tests supply their own). */
+  workerScript?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       topK: o.topK,
       windowStrideMs: o.windowStrideMs,
       env: o.env,
+      workerScript: o.workerScript,
     });
   try {
     const info = await pool.ready();
@@ -62,7 +65,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       if (c) results.set(f.path, c);
       else todo.push(f.path);
     }
-    const cancelled = await runBatches(pool, (p, b) => p.classify(b), todo, {
+    const cancelled = await runBatches(pool, (p, b, t) => p.classify(b, t), todo, {
       batchFiles: o.batchFiles ?? 16,
       alreadyDone: results.size,
       total: scan.files.length,

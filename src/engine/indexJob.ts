@@ -53,7 +53,7 @@ export async function runIndexJob(
     }),
   );
   todo.sort();
-  const cancelled = await runBatches(pool, (p, b) => p.index(b), todo, {
+  const cancelled = await runBatches(pool, (p, b, t) => p.index(b, t), todo, {
     batchFiles: o.batchFiles ?? 64,
     alreadyDone: records.size,
     total: scan.files.length,

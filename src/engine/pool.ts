@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import type { FromWorker, ToWorker } from './messages';
 
 /** The model as the workers loaded it. */
@@ -18,19 +19,55 @@ export interface PoolModelInfo {
   warning?: string;
 }
 
-/** How to start a worker: the bundle next to this file, or the TypeScript source through tsx. */
-function workerEntry(): { code: string; eval: boolean } {
+/**
+ * How to start a worker: `script` if given (tests supply their own), else the bundle next to this
+ * file, else the TypeScript source through tsx.
+ */
+function workerEntry(script?: string): { code: string; eval: boolean } {
   const bundled = join(__dirname, 'worker.js');
-  if (existsSync(bundled)) return { code: bundled, eval: false };
+  const path = script ?? (existsSync(bundled) ? bundled : join(__dirname, 'worker.ts'));
+  if (!path.endsWith('.ts')) return { code: path, eval: false };
   // From sources (tests): Worker refuses a .ts path, so a one-line bootstrap registers tsx first.
-  const source = join(__dirname, 'worker.ts');
-  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
+  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(path)});`, eval: true };
+}
+
+/**
+ * Who waits for a task: `interactive` (the editor's one file, someone is looking at it) goes ahead of
+ * every queued `batch` task (a folder run); within a priority, first come first served.
+ */
+export type TaskPriority = 'interactive' | 'batch';
+
+/** Options of one pool task. */
+export interface TaskOptions {
+  /** Aborting drops this caller's queued tasks and rejects its pending ones; no other task is touched. */
+  signal?: AbortSignal;
+  priority?: TaskPriority;
+}
+
+/** The rejection of a task whose signal was aborted. */
+export class TaskCancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+interface TaskBase {
+  taskId: number;
+  files: string[];
+  priority: TaskPriority;
+  signal?: AbortSignal;
+  reject: (e: Error) => void;
+  /** Set once the caller has its answer (result, error rows or cancellation): later answers are dropped. */
+  settled: boolean;
+  /** Detaches the abort listener once settled. */
+  detach?: () => void;
 }
 
 /** A batch of files for one worker: classified with the model, or indexed (facts, stats, hash). */
 type Task =
-  | { kind: 'classify'; taskId: number; files: string[]; resolve: (rows: FileClassification[]) => void }
-  | { kind: 'index'; taskId: number; files: string[]; resolve: (rows: IndexRecord[]) => void };
+  | (TaskBase & { kind: 'classify'; resolve: (rows: FileClassification[]) => void })
+  | (TaskBase & { kind: 'index'; resolve: (rows: IndexRecord[]) => void });
 
 interface Slot {
   worker: Worker;
@@ -46,35 +83,71 @@ interface Slot {
  */
 const PIPELINE = 2;
 
+/**
+ * Workers that may die in a row (no task answered in between) before the pool stops replacing them:
+ * a model that crashes every worker it is loaded into would otherwise respawn forever.
+ */
+export const MAX_CONSECUTIVE_CRASHES = 3;
+
+/** Hands a task its rows once. */
+function settle(task: Task, rows: FileClassification[] | IndexRecord[]): void {
+  if (task.settled) return;
+  task.settled = true;
+  task.detach?.();
+  if (task.kind === 'classify') task.resolve(rows as FileClassification[]);
+  else task.resolve(rows as IndexRecord[]);
+}
+
 /** The result rows of a task that failed as a whole: one error per file. */
 function failed(task: Task, error: string): void {
-  if (task.kind === 'classify') task.resolve(task.files.map((path) => ({ path, error })));
-  else task.resolve(task.files.map((path) => ({ path, size: 0, mtimeMs: 0, hash: '', error })));
+  if (task.kind === 'classify')
+    settle(
+      task,
+      task.files.map((path) => ({ path, error })),
+    );
+  else
+    settle(
+      task,
+      task.files.map((path) => ({ path, size: 0, mtimeMs: 0, hash: '', error })),
+    );
+}
+
+/** Options of a pool. */
+export interface PoolOptions {
+  topK?: number;
+  windowStrideMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** The worker's script (tests supply their own); default: the engine's worker. */
+  workerScript?: string;
 }
 
 /**
  * A pool of worker_threads, each with its own TF.js WASM backend and loaded model. Tasks are batches
- * of files; a worker that dies mid-task is replaced and its files come back as error rows.
+ * of files; a worker that dies mid-task is replaced and its files come back as error rows, up to
+ * MAX_CONSECUTIVE_CRASHES deaths in a row, after which every task fails with one clear error.
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextTask = 1;
   private disposed = false;
+  private crashesInARow = 0;
+  /** Set when workers kept crashing: the reason every task now fails with. */
+  private broken: string | undefined;
   readonly size: number;
 
   /** `modelDir` undefined: an indexing-only pool (no model, no TF.js in the workers). */
   constructor(
     private readonly modelDir: string | undefined,
     size = Math.max(1, availableParallelism() - 1),
-    private readonly options: { topK?: number; windowStrideMs?: number; env?: NodeJS.ProcessEnv } = {},
+    private readonly options: PoolOptions = {},
   ) {
     this.size = Math.max(1, size);
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const entry = workerEntry();
+    const entry = workerEntry(this.options.workerScript);
     const worker = new Worker(entry.code, { eval: entry.eval, env: this.options.env ?? process.env });
     const slot: Slot = { worker, ready: undefined as unknown as Promise<PoolModelInfo>, inflight: [] };
     slot.ready = new Promise<PoolModelInfo>((resolve, reject) => {
@@ -106,6 +179,7 @@ export class WorkerPool {
 
   /** Resolves when every worker has loaded the model (rejects with the first load error). */
   async ready(): Promise<PoolModelInfo> {
+    if (this.broken) throw new Error(this.broken);
     const infos = await Promise.all(this.slots.map((s) => s.ready));
     return infos[0];
   }
@@ -115,9 +189,10 @@ export class WorkerPool {
     const at = slot.inflight.findIndex((t) => t.taskId === m.taskId);
     if (at < 0) return;
     const busy = slot.inflight.splice(at, 1)[0];
+    this.crashesInARow = 0;
     if (m.type === 'taskError') failed(busy, m.message);
-    else if (m.type === 'result' && busy.kind === 'classify') busy.resolve(m.rows);
-    else if (m.type === 'indexed' && busy.kind === 'index') busy.resolve(m.records);
+    else if (m.type === 'result' && busy.kind === 'classify') settle(busy, m.rows);
+    else if (m.type === 'indexed' && busy.kind === 'index') settle(busy, m.records);
     this.pump();
   }
 
@@ -126,10 +201,22 @@ export class WorkerPool {
     if (i < 0) return;
     const lost = slot.inflight.splice(0);
     if (this.disposed) return;
-    this.slots[i] = this.spawn();
     // The task it was working on gets the reason; any task queued behind it is retried elsewhere.
     if (lost.length) failed(lost[0], reason);
-    this.queue.unshift(...lost.slice(1));
+    this.queue.unshift(...lost.slice(1).filter((t) => !t.settled));
+    if (++this.crashesInARow >= MAX_CONSECUTIVE_CRASHES) {
+      this.slots.splice(i, 1);
+      void slot.worker.terminate();
+      if (!this.broken) {
+        const what = this.modelDir ? `model ${this.modelDir}` : 'indexing';
+        this.broken = `${what}: workers crashed ${this.crashesInARow} times in a row (last: ${reason}); not restarted`;
+      }
+      for (const t of this.queue.splice(0)) failed(t, this.broken);
+      for (const s of this.slots) for (const t of s.inflight.splice(0)) failed(t, this.broken);
+      for (const s of this.slots.splice(0)) void s.worker.terminate();
+      return;
+    }
+    this.slots[i] = this.spawn();
     this.pump();
   }
 
@@ -143,6 +230,37 @@ export class WorkerPool {
     }
   }
 
+  /** Queues a task: after every queued task of its priority or higher, then starts what can start. */
+  private enqueue(task: Task): void {
+    if (this.broken) return failed(task, this.broken);
+    const { signal } = task;
+    if (signal?.aborted) return this.cancel(task);
+    if (signal) {
+      const onAbort = () => this.cancel(task);
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.detach = () => signal.removeEventListener('abort', onAbort);
+    }
+    let at = this.queue.length;
+    if (task.priority === 'interactive') {
+      at = this.queue.findIndex((t) => t.priority !== 'interactive');
+      if (at < 0) at = this.queue.length;
+    }
+    this.queue.splice(at, 0, task);
+    this.pump();
+  }
+
+  /**
+   * A task's own signal fired: dropped from the queue if not started (it never runs); if a worker
+   * has it, the caller is answered now and the worker's late answer dropped.
+   */
+  private cancel(task: Task): void {
+    const at = this.queue.indexOf(task);
+    if (at >= 0) this.queue.splice(at, 1);
+    if (task.settled) return;
+    task.settled = true;
+    task.reject(new TaskCancelledError());
+  }
+
   private send(slot: Slot, task: Task): void {
     slot.inflight.push(task);
     slot.ready.then(
@@ -153,8 +271,8 @@ export class WorkerPool {
                 type: 'classify',
                 taskId: task.taskId,
                 files: task.files,
-                topK: this.options.topK ?? 3,
-                windowStrideMs: this.options.windowStrideMs ?? 250,
+                topK: this.options.topK ?? DEFAULT_TOP_K,
+                windowStrideMs: this.options.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS,
               }
             : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
         ),
@@ -168,35 +286,36 @@ export class WorkerPool {
     );
   }
 
-  /** Classifies a batch of files on the next free worker. */
-  classify(files: string[]): Promise<FileClassification[]> {
+  /**
+   * Classifies a batch of files on the next free worker. Rejects with TaskCancelledError when
+   * `o.signal` aborts first; a file that fails is an error row, not a rejection.
+   */
+  classify(files: string[], o: TaskOptions = {}): Promise<FileClassification[]> {
     if (this.disposed) return Promise.reject(new Error('pool disposed'));
-    return new Promise((resolve) => {
-      this.queue.push({ kind: 'classify', taskId: this.nextTask++, files, resolve });
-      this.pump();
+    return new Promise((resolve, reject) => {
+      const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
+      this.enqueue({ ...base, kind: 'classify', resolve, reject, settled: false });
     });
   }
 
-  /** Indexes a batch of files (header, levels, content hash) on the next free worker. */
-  index(files: string[]): Promise<IndexRecord[]> {
+  /** Indexes a batch of files (header, levels, content hash) on the next free worker; cancelled as classify. */
+  index(files: string[], o: TaskOptions = {}): Promise<IndexRecord[]> {
     if (this.disposed) return Promise.reject(new Error('pool disposed'));
-    return new Promise((resolve) => {
-      this.queue.push({ kind: 'index', taskId: this.nextTask++, files, resolve });
-      this.pump();
+    return new Promise((resolve, reject) => {
+      const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
+      this.enqueue({ ...base, kind: 'index', resolve, reject, settled: false });
     });
   }
 
-  /** Drops queued (not started) tasks; running ones finish. */
-  clearQueue(): number {
-    const n = this.queue.length;
-    for (const t of this.queue.splice(0)) t.resolve([] as never[]);
-    return n;
-  }
-
-  /** Stops every worker. */
+  /** Stops every worker; tasks not answered yet are rejected. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.clearQueue();
+    const pending = [...this.queue.splice(0), ...this.slots.flatMap((s) => s.inflight.splice(0))];
+    for (const t of pending) {
+      if (t.settled) continue;
+      t.settled = true;
+      t.reject(new Error('pool disposed'));
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

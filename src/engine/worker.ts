@@ -51,9 +51,6 @@ async function handle(m: ToWorker): Promise<void> {
       }
       break;
     case 'classify': {
-      const crash = process.env.WAVEBENCH_TEST_CRASH_ON;
-      // Test hook: lets the pool's tests prove that a worker dying mid-task loses no file.
-      if (crash && m.files.some((f) => f.includes(crash))) process.exit(70);
       try {
         if (!classifier) throw new Error('worker not initialised');
         const rows = await classifier.classifyFiles(m.files, {

@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { FeatureExtractor } from '../audio/features';
-import { fitLength } from '../audio/fitLength';
 import { decodeToRate } from '../audio/load';
 import { mixdown } from '../audio/mixdown';
 import { resampledLength, resampleInputRange, resampleRange } from '../audio/resample';
 import { hashFile, WavFile } from '../audio/wavFile';
 import { WavError } from '../audio/wavDecode';
-import { clipSamples, featureConfigOf } from './metadata';
-import { normalize } from './normalize';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './defaults';
+import { ModelInput } from './modelInput';
 import { loadModelPackage, type ModelPackage } from './modelPackage';
 import { DEFAULT_RECOGNIZER, recognize, windowStarts, type Detection } from './windows';
 
@@ -62,27 +60,24 @@ export interface ClassifyOptions {
 export class Classifier {
   private readonly window: number;
   private readonly featureSize: number;
-  private readonly scratch: Float32Array;
 
   private constructor(
     readonly model: ModelPackage,
-    private readonly fx: FeatureExtractor,
+    private readonly input: ModelInput,
   ) {
-    this.window = clipSamples(model.metadata);
+    this.window = input.window;
     this.featureSize = model.frames * model.bins;
-    this.scratch = new Float32Array(this.window);
   }
 
-  /** Loads a model folder and builds its feature extractor. */
+  /** Loads a model folder and builds its input (features, normalisation). */
   static async create(modelDir: string): Promise<Classifier> {
     const model = await loadModelPackage(modelDir);
-    const fx = await FeatureExtractor.create(featureConfigOf(model.metadata));
-    return new Classifier(model, fx);
+    return new Classifier(model, await ModelInput.create(model.metadata));
   }
 
   /** The feature engine in use: 'wasm' or 'js' (see FeatureExtractor.engineName). */
   get featureEngine(): 'wasm' | 'js' {
-    return this.fx.engineName;
+    return this.input.engineName;
   }
 
   get labels(): string[] {
@@ -91,9 +86,7 @@ export class Classifier {
 
   /** The model's input for one window of audio at the model's rate: features, normalised as metadata says. */
   inputFor(samples: Float32Array, start: number, out: Float32Array, outOffset = 0): void {
-    const w = fitLength(samples.subarray(start, start + this.window), this.window, this.scratch);
-    const m = this.fx.compute(w, out.subarray(outOffset, outOffset + this.featureSize));
-    normalize(m.data, this.model.bins, this.model.metadata.features);
+    this.input.write(samples, start, out, outOffset);
   }
 
   /** Features exactly as the model sees them (normalised), for display: [frames][bins]. */
@@ -122,7 +115,10 @@ export class Classifier {
     options: ClassifyOptions = {},
   ): Promise<Omit<FileClassification, 'path'>> {
     const rate = this.model.metadata.sampleRate;
-    const stride = Math.max(1, Math.round(((options.windowStrideMs ?? 250) * rate) / 1000));
+    const stride = Math.max(
+      1,
+      Math.round(((options.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS) * rate) / 1000),
+    );
     const starts = windowStarts(samples.length, this.window, stride);
     const batch = options.batchSize ?? 64;
     const buf = new Float32Array(Math.min(batch, starts.length) * this.featureSize);
@@ -147,7 +143,7 @@ export class Classifier {
     }
     const r: Omit<FileClassification, 'path'> = {
       probabilities: Array.from(probs[0]),
-      top: topK(this.labels, probs[0], options.topK ?? 3),
+      top: topK(this.labels, probs[0], options.topK ?? DEFAULT_TOP_K),
     };
     if (starts.length > 1 || n > this.window) {
       r.windows = starts.map((s, i) => ({
@@ -171,7 +167,10 @@ export class Classifier {
    */
   async classifyFiles(paths: string[], options: ClassifyOptions = {}): Promise<FileClassification[]> {
     const rate = this.model.metadata.sampleRate;
-    const stride = Math.max(1, Math.round(((options.windowStrideMs ?? 250) * rate) / 1000));
+    const stride = Math.max(
+      1,
+      Math.round(((options.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS) * rate) / 1000),
+    );
     const results: FileClassification[] = [];
     const jobs: { result: FileClassification; n: number; starts: number[]; offset: number }[] = [];
     const inputs: Float32Array[] = [];
@@ -276,7 +275,7 @@ export class Classifier {
   /** Frees the model and WASM buffers. */
   dispose(): void {
     this.model.dispose();
-    this.fx.dispose();
+    this.input.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { IndexCache } from '../dataset/indexFile';
 import { buildDatasetView, readSplitLists } from '../dataset/inspect';
+import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from '../dataset/splits';
 import { WorkerPool } from '../engine/pool';
 import { runIndexJob } from '../engine/indexJob';
 import type { DatasetView, ProblemKind } from '../protocol';
@@ -89,14 +90,21 @@ export class DatasetService implements vscode.Disposable {
   ) {
     if (!this.root) return;
     const s = readSettings();
+    let { validationPercent, testingPercent } = s;
+    const bad = splitPercentError(validationPercent, testingPercent);
+    if (bad) {
+      void vscode.window.showWarningMessage(`Wavebench: ${bad}; the default split is used.`);
+      validationPercent = DEFAULT_VALIDATION_PERCENT;
+      testingPercent = DEFAULT_TESTING_PERCENT;
+    }
     const lists = await readSplitLists(this.root);
     this.view = buildDatasetView(
       this.root,
       records,
       background,
       {
-        validationPercent: s.validationPercent,
-        testingPercent: s.testingPercent,
+        validationPercent,
+        testingPercent,
         silenceThresholdDb: s.silenceThresholdDb,
         lists,
       },

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { WorkerPool, type PoolModelInfo } from '../engine/pool';
 import { resolveModelSetting } from '../model/modelFiles';
+import { BUNDLED_MODEL_PATH } from '../model/defaults';
 import { readSettings } from './settings';
 
 /**
@@ -28,7 +29,7 @@ export class ModelService implements vscode.Disposable {
 
   /** The bundled default model folder. */
   get defaultDir(): string {
-    return vscode.Uri.joinPath(this.extensionUri, 'models', 'digits').fsPath;
+    return vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_MODEL_PATH).fsPath;
   }
 
   /** The model folder in use: the editor's choice, the setting, or the default. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT } from '../dataset/splits';
 
 /** Wavebench's settings, as read for the current workspace trust. */
 export interface WavebenchSettings {
@@ -39,7 +40,7 @@ export function readSettings(): WavebenchSettings {
     colormap: c.get<string>('colormap', 'viridis') ?? 'viridis',
     dbFloor: num('dbFloor', -100, -200, 0),
     silenceThresholdDb: num('silenceThresholdDb', -60, -200, 0),
-    validationPercent: num('validationPercent', 10, 0, 100),
-    testingPercent: num('testingPercent', 10, 0, 100),
+    validationPercent: num('validationPercent', DEFAULT_VALIDATION_PERCENT, 0, 100),
+    testingPercent: num('testingPercent', DEFAULT_TESTING_PERCENT, 0, 100),
   };
 }

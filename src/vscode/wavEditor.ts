@@ -1,10 +1,7 @@
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { FeatureExtractor } from '../audio/features';
-import { fitLength } from '../audio/fitLength';
 import { mixdown } from '../audio/mixdown';
-import { resample } from '../audio/resample';
 import { Spectrogram } from '../audio/spectrogram';
 import {
   arrayReader,
@@ -15,8 +12,8 @@ import {
 import { StatsAccumulator, type ChannelStats } from '../audio/stats';
 import { decodeFrames, readWavHeader, WavError, type WavHeader } from '../audio/wavDecode';
 import { waveformOverview } from '../audio/waveformOverview';
-import { clipSamples, featureConfigOf, loadMetadata } from '../model/metadata';
-import { normalize } from '../model/normalize';
+import { loadMetadata } from '../model/metadata';
+import { ModelInput } from '../model/modelInput';
 import type {
   EditorToHost,
   HostToEditor,
@@ -290,6 +287,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let disposed = false;
     let ready = false;
     let predictionRun = 0;
+    let predictionAbort: AbortController | undefined;
     const post = (m: HostToEditor) => {
       if (disposed) return;
       WavEditorProvider.sent.push({
@@ -322,9 +320,15 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     };
     const predict = async () => {
       const run = ++predictionRun;
+      predictionAbort?.abort();
+      const abort = (predictionAbort = new AbortController());
       try {
         const { pool, info } = await this.models.getPool();
-        const [row] = await pool.classify([doc.uri.fsPath]);
+        // Someone is looking at this file: ahead of any folder run queued on the same pool.
+        const [row] = await pool.classify([doc.uri.fsPath], {
+          priority: 'interactive',
+          signal: abort.signal,
+        });
         if (disposed || run !== predictionRun) return;
         if (row.error || !row.probabilities) {
           post({ type: 'predictionError', message: row.error ?? 'no prediction' });
@@ -341,7 +345,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
           },
         });
       } catch (e) {
-        if (!disposed && run === predictionRun)
+        if (!disposed && run === predictionRun && !abort.signal.aborted)
           post({ type: 'predictionError', message: (e as Error).message });
       }
     };
@@ -401,6 +405,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     subs.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload));
     panel.onDidDispose(() => {
       disposed = true;
+      predictionAbort?.abort();
       for (const s of subs) s.dispose();
     });
   }
@@ -440,20 +445,18 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let model: ModelView | undefined;
     try {
       const md = await loadMetadata(this.models.modelDir);
-      const fx = await FeatureExtractor.create(featureConfigOf(md));
-      // Only the first window is needed: resample a little more than it, not the whole file.
-      const need = Math.ceil((md.clipDurationMs / 1000) * f.sampleRate * 1.05 + 64);
-      const head = resample(await doc.read(0, Math.min(need, f.frames)), f.sampleRate, md.sampleRate);
-      const win = fitLength(head.subarray(0, clipSamples(md)), clipSamples(md));
-      const m = fx.compute(win);
-      normalize(m.data, m.bins, md.features);
-      fx.dispose();
-      features = {
-        type: md.features.type,
-        frames: m.frames,
-        bins: m.bins,
-        data: m.data.buffer as ArrayBuffer,
-      };
+      const input = await ModelInput.create(md);
+      try {
+        const m = await input.firstWindow((st, n) => doc.read(st, n), f.sampleRate, f.frames);
+        features = {
+          type: md.features.type,
+          frames: m.frames,
+          bins: m.bins,
+          data: m.data.buffer as ArrayBuffer,
+        };
+      } finally {
+        input.dispose();
+      }
       model = this.modelView(md.name, md.labels);
     } catch {
       // The model's own error reaches the webview through predictionError.

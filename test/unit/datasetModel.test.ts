@@ -1,4 +1,5 @@
 // The dataset view's pure logic: histograms in 0.1 s bins, splits, problem groups and duplicates.
+import { relativeTo } from '../../webview/common/relativePath';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DatasetView } from '../../src/protocol';
@@ -12,7 +13,6 @@ import {
   median,
   niceMax,
   offTarget,
-  relativeTo,
   sortDuplicates,
   splitRows,
 } from '../../webview/dataset/model';
@@ -123,4 +123,9 @@ test('paths relative to the dataset root', () => {
   assert.equal(relativeTo('/d/root/yes/a.wav', '/d/root/'), 'yes/a.wav');
   assert.equal(relativeTo('/elsewhere/a.wav', '/d/root'), '/elsewhere/a.wav');
   assert.equal(relativeTo('C:\\data\\yes\\a.wav', 'C:\\data'), 'yes\\a.wav');
+  // A sibling folder sharing the root's prefix is not under it.
+  assert.equal(relativeTo('/d/root2/a.wav', '/d/root'), '/d/root2/a.wav');
+  assert.equal(relativeTo('/d/root2/a.wav', '/d/root/'), '/d/root2/a.wav');
+  assert.equal(relativeTo('C:\\data2\\a.wav', 'C:\\data'), 'C:\\data2\\a.wav');
+  assert.equal(relativeTo('/a.wav', '/'), 'a.wav');
 });

@@ -1,12 +1,13 @@
 // The worker pool and the classify job: real worker_threads, a real (tiny) model, real WAV files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
 import { runClassifyJob } from '../../src/engine/classifyJob';
 import { runIndexJob } from '../../src/engine/indexJob';
-import { WorkerPool } from '../../src/engine/pool';
+import { runBatches } from '../../src/engine/batches';
+import { MAX_CONSECUTIVE_CRASHES, WorkerPool, type TaskOptions } from '../../src/engine/pool';
 import { IndexCache } from '../../src/dataset/indexFile';
 import { makeModelDir } from './modelHelpers';
 import { tempDir } from './tempDir';
@@ -64,6 +65,9 @@ test('classifies a folder on 2 workers: rows, labels, errors, background, metric
   assert.equal(seen[seen.length - 1], 14);
 });
 
+const here = __dirname;
+const countingWorker = join(here, 'workers', 'counting.ts');
+
 test('a worker crash is survived: its files are error rows, the rest are classified', async () => {
   const model = await makeModelDir();
   const ds = makeDataset(8);
@@ -71,7 +75,8 @@ test('a worker crash is survived: its files are error rows, the rest are classif
     modelDir: model,
     workers: 2,
     batchFiles: 2,
-    env: { ...process.env, WAVEBENCH_TEST_CRASH_ON: 'y3.wav' },
+    workerScript: join(here, 'workers', 'crashOn.ts'),
+    env: { ...process.env, WB_CRASH_ON: 'y3.wav' },
   });
   const crashed = r.rows.filter((x) => x.error?.startsWith('worker exited with code 70'));
   assert.ok(
@@ -83,29 +88,134 @@ test('a worker crash is survived: its files are error rows, the rest are classif
   assert.ok(r.rows.filter((x) => !x.error).length >= 15, 'the replacement worker classified the rest');
 });
 
-test('cancellation resolves promptly with partial results', async () => {
+test('cancelling a folder run leaves a queued one-file prediction untouched (and it goes first)', async () => {
   const model = await makeModelDir();
-  const ds = makeDataset(40);
-  const controller = new AbortController();
-  let abortedAt = 0;
-  const r = await runClassifyJob([ds], {
-    modelDir: model,
-    workers: 1,
-    batchFiles: 2,
-    signal: controller.signal,
-    progressIntervalMs: 0,
-    onProgress: (p) => {
-      if (p.done >= 4 && !abortedAt) {
-        abortedAt = performance.now();
+  const ds = makeDataset(20);
+  const one = join(ds, 'yes', 'y7.wav');
+  const pool = new WorkerPool(model, 1);
+  try {
+    await pool.ready();
+    const [alone] = await pool.classify([one]);
+    assert.ok(alone.probabilities, 'the reference prediction');
+    const controller = new AbortController();
+    let prediction: Promise<unknown> | undefined;
+    const r = await runClassifyJob([ds], {
+      modelDir: model,
+      pool,
+      batchFiles: 2,
+      signal: controller.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (p.done < 2 || prediction) return;
+        // The folder run still has most of its batches queued: the editor asks for one file, then the run is cancelled.
+        prediction = pool.classify([one], { priority: 'interactive' });
         controller.abort();
-      }
-    },
+      },
+    });
+    assert.equal(r.cancelled, true);
+    assert.ok(r.rows.length < 42, `partial rows: ${r.rows.length}`);
+    const rows = (await prediction) as { path: string; probabilities?: number[] }[];
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].path, one);
+    assert.deepEqual(rows[0].probabilities, alone.probabilities);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test("a cancelled job's queued batches never reach a worker; another job's all do", async () => {
+  const dir = tempDir('wb-pool-');
+  const log = join(dir, 'tasks.log');
+  writeFileSync(log, '');
+  const pool = new WorkerPool(undefined, 1, {
+    workerScript: countingWorker,
+    env: { ...process.env, WB_TASK_LOG: log },
   });
-  const latency = performance.now() - abortedAt;
-  assert.equal(r.cancelled, true);
-  assert.ok(r.rows.length >= 4 && r.rows.length < 82, `partial rows: ${r.rows.length}`);
-  // Not a timing test of speed: cancellation must not wait for the remaining ~78 files.
-  assert.ok(latency < 5000, `cancel took ${latency} ms`);
+  try {
+    const send = (p: WorkerPool, b: string[], o: TaskOptions) => p.classify(b, o);
+    const cancelMe = new AbortController();
+    let accepted = 0;
+    const a = runBatches(
+      pool,
+      send,
+      Array.from({ length: 100 }, (_, i) => `f${i}`),
+      {
+        batchFiles: 2,
+        alreadyDone: 0,
+        total: 100,
+        signal: cancelMe.signal,
+        accept: (rows) => {
+          accepted += rows.length;
+          cancelMe.abort();
+        },
+      },
+    );
+    const bRows: string[] = [];
+    const b = runBatches(
+      pool,
+      send,
+      Array.from({ length: 10 }, (_, i) => `g${i}`),
+      { batchFiles: 2, alreadyDone: 0, total: 10, accept: (rows) => bRows.push(...rows.map((r) => r.path)) },
+    );
+    assert.equal(await a, true, 'the first job reports itself cancelled');
+    assert.equal(await b, false);
+    assert.equal(bRows.length, 10, 'the other job got every row');
+    // One worker answers in order: once this is back, everything sent before it has run.
+    await pool.classify(['last']);
+    const ran = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const fRan = ran.filter((f) => f.startsWith('f')).length;
+    // At the abort: the accepted batch, plus at most two batches already handed to the worker (PIPELINE).
+    assert.equal(accepted, 2);
+    assert.ok(fRan <= 2 + 2 * 2, `${fRan} files of the cancelled job ran`);
+    assert.equal(ran.filter((f) => f.startsWith('g')).length, 10);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('interactive tasks go ahead of queued batch tasks', async () => {
+  const dir = tempDir('wb-pool-');
+  const log = join(dir, 'tasks.log');
+  writeFileSync(log, '');
+  const pool = new WorkerPool(undefined, 1, {
+    workerScript: countingWorker,
+    env: { ...process.env, WB_TASK_LOG: log },
+  });
+  try {
+    const batch = Array.from({ length: 8 }, (_, i) => pool.classify([`b${i}`]));
+    const first = pool.classify(['i0'], { priority: 'interactive' });
+    await Promise.all([...batch, first]);
+    const ran = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    // b0 and b1 were handed to the worker before i0 was asked for (two tasks in flight); i0 is next.
+    assert.deepEqual(ran.slice(0, 4), ['b0', 'b1', 'i0', 'b2']);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('workers crashing repeatedly are not respawned forever: one clear error', async () => {
+  const dir = tempDir('wb-pool-');
+  const starts = join(dir, 'starts.log');
+  writeFileSync(starts, '');
+  const pool = new WorkerPool('/models/bad', 1, {
+    workerScript: countingWorker,
+    env: { ...process.env, WB_START_LOG: starts },
+  });
+  try {
+    const rows = await Promise.all(
+      [...Array.from({ length: 6 }, (_, i) => `crash${i}`), 'fine'].map((f) => pool.classify([f])),
+    );
+    for (const [i, r] of rows.slice(0, MAX_CONSECUTIVE_CRASHES).entries())
+      assert.match(r[0].error!, /worker exited with code 71/, `crash${i}`);
+    for (const r of rows.slice(MAX_CONSECUTIVE_CRASHES))
+      assert.match(r[0].error!, /^model \/models\/bad: workers crashed 3 times in a row .*not restarted$/);
+    const [later] = await pool.classify(['fine2']);
+    assert.match(later.error!, /crashed 3 times in a row/);
+    await assert.rejects(pool.ready(), /crashed 3 times in a row/);
+    assert.equal(readFileSync(starts, 'utf8').split('\n').filter(Boolean).length, MAX_CONSECUTIVE_CRASHES);
+  } finally {
+    await pool.dispose();
+  }
 });
 
 test('indexing on an index-only pool: records, then the cache (size, mtime) skips unchanged files', async () => {

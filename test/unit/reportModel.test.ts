@@ -1,4 +1,5 @@
 // The report view's pure logic: filters, sorting, paging, confusion cells and quick views.
+import { relativeTo } from '../../webview/common/relativePath';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReportView } from '../../src/protocol';
@@ -13,7 +14,6 @@ import {
   leastConfidentView,
   pageBounds,
   parseProbability,
-  relativeTo,
   reportRoot,
   rowNormalise,
   sortRows,

@@ -3,6 +3,7 @@
  * (small multiples, 0.1 s bins), formats, splits, speaker leakage, problems by kind, duplicates and
  * background files. Every file name opens the clip.
  */
+import { relativeTo } from '../common/relativePath';
 import type { DatasetToHost, DatasetView, HostToDataset } from '../../src/protocol';
 import { runReportView } from '../common/reportLifecycle';
 import { vscodeApi } from '../common/vscodeApi';
@@ -26,7 +27,6 @@ import {
   labelsByCount,
   median,
   offTarget,
-  relativeTo,
   sortDuplicates,
   splitRows,
 } from './model';

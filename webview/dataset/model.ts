@@ -143,13 +143,6 @@ export function sortDuplicates(groups: DatasetView['duplicates']): DatasetView['
   return [...groups].sort((a, b) => score(b) - score(a) || b.paths.length - a.paths.length);
 }
 
-/** A path shown relative to the dataset root when under it. */
-export function relativeTo(path: string, root: string): string {
-  if (!root || !path.startsWith(root)) return path;
-  const rest = path.slice(root.length);
-  return rest.startsWith('/') || rest.startsWith('\\') ? rest.slice(1) : rest;
-}
-
 /** "Nice" axis maximum: 1, 2, 5 × 10^k at or above `x`. */
 export function niceMax(x: number): number {
   if (x <= 0) return 1;

@@ -3,6 +3,7 @@
  * confusion matrix as a row-normalised heat map (click a cell to list its clips), the per-class
  * table, the paginated clip table with filters and quick views, errors and background files.
  */
+import { relativeTo } from '../common/relativePath';
 import type { HostToReport, ReportToHost, ReportView } from '../../src/protocol';
 import { runReportView } from '../common/reportLifecycle';
 import { vscodeApi } from '../common/vscodeApi';
@@ -33,7 +34,6 @@ import {
   leastConfidentView,
   pageBounds,
   parseProbability,
-  relativeTo,
   reportRoot,
   rowNormalise,
   toggleCell,

@@ -218,8 +218,3 @@ export function reportRoot(rows: readonly ReportRow[]): string {
   }
   return '';
 }
-
-/** A path shown relative to `root` when it lies under it. */
-export function relativeTo(path: string, root: string): string {
-  return root && path.startsWith(root) ? path.slice(root.length) : path;
-}

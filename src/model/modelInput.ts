@@ -1,0 +1,77 @@
+import { FeatureExtractor } from '../audio/features';
+import { fitLength } from '../audio/fitLength';
+import { resample } from '../audio/resample';
+import { clipSamples, featureConfigOf, type ModelMetadata } from './metadata';
+import { normalize } from './normalize';
+
+/**
+ * The model's input for one window of audio, built in one place for the classifier and the editor
+ * (no TF.js here): the window fitted to the clip length (zero-padded at the end, as
+ * `decode_wav(desired_samples)` does), the metadata's features, then its normalisation. Layout:
+ * row-major [frames][bins], which is both the `[1, frames, bins, 1]` and the flattened
+ * `[1, frames*bins]` input once the model package reshapes it.
+ */
+export class ModelInput {
+  /** Samples of one window at the model's rate. */
+  readonly window: number;
+  private readonly scratch: Float32Array;
+
+  private constructor(
+    readonly metadata: ModelMetadata,
+    private readonly fx: FeatureExtractor,
+  ) {
+    this.window = clipSamples(metadata);
+    this.scratch = new Float32Array(this.window);
+  }
+
+  /** Builds the feature extractor the metadata names. */
+  static async create(metadata: ModelMetadata): Promise<ModelInput> {
+    return new ModelInput(metadata, await FeatureExtractor.create(featureConfigOf(metadata)));
+  }
+
+  get frames(): number {
+    return this.fx.frameCount(this.window);
+  }
+
+  get bins(): number {
+    return this.fx.bins;
+  }
+
+  /** The feature engine in use: 'wasm' or 'js' (see FeatureExtractor.engineName). */
+  get engineName(): 'wasm' | 'js' {
+    return this.fx.engineName;
+  }
+
+  /** Values of one window's input: frames * bins. */
+  get size(): number {
+    return this.frames * this.fx.bins;
+  }
+
+  /** Writes the input of the window at `start` of `samples` (at the model's rate) into `out` at `outOffset`. */
+  write(samples: Float32Array, start: number, out: Float32Array, outOffset = 0): void {
+    const w = fitLength(samples.subarray(start, start + this.window), this.window, this.scratch);
+    const m = this.fx.compute(w, out.subarray(outOffset, outOffset + this.size));
+    normalize(m.data, this.fx.bins, this.metadata.features);
+  }
+
+  /**
+   * The input of a file's first window from its own mono samples at `rate`: only a little more
+   * than one window is resampled, not the whole file. `read(start, length)` gives mono samples.
+   */
+  async firstWindow(
+    read: (start: number, length: number) => Promise<Float32Array> | Float32Array,
+    rate: number,
+    frames: number,
+  ): Promise<{ frames: number; bins: number; data: Float32Array }> {
+    const need = Math.ceil((this.window / this.metadata.sampleRate) * rate * 1.05 + 64);
+    const head = resample(await read(0, Math.min(need, frames)), rate, this.metadata.sampleRate);
+    const data = new Float32Array(this.size);
+    this.write(head, 0, data);
+    return { frames: this.frames, bins: this.bins, data };
+  }
+
+  /** Frees the extractor's WASM buffers. */
+  dispose(): void {
+    this.fx.dispose();
+  }
+}

@@ -1,0 +1,11 @@
+// A pool worker for tests: the engine's own worker, except that a classify task naming a file that
+// contains $WB_CRASH_ON exits the thread (as a model crashing the WASM runtime would).
+import { parentPort } from 'node:worker_threads';
+import type { ToWorker } from '../../../src/engine/messages';
+// The real worker queues each message on a promise chain, so this synchronous listener acts first.
+import '../../../src/engine/worker';
+
+const crashOn = process.env.WB_CRASH_ON;
+parentPort?.on('message', (m: ToWorker) => {
+  if (m.type === 'classify' && crashOn && m.files.some((f) => f.includes(crashOn))) process.exit(70);
+});
