@@ -394,7 +394,11 @@ export function countNonFinite(channels: Float32Array[]): { nan: number; infinit
 
 /** "3 NaN and 1 infinite samples" for non-finite float data, undefined when every sample is finite. */
 export function nonFiniteSummary(channels: Float32Array[]): string | undefined {
-  const { nan, infinite } = countNonFinite(channels);
+  return describeNonFinite(countNonFinite(channels));
+}
+
+/** The words of nonFiniteSummary for counts gathered elsewhere (a streamed pass adds them up by chunk). */
+export function describeNonFinite({ nan, infinite }: { nan: number; infinite: number }): string | undefined {
   if (!nan && !infinite) return undefined;
   const parts = [nan && `${nan} NaN`, infinite && `${infinite} infinite`].filter(Boolean);
   return `${parts.join(' and ')} sample${nan + infinite === 1 ? '' : 's'}`;

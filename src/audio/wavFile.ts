@@ -2,7 +2,14 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { mixdown } from './mixdown';
 import { StatsAccumulator, type ChannelStats } from './stats';
-import { decodeFrames, readWavHeader, WavError, type WavHeader } from './wavDecode';
+import {
+  countNonFinite,
+  decodeFrames,
+  describeNonFinite,
+  readWavHeader,
+  WavError,
+  type WavHeader,
+} from './wavDecode';
 
 /**
  * A WAV file on disk, read by ranges (synchronously: its users are pool workers and the CLI, where
@@ -127,10 +134,20 @@ export function scanWavFile(file: WavFile, header: WavHeader, perChannel = true)
   const accs = perChannel ? header.facts.channels : 0;
   const chans = Array.from({ length: accs }, () => new StatsAccumulator({ sampleRate: rate }));
   const mono = new StatsAccumulator({ sampleRate: rate });
+  // Float data can hold NaN/Inf: counted chunk by chunk and warned like decodeWav does for a whole file.
+  const float = header.facts.format === 'float';
+  const bad = { nan: 0, infinite: 0 };
   file.forEachChunk(header, (c) => {
     for (let i = 0; i < chans.length; i++) chans[i].add(c[i]);
     mono.add(mixdown(c));
+    if (float) {
+      const n = countNonFinite(c);
+      bad.nan += n.nan;
+      bad.infinite += n.infinite;
+    }
   });
+  const summary = describeNonFinite(bad);
+  if (summary) header.warnings.push(`the float data holds ${summary}`);
   return { header, channels: chans.map((a) => a.result()), mono: mono.result() };
 }
 
@@ -147,6 +164,7 @@ export function readReason(e: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'EACCES') return 'permission denied';
+  if (code === 'ELOOP') return 'ELOOP: too many symbolic links (a symlink loop)';
   if (code) return `cannot read (${code})`;
   return e instanceof Error ? e.message : String(e);
 }
