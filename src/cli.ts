@@ -208,7 +208,13 @@ async function spectrogram(args: string[]): Promise<number> {
       if (!m.frames) throw new WavError('too short for one 30 ms frame');
       png = encodeFeaturePng(m.data, m.frames, m.bins, { colormap: cmap, brightness });
     }
-    await writeFile(output, png);
+    try {
+      await writeFile(output, png);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      console.error(`wavebench: ${printable(output)}: cannot write (${printable(err.code ?? err.message)})`);
+      return 2;
+    }
     console.log(`${printable(output)}: ${values.mfcc ? 'MFCC' : 'spectrogram'} PNG written`);
     return 0;
   } catch (e) {
