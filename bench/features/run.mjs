@@ -236,7 +236,7 @@ async function main() {
   const totalFrames = m.totalFrames - t0;
   console.error(`pipeline: ${pipeline.clipsPerSec} clips/s`);
 
-  // 1b. The production path: FeatureExtractor's MFCC (the WebAssembly kernel, dist/mfcc.wasm).
+  // 1b. The production path: FeatureExtractor's MFCC (the WebAssembly kernel, src/audio/native/mfcc.wasm).
   const fx = await FeatureExtractor.create({ type: 'mfcc' });
   const wasmPipeline = timeLoop(bytes.length, args.seconds, (i) => {
     const w = decodeWav(bytes[i]);

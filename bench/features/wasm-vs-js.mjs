@@ -1,5 +1,5 @@
 // MFCC throughput, TypeScript engine (src/audio/mfcc.ts: float32 PFFFT + double fallback) against the
-// C/WebAssembly engine (src/audio/mfccWasm.ts, dist/mfcc.wasm: double throughout), side by side in one
+// C/WebAssembly engine (src/audio/mfccWasm.ts, src/audio/native/mfcc.wasm: double throughout), side by side in one
 // run on the same 1-s 16 kHz clips, one core (main thread). Decoding is done once beforehand: only
 // `compute` is timed, into a reused output buffer. The two engines alternate in short rounds so that
 // a change of machine load hits both; the figures are the median and the best round of each, in clips

@@ -1,7 +1,7 @@
 /*
  * MFCC and power spectrogram exactly as TensorFlow's AudioSpectrogram(magnitude_squared) + Mfcc ops,
  * in double precision throughout (as TensorFlow), compiled to WebAssembly with SIMD (simd128).
- * Freestanding: no libc. Built by scripts/build-wasm.mjs into dist/mfcc.wasm; used by mfccWasm.ts.
+ * Freestanding: no libc. Built by `npm run build-wasm` into the committed mfcc.wasm; used by mfccWasm.ts.
  *
  * Conventions (the same as spectrogram.ts, melFilterbank.ts, dct.ts, mfcc.ts):
  * - periodic Hann window w[i] = 0.5 - 0.5 cos(2 pi i / windowSize), float32 sample times double window;
