@@ -72,7 +72,7 @@ function infoOf(path: string): { header: WavHeader; stats: ChannelStats[] } {
   const file = WavFile.openSync(path);
   try {
     const header = file.readHeader();
-    return { header, stats: scanWavFile(file, header).channels };
+    return { header, stats: scanWavFile(file, header, { perChannel: true }).channels };
   } finally {
     file.close();
   }

@@ -139,6 +139,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
       signal: controller.signal,
       progressIntervalMs: tty ? 100 : 2000,
       onProgress: (p) => {
+        if (!p.total) return;
         const line = `${p.done}/${p.total} clips, ${p.clipsPerSec.toFixed(0)} clips/s, ETA ${Number.isFinite(p.etaSec) ? p.etaSec.toFixed(0) + ' s' : '-'}`;
         if (tty) {
           const width = 30;

@@ -126,20 +126,26 @@ export interface WavScan {
 }
 
 /**
- * Statistics of every channel and of the mono mix in one streaming pass (bounded chunks).
- * `perChannel: false` skips the per-channel accumulators (the index needs only the mix).
+ * Statistics of every channel (`perChannel`) and/or of the mono mix (`mono`) in one streaming
+ * pass over bounded chunks: `info` needs the channels, the index only the mix.
  */
-export function scanWavFile(file: WavFile, header: WavHeader, perChannel = true): WavScan {
+export function scanWavFile(
+  file: WavFile,
+  header: WavHeader,
+  want: { perChannel?: boolean; mono?: boolean } = { perChannel: true, mono: true },
+): WavScan {
   const rate = header.facts.sampleRate;
-  const accs = perChannel ? header.facts.channels : 0;
-  const chans = Array.from({ length: accs }, () => new StatsAccumulator({ sampleRate: rate }));
+  const chans = Array.from(
+    { length: want.perChannel ? header.facts.channels : 0 },
+    () => new StatsAccumulator({ sampleRate: rate }),
+  );
   const mono = new StatsAccumulator({ sampleRate: rate });
   // Float data can hold NaN/Inf: counted chunk by chunk and warned like decodeWav does for a whole file.
   const float = header.facts.format === 'float';
   const bad = { nan: 0, infinite: 0 };
   file.forEachChunk(header, (c) => {
     for (let i = 0; i < chans.length; i++) chans[i].add(c[i]);
-    mono.add(mixdown(c));
+    if (want.mono) mono.add(mixdown(c));
     if (float) {
       const n = countNonFinite(c);
       bad.nan += n.nan;

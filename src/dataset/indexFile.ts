@@ -78,7 +78,7 @@ export function indexFileSync(path: string): IndexRecord {
       const header = file.readHeader();
       f = header.facts;
       warnings = header.warnings;
-      s = scanWavFile(file, header, false).mono;
+      s = scanWavFile(file, header, { mono: true }).mono;
     }
     Object.assign(rec, {
       format: f.format,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { DatasetView, ProblemKind } from '../protocol';
 import type { IndexRecord } from './indexFile';
@@ -243,6 +243,8 @@ export function buildDatasetView(
 async function readList(path: string): Promise<string[] | undefined> {
   let text: string;
   try {
+    // Regular files only: a FIFO named validation_list.txt would block the read forever.
+    if (!(await stat(path)).isFile()) throw new Error(`${path}: not a regular file`);
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -44,9 +44,9 @@ const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uin
 
 /** Checks weightsManifest's structure (TF.js would fail on it with messages naming nothing). */
 function checkManifest(dir: string, m: unknown): ManifestGroup[] {
-  const bad = (why: string) => new ModelError(dir, `model.json: weightsManifest ${why}`);
-  if (!Array.isArray(m)) throw bad('is not an array');
-  if (m.length > 10_000) throw bad(`has ${m.length} groups`);
+  const bad = (why: string) => new ModelError(dir, `model.json: weightsManifest${why}`);
+  if (!Array.isArray(m)) throw bad(' is not an array');
+  if (m.length > 10_000) throw bad(` has ${m.length} groups`);
   let shards = 0;
   for (const [i, g] of m.entries()) {
     if (!g || typeof g !== 'object') throw bad(`[${i}] is not an object`);
@@ -63,12 +63,12 @@ function checkManifest(dir: string, m: unknown): ManifestGroup[] {
         o.shape.length > 8 ||
         !o.shape.every((d) => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 2 ** 31)
       )
-        throw bad(`weight ${JSON.stringify(o.name).slice(0, 80)} has an invalid shape`);
+        throw bad(`: weight ${JSON.stringify(o.name).slice(0, 80)} has an invalid shape`);
       if (o.dtype !== undefined && !(typeof o.dtype === 'string' && o.dtype in DTYPE_BYTES))
-        throw bad(`weight ${JSON.stringify(o.name).slice(0, 80)} has an unknown dtype`);
+        throw bad(`: weight ${JSON.stringify(o.name).slice(0, 80)} has an unknown dtype`);
     }
   }
-  if (shards > 100_000) throw bad(`names ${shards} shards`);
+  if (shards > 100_000) throw bad(` names ${shards} shards`);
   return m as ManifestGroup[];
 }
 
