@@ -14,6 +14,8 @@ export interface ModelMetadata {
   clipDurationMs: number;
   windowSizeMs: number;
   windowStrideMs: number;
+  /** What the model outputs: probabilities (default), or logits that Wavebench passes through a softmax. */
+  output?: 'probabilities' | 'logits';
   features: {
     type: FeatureType;
     binCount: number;
@@ -24,6 +26,10 @@ export interface ModelMetadata {
     /** Per-bin mean and standard deviation, with normalize = 'dataset'. */
     mean?: number[];
     std?: number[];
+    /** stft: tf.signal.stft's frame_length, frame_step (samples) and fft_length (default next power of two). */
+    frameLength?: number;
+    frameStep?: number;
+    fftLength?: number;
   };
 }
 
@@ -54,9 +60,6 @@ export function parseMetadata(json: unknown): ModelMetadata {
     o.labels as string[],
   );
   req(new Set(labels).size === labels.length, 'metadata.json: "labels" has duplicates', 0);
-  for (const k of ['sampleRate', 'clipDurationMs', 'windowSizeMs', 'windowStrideMs'] as const) {
-    req(isNum(o[k]) && (o[k] as number) > 0, `metadata.json: "${k}" must be a positive number`, 0);
-  }
   const f = o.features as Record<string, unknown>;
   req(f && typeof f === 'object', 'metadata.json: "features" must be an object', 0);
   req(
@@ -64,9 +67,22 @@ export function parseMetadata(json: unknown): ModelMetadata {
     `metadata.json: "features.type" must be one of ${FEATURE_TYPES.join(', ')}`,
     0,
   );
+  // stft with frameLength/frameStep (samples) needs no windowSizeMs/windowStrideMs nor mel settings.
+  const stft = f.type === 'stft' ? parseStft(f) : undefined;
+  for (const k of ['sampleRate', 'clipDurationMs', 'windowSizeMs', 'windowStrideMs'] as const) {
+    if (stft?.frameLength && (k === 'windowSizeMs' || k === 'windowStrideMs') && o[k] === undefined) continue;
+    req(isNum(o[k]) && (o[k] as number) > 0, `metadata.json: "${k}" must be a positive number`, 0);
+  }
   for (const k of ['binCount', 'lowerFrequencyHz', 'upperFrequencyHz', 'filterbankChannels'] as const) {
+    if (stft && f[k] === undefined) continue;
     req(isNum(f[k]) && (f[k] as number) >= 0, `metadata.json: "features.${k}" must be a number`, 0);
   }
+  req(
+    o.output === undefined || o.output === 'probabilities' || o.output === 'logits',
+    'metadata.json: "output" must be "probabilities" or "logits"',
+    0,
+  );
+  if (stft && f.normalize === undefined) f.normalize = 'none';
   req(
     ['none', 'per-clip', 'dataset'].includes(f.normalize as string),
     'metadata.json: "features.normalize" must be "none", "per-clip" or "dataset"',
@@ -91,25 +107,60 @@ export function parseMetadata(json: unknown): ModelMetadata {
       0,
     );
   }
+  const rate = o.sampleRate as number;
+  const d = DEFAULT_FEATURES;
   return {
     name,
     version: o.version as string | undefined,
     labels,
-    sampleRate: o.sampleRate as number,
+    sampleRate: rate,
     clipDurationMs: o.clipDurationMs as number,
-    windowSizeMs: o.windowSizeMs as number,
-    windowStrideMs: o.windowStrideMs as number,
+    windowSizeMs: (o.windowSizeMs as number) ?? (stft!.frameLength! * 1000) / rate,
+    windowStrideMs: (o.windowStrideMs as number) ?? (stft!.frameStep! * 1000) / rate,
+    ...(o.output !== undefined && { output: o.output as 'probabilities' | 'logits' }),
     features: {
       type: f.type as FeatureType,
-      binCount: f.binCount as number,
-      lowerFrequencyHz: f.lowerFrequencyHz as number,
-      upperFrequencyHz: f.upperFrequencyHz as number,
-      filterbankChannels: f.filterbankChannels as number,
+      binCount: (f.binCount as number) ?? d.binCount,
+      lowerFrequencyHz: (f.lowerFrequencyHz as number) ?? d.lowerFrequencyHz,
+      upperFrequencyHz: (f.upperFrequencyHz as number) ?? d.upperFrequencyHz,
+      filterbankChannels: (f.filterbankChannels as number) ?? d.filterbankChannels,
       normalize: f.normalize as Normalize,
       mean: f.mean as number[] | undefined,
       std: f.std as number[] | undefined,
+      ...stft,
     },
   };
+}
+
+/** The stft fields: frameLength and frameStep together (else windowSizeMs/windowStrideMs), fftLength. */
+function parseStft(f: Record<string, unknown>): {
+  frameLength?: number;
+  frameStep?: number;
+  fftLength?: number;
+} {
+  const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  const r: { frameLength?: number; frameStep?: number; fftLength?: number } = {};
+  req(
+    (f.frameLength === undefined) === (f.frameStep === undefined),
+    'metadata.json: "features.frameLength" and "features.frameStep" go together',
+    0,
+  );
+  for (const k of ['frameLength', 'frameStep', 'fftLength'] as const) {
+    if (f[k] === undefined) continue;
+    req(int(f[k]), `metadata.json: "features.${k}" must be a positive integer (samples)`, 0);
+    r[k] = f[k] as number;
+  }
+  if (r.frameLength !== undefined && r.frameLength < 2)
+    throw new MetadataError('metadata.json: "features.frameLength" must be at least 2');
+  if (r.fftLength !== undefined) {
+    const fl = r.frameLength ?? 0;
+    req(
+      (r.fftLength & (r.fftLength - 1)) === 0 && r.fftLength >= Math.max(4, fl),
+      `metadata.json: "features.fftLength" must be a power of two >= frameLength`,
+      0,
+    );
+  }
+  return r;
 }
 
 /** Metadata for a package with only labels.txt: the speech_commands defaults. */
@@ -148,6 +199,9 @@ export function featureConfigOf(m: ModelMetadata): FeatureConfig {
     lowerFrequencyHz: m.features.lowerFrequencyHz,
     upperFrequencyHz: m.features.upperFrequencyHz,
     filterbankChannels: m.features.filterbankChannels,
+    frameLength: m.features.frameLength,
+    frameStep: m.features.frameStep,
+    fftLength: m.features.fftLength,
   };
 }
 
