@@ -88,8 +88,6 @@ function activation(name: unknown, fail: (m: string) => never): ((x: tf.Tensor) 
       return (x) => tf.tanh(x);
     case 'softmax':
       return (x) => tf.softmax(x);
-    case 'log_softmax':
-      return (x) => tf.logSoftmax(x);
     case 'elu':
       return (x) => tf.elu(x);
     case 'selu':
@@ -106,8 +104,6 @@ function activation(name: unknown, fail: (m: string) => never): ((x: tf.Tensor) 
       return (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
     case 'leaky_relu':
       return (x) => tf.leakyRelu(x, 0.2);
-    case 'exponential':
-      return (x) => tf.exp(x);
     default:
       return fail(`activation '${String(n)}' is not supported`);
   }
