@@ -50,6 +50,8 @@ const FIXTURES: [string, string[]][] = [
     ],
   ],
   ['functional-h5', []],
+  // the same weights in tf.keras 2's .h5 layout (nested inbound-node lists, weight names with ':0')
+  ['functional-keras2-h5', ['Add', 'SeparableConv2D']],
   [
     'extras',
     [
