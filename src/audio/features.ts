@@ -1,9 +1,10 @@
 import { averagePool } from './averagePool';
 import { Mfcc, type FeatureMatrix } from './mfcc';
 import { MfccWasm } from './mfccWasm';
+import { Stft } from './stft';
 
 /** The feature types a model can take (metadata.json `features.type`). */
-export const FEATURE_TYPES = ['mfcc', 'spectrogram', 'average', 'logmel'] as const;
+export const FEATURE_TYPES = ['mfcc', 'spectrogram', 'average', 'logmel', 'stft'] as const;
 /** A feature type. */
 export type FeatureType = (typeof FEATURE_TYPES)[number];
 
@@ -18,6 +19,10 @@ export interface FeatureConfig {
   lowerFrequencyHz: number;
   upperFrequencyHz: number;
   filterbankChannels: number;
+  /** stft: frame length and step in samples (tf.signal.stft's), FFT size (default next power of two). */
+  frameLength?: number;
+  frameStep?: number;
+  fftLength?: number;
 }
 
 /** speech_commands defaults: 16 kHz, 30 ms / 10 ms, 40 MFCCs from 40 mel bands over 20..4000 Hz. */
@@ -39,6 +44,8 @@ export class FeatureExtractor {
     private readonly mfcc: Mfcc,
     /** The MFCC hot loop in WebAssembly (double precision, ~5x the JS engine); JS when unavailable. */
     private readonly fast: MfccWasm | undefined,
+    /** The stft feature type's transform. */
+    private readonly stft?: Stft,
   ) {}
 
   /** Builds the extractor for a configuration. */
@@ -71,12 +78,20 @@ export class FeatureExtractor {
         // mfcc.wasm missing or WebAssembly unavailable: the JS engine computes the same numbers.
       }
     }
-    return new FeatureExtractor(c, mfcc, fast);
+    const stft =
+      c.type === 'stft'
+        ? new Stft({
+            frameLength: c.frameLength ?? windowSize,
+            frameStep: c.frameStep ?? stride,
+            fftLength: c.fftLength,
+          })
+        : undefined;
+    return new FeatureExtractor(c, mfcc, fast, stft);
   }
 
   /** Frames for n samples. */
   frameCount(n: number): number {
-    return this.mfcc.frameCount(n);
+    return this.stft ? this.stft.frameCount(n) : this.mfcc.frameCount(n);
   }
 
   /** Bins per frame of this feature type. */
@@ -88,6 +103,8 @@ export class FeatureExtractor {
         return this.mfcc.filterbank.channels;
       case 'spectrogram':
         return this.mfcc.spectrogram.bins;
+      case 'stft':
+        return this.stft!.bins;
       case 'average': {
         const w = Math.max(1, Math.floor(this.mfcc.spectrogram.bins / this.config.binCount));
         return Math.ceil(this.mfcc.spectrogram.bins / w);
@@ -104,6 +121,8 @@ export class FeatureExtractor {
         return this.mfcc.computeLogMel(samples, out);
       case 'spectrogram':
         return this.mfcc.spectrogram.compute(samples, out);
+      case 'stft':
+        return this.stft!.compute(samples, out);
       case 'average': {
         const s = this.mfcc.spectrogram.compute(samples);
         return averagePool(s.data, s.frames, s.bins, this.config.binCount);

@@ -100,7 +100,10 @@ export class Classifier {
   async predict(inputs: Float32Array, count: number): Promise<Float32Array[]> {
     const n = this.labels.length;
     const x = tf.tensor(inputs.subarray(0, count * this.featureSize), [count, this.featureSize]);
-    const y = this.model.predict(x);
+    const out = this.model.predict(x);
+    // metadata.json "output": "logits" (e.g. the Keras tutorial's last Dense): the softmax is ours.
+    const y = this.model.metadata.output === 'logits' ? tf.softmax(out) : out;
+    if (y !== out) out.dispose();
     const flat = (await y.data()) as Float32Array;
     x.dispose();
     y.dispose();

@@ -14,6 +14,8 @@ export interface ModelMetadata {
   clipDurationMs: number;
   windowSizeMs: number;
   windowStrideMs: number;
+  /** What the model outputs: probabilities (default), or logits that Wavebench passes through a softmax. */
+  output?: 'probabilities' | 'logits';
   features: {
     type: FeatureType;
     binCount: number;
@@ -24,6 +26,10 @@ export interface ModelMetadata {
     /** Per-bin mean and standard deviation, with normalize = 'dataset'. */
     mean?: number[];
     std?: number[];
+    /** stft: tf.signal.stft's frame_length, frame_step (samples) and fft_length (default next power of two). */
+    frameLength?: number;
+    frameStep?: number;
+    fftLength?: number;
   };
 }
 
@@ -89,7 +95,17 @@ export function parseMetadata(json: unknown): ModelMetadata {
     0,
   );
   req(new Set(labels).size === labels.length, 'metadata.json: "labels" has duplicates', 0);
+  const f = o.features as Record<string, unknown>;
+  req(f && typeof f === 'object' && !Array.isArray(f), 'metadata.json: "features" must be an object', 0);
+  req(
+    (FEATURE_TYPES as readonly unknown[]).includes(f.type),
+    `metadata.json: "features.type" must be one of ${FEATURE_TYPES.join(', ')}`,
+    0,
+  );
+  // stft with frameLength/frameStep (samples) needs no windowSizeMs/windowStrideMs nor mel settings.
+  const stft = f.type === 'stft' ? parseStft(f) : undefined;
   for (const k of ['sampleRate', 'clipDurationMs', 'windowSizeMs', 'windowStrideMs'] as const) {
+    if (stft?.frameLength && (k === 'windowSizeMs' || k === 'windowStrideMs') && o[k] === undefined) continue;
     req(isNum(o[k]) && (o[k] as number) > 0, `metadata.json: "${k}" must be a positive number`, 0);
   }
   const rate = o.sampleRate as number;
@@ -104,26 +120,22 @@ export function parseMetadata(json: unknown): ModelMetadata {
     `metadata.json: "clipDurationMs" must be at most ${L.maxClipDurationMs} (got ${clipMs})`,
     0,
   );
+  // stft given in samples (frameLength/frameStep) may leave the ms fields out; when present they are checked.
+  const msWindow = o.windowSizeMs !== undefined;
   const win = Math.round((rate * (o.windowSizeMs as number)) / 1000);
   const hop = Math.round((rate * (o.windowStrideMs as number)) / 1000);
   req(
-    win >= 2 && win <= L.maxWindowSamples && (o.windowSizeMs as number) <= clipMs,
+    !msWindow || (win >= 2 && win <= L.maxWindowSamples && (o.windowSizeMs as number) <= clipMs),
     `metadata.json: "windowSizeMs" must give 2 to ${L.maxWindowSamples} samples and fit in the clip (got ${o.windowSizeMs} ms)`,
     0,
   );
   req(
-    hop >= 1 && (o.windowStrideMs as number) <= clipMs,
+    o.windowStrideMs === undefined || (hop >= 1 && (o.windowStrideMs as number) <= clipMs),
     `metadata.json: "windowStrideMs" must give at least 1 sample and fit in the clip (got ${o.windowStrideMs} ms)`,
     0,
   );
-  const f = o.features as Record<string, unknown>;
-  req(f && typeof f === 'object' && !Array.isArray(f), 'metadata.json: "features" must be an object', 0);
-  req(
-    (FEATURE_TYPES as readonly unknown[]).includes(f.type),
-    `metadata.json: "features.type" must be one of ${FEATURE_TYPES.join(', ')}`,
-    0,
-  );
   for (const k of ['binCount', 'lowerFrequencyHz', 'upperFrequencyHz', 'filterbankChannels'] as const) {
+    if (stft && f[k] === undefined) continue;
     req(isNum(f[k]) && (f[k] as number) >= 0, `metadata.json: "features.${k}" must be a number`, 0);
   }
   const intIn = (k: 'binCount' | 'filterbankChannels', max: number) =>
@@ -132,12 +144,12 @@ export function parseMetadata(json: unknown): ModelMetadata {
       `metadata.json: "features.${k}" must be an integer from 1 to ${max} (got ${f[k]})`,
       0,
     );
-  intIn('binCount', L.maxBinCount);
-  intIn('filterbankChannels', L.maxFilterbankChannels);
+  if (!stft || f.binCount !== undefined) intIn('binCount', L.maxBinCount);
+  if (!stft || f.filterbankChannels !== undefined) intIn('filterbankChannels', L.maxFilterbankChannels);
   const lo = f.lowerFrequencyHz as number;
   const hi = f.upperFrequencyHz as number;
   req(
-    lo < hi && hi <= rate / 2,
+    (stft && (lo === undefined || hi === undefined)) || (lo < hi && hi <= rate / 2),
     `metadata.json: "features" needs lowerFrequencyHz < upperFrequencyHz <= sampleRate / 2 (got ${lo}..${hi} Hz at ${rate} Hz)`,
     0,
   );
@@ -147,6 +159,12 @@ export function parseMetadata(json: unknown): ModelMetadata {
       `metadata.json: "features.binCount" (${f.binCount} MFCCs) exceeds "filterbankChannels" (${f.filterbankChannels})`,
       0,
     );
+  req(
+    o.output === undefined || o.output === 'probabilities' || o.output === 'logits',
+    'metadata.json: "output" must be "probabilities" or "logits"',
+    0,
+  );
+  if (stft && f.normalize === undefined) f.normalize = 'none';
   req(
     ['none', 'per-clip', 'dataset'].includes(f.normalize as string),
     'metadata.json: "features.normalize" must be "none", "per-clip" or "dataset"',
@@ -174,25 +192,67 @@ export function parseMetadata(json: unknown): ModelMetadata {
       0,
     );
   }
+  const d = DEFAULT_FEATURES;
   return {
     name,
     version: o.version as string | undefined,
     labels,
-    sampleRate: o.sampleRate as number,
+    sampleRate: rate,
     clipDurationMs: o.clipDurationMs as number,
-    windowSizeMs: o.windowSizeMs as number,
-    windowStrideMs: o.windowStrideMs as number,
+    windowSizeMs: (o.windowSizeMs as number) ?? (stft!.frameLength! * 1000) / rate,
+    windowStrideMs: (o.windowStrideMs as number) ?? (stft!.frameStep! * 1000) / rate,
+    ...(o.output !== undefined && { output: o.output as 'probabilities' | 'logits' }),
     features: {
       type: f.type as FeatureType,
-      binCount: f.binCount as number,
-      lowerFrequencyHz: f.lowerFrequencyHz as number,
-      upperFrequencyHz: f.upperFrequencyHz as number,
-      filterbankChannels: f.filterbankChannels as number,
+      binCount: (f.binCount as number) ?? d.binCount,
+      lowerFrequencyHz: (f.lowerFrequencyHz as number) ?? d.lowerFrequencyHz,
+      upperFrequencyHz: (f.upperFrequencyHz as number) ?? d.upperFrequencyHz,
+      filterbankChannels: (f.filterbankChannels as number) ?? d.filterbankChannels,
       normalize: f.normalize as Normalize,
       mean: f.mean as number[] | undefined,
       std: f.std as number[] | undefined,
+      ...stft,
     },
   };
+}
+
+/** The stft fields: frameLength and frameStep together (else windowSizeMs/windowStrideMs), fftLength. */
+function parseStft(f: Record<string, unknown>): {
+  frameLength?: number;
+  frameStep?: number;
+  fftLength?: number;
+} {
+  const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  const r: { frameLength?: number; frameStep?: number; fftLength?: number } = {};
+  req(
+    (f.frameLength === undefined) === (f.frameStep === undefined),
+    'metadata.json: "features.frameLength" and "features.frameStep" go together',
+    0,
+  );
+  for (const k of ['frameLength', 'frameStep', 'fftLength'] as const) {
+    if (f[k] === undefined) continue;
+    req(int(f[k]), `metadata.json: "features.${k}" must be a positive integer (samples)`, 0);
+    r[k] = f[k] as number;
+  }
+  if (r.frameLength !== undefined && (r.frameLength < 2 || r.frameLength > METADATA_LIMITS.maxWindowSamples))
+    throw new MetadataError(
+      `metadata.json: "features.frameLength" must be from 2 to ${METADATA_LIMITS.maxWindowSamples} samples`,
+    );
+  if (r.frameStep !== undefined && r.frameStep > METADATA_LIMITS.maxWindowSamples)
+    throw new MetadataError(
+      `metadata.json: "features.frameStep" must be at most ${METADATA_LIMITS.maxWindowSamples} samples`,
+    );
+  if (r.fftLength !== undefined) {
+    const fl = r.frameLength ?? 0;
+    req(
+      (r.fftLength & (r.fftLength - 1)) === 0 &&
+        r.fftLength >= Math.max(4, fl) &&
+        r.fftLength <= 2 * METADATA_LIMITS.maxWindowSamples,
+      `metadata.json: "features.fftLength" must be a power of two >= frameLength`,
+      0,
+    );
+  }
+  return r;
 }
 
 /** Metadata for a package with only labels.txt: the speech_commands defaults. */
@@ -234,6 +294,9 @@ export function featureConfigOf(m: ModelMetadata): FeatureConfig {
     lowerFrequencyHz: m.features.lowerFrequencyHz,
     upperFrequencyHz: m.features.upperFrequencyHz,
     filterbankChannels: m.features.filterbankChannels,
+    frameLength: m.features.frameLength,
+    frameStep: m.features.frameStep,
+    fftLength: m.features.fftLength,
   };
 }
 

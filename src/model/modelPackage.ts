@@ -6,13 +6,16 @@ import { MODEL_FILE_LIMITS, ModelFileError, readModelFile } from './modelFiles';
 
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
+import { findKerasFile, loadKerasPackage } from './formats/keras';
 import { initTfBackend } from './tfBackend';
 
 /** A loaded model package, ready to predict. */
 export interface ModelPackage {
   dir: string;
   metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model';
+  format: 'layers-model' | 'graph-model' | 'keras';
+  /** The layers (Keras classes) or ops the model uses, when known. */
+  ops?: string[];
   /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
   inputLayout: 'image' | 'sequence' | 'flat';
   frames: number;
@@ -90,6 +93,8 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
 async function load(dir: string): Promise<ModelPackage> {
   await initTfBackend();
   const metadata = await loadMetadata(dir);
+  const keras = findKerasFile(dir);
+  if (keras) return loadKerasPackage(dir, keras, metadata);
   const modelJsonBytes = await readOr(dir, 'model.json', 'model file', MODEL_FILE_LIMITS.json);
   let modelJson: {
     format?: string;
