@@ -459,7 +459,8 @@ export class MicroFrontend {
         est %= 2 ** 32;
         estimate[c] = est;
         if (est > scaled) est = scaled;
-        const floor = Math.floor((signal[c] * this.minSignalRemaining) / (1 << NOISE_REDUCTION_BITS)) % 2 ** 32;
+        const floor =
+          Math.floor((signal[c] * this.minSignalRemaining) / (1 << NOISE_REDUCTION_BITS)) % 2 ** 32;
         const subtracted = Math.floor((scaled - est) / 2 ** smoothingBits);
         signal[c] = subtracted > floor ? subtracted : floor;
       }

@@ -65,7 +65,12 @@ export class WorkerPool {
   constructor(
     private readonly modelDir: string | undefined,
     size = Math.max(1, availableParallelism() - 1),
-    private readonly options: { topK?: number; windowStrideMs?: number; env?: NodeJS.ProcessEnv } = {},
+    private readonly options: {
+      topK?: number;
+      windowStrideMs?: number;
+      env?: NodeJS.ProcessEnv;
+      labelsFile?: string;
+    } = {},
   ) {
     this.size = Math.max(1, size);
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
@@ -97,7 +102,11 @@ export class WorkerPool {
       });
     });
     slot.ready.catch(() => undefined);
-    worker.postMessage({ type: 'init', modelDir: this.modelDir } satisfies ToWorker);
+    worker.postMessage({
+      type: 'init',
+      modelDir: this.modelDir,
+      labelsFile: this.options.labelsFile,
+    } satisfies ToWorker);
     return slot;
   }
 

@@ -7,7 +7,7 @@ import { decodeToRate } from '../audio/load';
 import { WavError } from '../audio/wavDecode';
 import { clipSamples, featureConfigOf } from './metadata';
 import { normalize } from './normalize';
-import { loadModelPackage, type ModelPackage } from './modelPackage';
+import { loadModelPackage, type ModelLoadOptions, type ModelPackage } from './modelPackage';
 import { DEFAULT_RECOGNIZER, recognize, windowStarts, type Detection } from './windows';
 
 /** A label with its probability. */
@@ -57,8 +57,8 @@ export class Classifier {
   }
 
   /** Loads a model folder and builds its feature extractor. */
-  static async create(modelDir: string): Promise<Classifier> {
-    const model = await loadModelPackage(modelDir);
+  static async create(modelDir: string, options: ModelLoadOptions = {}): Promise<Classifier> {
+    const model = await loadModelPackage(modelDir, options);
     const fx = await FeatureExtractor.create(featureConfigOf(model.metadata));
     return new Classifier(model, fx);
   }

@@ -3,25 +3,55 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
-import { clipSamples, featureConfigOf, loadMetadata, ModelError, type ModelMetadata } from './metadata';
+import {
+  clipSamples,
+  featureConfigOf,
+  loadMetadata,
+  metadataFromLabels,
+  ModelError,
+  type ModelMetadata,
+} from './metadata';
 
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
+import { loadGraphDefPackage, resolveModelTarget } from './formats/graphdef';
 import { initTfBackend } from './tfBackend';
 
 /** A loaded model package, ready to predict. */
 export interface ModelPackage {
   dir: string;
   metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model';
+  format: 'layers-model' | 'graph-model' | 'graphdef';
   /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
   inputLayout: 'image' | 'sequence' | 'flat';
   frames: number;
   bins: number;
   /** sha256 of model.json, the shards and the metadata: the cache key of results. */
   hash: string;
+  /** The ops (graphs) or layer classes (Layers models) the model uses, sorted. */
+  ops?: string[];
+  /** Where the front end was read from, when not from metadata.json (e.g. the GraphDef's op chain). */
+  frontEnd?: string;
   predict(batch: tf.Tensor): tf.Tensor;
   dispose(): void;
+}
+
+/** Options of a model load. */
+export interface ModelLoadOptions {
+  /** A labels file (one label a line) overriding the model's own labels (GraphDef models). */
+  labelsFile?: string;
+}
+
+/** A labels file given with --labels: one label a line. */
+async function readLabelsFile(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new ModelError(file, e.code === 'ENOENT' ? 'no such labels file' : `cannot be read (${e.code})`);
+  });
+  try {
+    return metadataFromLabels(file, text).labels;
+  } catch (e) {
+    throw new ModelError(file, (e as Error).message);
+  }
 }
 
 async function readOr(dir: string, file: string, what: string): Promise<Buffer> {
@@ -41,9 +71,12 @@ async function readOr(dir: string, file: string, what: string): Promise<Buffer> 
  * file system (no fetch, no network), and metadata.json or labels.txt. Validates the input shape
  * against the features, the output size against the labels, and that a prediction is finite.
  */
-export async function loadModelPackage(dir: string): Promise<ModelPackage> {
+export async function loadModelPackage(dir: string, options: ModelLoadOptions = {}): Promise<ModelPackage> {
   await initTfBackend();
+  const target = await resolveModelTarget(dir);
+  if (target.kind === 'graphdef') return loadGraphDefPackage(target.file, options);
   const metadata = await loadMetadata(dir);
+  if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
   const modelJsonBytes = await readOr(dir, 'model.json', 'model file');
   let modelJson: {
     format?: string;
@@ -180,10 +213,17 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     dispose();
     throw new ModelError(dir, 'the model gives non-finite output (NaN or Infinity) on silence');
   }
+  const ops = isGraph
+    ? ((modelJson.modelTopology as { node?: { op: string }[] }).node ?? []).map((n) => n.op)
+    : (
+        (modelJson.modelTopology as { model_config?: { config?: { layers?: { class_name: string }[] } } })
+          .model_config?.config?.layers ?? []
+      ).map((l) => l.class_name);
   return {
     dir,
     metadata,
     format: isGraph ? 'graph-model' : 'layers-model',
+    ops: [...new Set(ops)].sort(),
     inputLayout,
     frames,
     bins,

@@ -72,7 +72,9 @@ const DESCRIPTOR = {
           },
         },
         AttrValue: {
-          oneofs: { value: { oneof: ['s', 'i', 'f', 'b', 'type', 'shape', 'tensor', 'list', 'func', 'placeholder'] } },
+          oneofs: {
+            value: { oneof: ['s', 'i', 'f', 'b', 'type', 'shape', 'tensor', 'list', 'func', 'placeholder'] },
+          },
           fields: {
             s: { type: 'bytes', id: 2 },
             i: { type: 'int64', id: 3 },
