@@ -15,7 +15,8 @@ import {
 import { StatsAccumulator, type ChannelStats } from '../audio/stats';
 import { decodeFrames, readWavHeader, WavError, type WavHeader } from '../audio/wavDecode';
 import { waveformOverview } from '../audio/waveformOverview';
-import { clipSamples, featureConfigOf, loadMetadata } from '../model/metadata';
+import { loadModelMetadata } from '../model/formats/graphdefRead';
+import { clipSamples, featureConfigOf } from '../model/metadata';
 import { normalize } from '../model/normalize';
 import type {
   EditorToHost,
@@ -434,7 +435,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let features: { type: string; frames: number; bins: number; data: ArrayBuffer } | undefined;
     let model: ModelView | undefined;
     try {
-      const md = await loadMetadata(this.models.modelDir);
+      const md = await loadModelMetadata(this.models.modelDir);
       const fx = await FeatureExtractor.create(featureConfigOf(md));
       // Only the first window is needed: resample a little more than it, not the whole file.
       const need = Math.ceil((md.clipDurationMs / 1000) * f.sampleRate * 1.05 + 64);
