@@ -38,12 +38,16 @@ export function describeModel(path: string, m: ModelPackage): ModelDescription {
     });
   }
   if (f.type === 'average') features.averagedFrom = 'power spectrogram bins';
-  if (f.type === 'micro')
+  if (f.type === 'micro') {
+    // The graph's float attributes are float32: shown at float32 precision (0.025, not 0.0250000004).
+    const short = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v);
+    const micro = Object.entries(f.micro ?? {}).map(([k, v]) => [k, short(v)]);
     Object.assign(features, {
       lowerBandLimitHz: f.lowerFrequencyHz,
       upperBandLimitHz: f.upperFrequencyHz,
-      ...f.micro,
+      ...Object.fromEntries(micro),
     });
+  }
   if (f.normalize !== 'none') features.normalize = f.normalize;
   const inputShape: (number | string)[] =
     m.inputLayout === 'image'

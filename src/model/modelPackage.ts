@@ -213,12 +213,14 @@ export async function loadModelPackage(dir: string, options: ModelLoadOptions = 
     dispose();
     throw new ModelError(dir, 'the model gives non-finite output (NaN or Infinity) on silence');
   }
+  type LayersTopology = { config?: { layers?: { class_name: string }[] } };
+  const topo = modelJson.modelTopology as {
+    node?: { op: string }[];
+    model_config?: LayersTopology;
+  } & LayersTopology;
   const ops = isGraph
-    ? ((modelJson.modelTopology as { node?: { op: string }[] }).node ?? []).map((n) => n.op)
-    : (
-        (modelJson.modelTopology as { model_config?: { config?: { layers?: { class_name: string }[] } } })
-          .model_config?.config?.layers ?? []
-      ).map((l) => l.class_name);
+    ? (topo.node ?? []).map((n) => n.op)
+    : ((topo.model_config ?? topo).config?.layers ?? []).map((l) => l.class_name);
   return {
     dir,
     metadata,

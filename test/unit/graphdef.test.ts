@@ -236,3 +236,12 @@ test('classify --model X.pb --labels FILE: the workers load the graph with those
   assert.equal(row.predicted, ['quiet', 'other', 'won', 'sept'][want.indexOf(Math.max(...want))]);
   assert.ok(Math.abs(row.probability - Math.max(...want)) <= TOLERANCE, `${row.probability}`);
 });
+
+test('models --describe on a TF.js graph model: its ops from model.json', async () => {
+  const r = await run(['models', '--describe', join(__dirname, '../fixtures/models/digits-graph'), '--json']);
+  assert.equal(r.code, 0, r.err);
+  const d = JSON.parse(r.out);
+  assert.equal(d.format, 'graph-model');
+  for (const op of ['Conv2D', 'MatMul', 'Placeholder']) assert.ok(d.ops.includes(op), `${op} in ${d.ops}`);
+  assert.match(d.frontEnd, /^from metadata\.json/);
+});
