@@ -57,6 +57,22 @@ for (const [name, g] of Object.entries(ref.graphs)) {
   });
 }
 
+test("TensorFlow 2's freeze.py output (tf.function + convert_variables_to_constants_v2, a Keras body)", async () => {
+  const r = JSON.parse(readFileSync(join(FIX, 'tf2_freeze/reference.json'), 'utf8'));
+  const c = await Classifier.create(join(FIX, 'tf2_freeze'));
+  try {
+    assert.deepEqual(c.labels, ['_silence_', '_unknown_', 'yes', 'no']); // tf2_freeze_labels.txt
+    for (const w of ref.wavs) {
+      const [row] = await c.classifyFiles([join(FIX, 'wavs', w)], { topK: 1 });
+      const want: number[] = r.probabilities[w.replace('.wav', '')];
+      const worst = Math.max(...want.map((p, i) => Math.abs(p - row.probabilities![i])));
+      assert.ok(worst <= TOLERANCE, `${w}: max |diff| ${worst}`);
+    }
+  } finally {
+    c.model.dispose();
+  }
+});
+
 test('the front end is read from the graph: mfcc, average and micro parameters', async () => {
   const mfcc = await loadModelMetadata(join(FIX, 'mfcc_conv'));
   assert.deepEqual(
