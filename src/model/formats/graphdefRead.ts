@@ -182,6 +182,7 @@ const CANDIDATE = (f: string) => f === 'model.json' || /\.pb$/i.test(f);
  */
 export async function resolveModelTarget(path: string): Promise<ModelTarget> {
   if (/\.pb$/i.test(path)) return { kind: 'graphdef', file: path, dir: dirname(path) };
+  if (basename(path) === 'model.json') return { kind: 'tfjs', dir: dirname(path) };
   let files: string[];
   try {
     files = (await readdir(path)).filter(CANDIDATE).sort();
