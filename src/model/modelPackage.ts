@@ -75,6 +75,7 @@ export async function loadModelPackage(dir: string, options: ModelLoadOptions = 
   await initTfBackend();
   const target = await resolveModelTarget(dir);
   if (target.kind === 'graphdef') return loadGraphDefPackage(target.file, options);
+  dir = target.dir;
   const metadata = await loadMetadata(dir);
   if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
   const modelJsonBytes = await readOr(dir, 'model.json', 'model file');
