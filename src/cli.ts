@@ -16,6 +16,7 @@ import { CliError, parse } from './cliArgs';
 import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
 import { runInspectCommand, INSPECT_HELP } from './cliInspect';
 import { exitAfterOutput, guardStdio, printable } from './cliOutput';
+import { runModelsCommand } from './cliDescribe';
 
 const HELP: Record<string, string> = {
   main: `wavebench: inspect WAV clips, compute the model's features, classify folders.
@@ -28,6 +29,7 @@ Commands:
                                         a spectrogram (or MFCC) picture, like TensorFlow's wav_to_spectrogram
   classify PATH... [--model DIR] [...]  batch classification with metrics (classify --help)
   inspect FOLDER [--json OUT] [...]     dataset audit: labels, formats, splits, leakage, problems (inspect --help)
+  models --describe PATH                what a model is read as: format, front end, input, labels, ops
 
 Run 'wavebench COMMAND --help' for a command's options.`,
   info: `wavebench info FILE... [--json]
@@ -243,6 +245,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runClassifyCommand(rest);
       case 'inspect':
         return await runInspectCommand(rest);
+      case 'models':
+        return await runModelsCommand(rest);
       case undefined:
       case '--help':
       case '-h':

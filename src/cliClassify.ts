@@ -12,12 +12,15 @@ export function defaultModelDir(): string {
   return join(__dirname, '..', ...BUNDLED_MODEL_PATH);
 }
 
-export const CLASSIFY_HELP = `wavebench classify PATH... [--model DIR] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
+export const CLASSIFY_HELP = `wavebench classify PATH... [--model PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
 
 Classifies WAV files and folders (folder-per-label datasets: the parent folder is the true label;
 _background_noise_ is listed, not scored; folders the model does not know count as _unknown_ when
 the model has that label). Prints accuracy, per-class precision/recall/F1 and the confusion matrix.
-  --model DIR            a model folder (model.json + shards + metadata.json or labels.txt); default: the bundled digits model
+  --model PATH           a model folder (model.json + shards + metadata.json or labels.txt), or the speech_commands
+                         seed's frozen graph (a .pb, or a folder holding one, labels.txt or NAME_labels.txt beside it);
+                         default: the bundled digits model
+  --labels FILE          labels, one a line (e.g. the seed's conv_labels.txt), instead of the model's own
   --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics;
                          OUT '-' writes that export to stdout (one of them at most) and the summary to stderr
   --top-k N              labels kept per file (default ${DEFAULT_TOP_K})
@@ -84,6 +87,7 @@ export function formatSummary(r: ClassifyReport): string {
 export async function runClassifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     model: { type: 'string' },
+    labels: { type: 'string' },
     csv: { type: 'string' },
     json: { type: 'string' },
     'top-k': { type: 'string', default: String(DEFAULT_TOP_K) },
@@ -120,7 +124,12 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
   }
   const modelDir = (values.model as string | undefined) ?? defaultModelDir();
   if (!existsSync(modelDir)) {
-    console.error(`wavebench: model ${printable(modelDir)}: no such folder`);
+    console.error(`wavebench: model ${printable(modelDir)}: no such file or folder`);
+    return 2;
+  }
+  const labelsFile = values.labels as string | undefined;
+  if (labelsFile !== undefined && !existsSync(labelsFile)) {
+    console.error(`wavebench: labels ${printable(labelsFile)}: no such file`);
     return 2;
   }
   const tty = process.stderr.isTTY;
@@ -133,6 +142,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
   try {
     report = await runClassifyJob(positionals, {
       modelDir,
+      labelsFile,
       workers,
       topK,
       windowStrideMs: stride,

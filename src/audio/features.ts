@@ -2,9 +2,18 @@ import { averagePool } from './averagePool';
 import { Mfcc, type FeatureMatrix } from './mfcc';
 import { MfccWasm } from './mfccWasm';
 import { Stft } from './stft';
+import { MICRO_SEED_SCALE, MicroFrontend, type MicroFrontendParams } from './microFrontend';
 
 /** The feature types a model can take (metadata.json `features.type`). */
-export const FEATURE_TYPES = ['mfcc', 'spectrogram', 'average', 'logmel', 'stft'] as const;
+export const FEATURE_TYPES = ['mfcc', 'spectrogram', 'average', 'logmel', 'stft', 'micro'] as const;
+
+/**
+ * The `micro` front end's optional parameters (TensorFlow's defaults when absent); `scale` multiplies
+ * its output (default 10/256, as the seed's freeze.py and input_data.py do).
+ */
+export type MicroOptions = Partial<
+  Omit<MicroFrontendParams, 'sampleRate' | 'windowSizeMs' | 'windowStepMs' | 'numChannels'>
+> & { scale?: number };
 /** A feature type. */
 export type FeatureType = (typeof FEATURE_TYPES)[number];
 
@@ -23,6 +32,8 @@ export interface FeatureConfig {
   frameLength?: number;
   frameStep?: number;
   fftLength?: number;
+  /** With type 'micro': the front end's other parameters (binCount is its channel count). */
+  micro?: MicroOptions;
 }
 
 /** speech_commands defaults: 16 kHz, 30 ms / 10 ms, 40 MFCCs from 40 mel bands over 20..4000 Hz. */
@@ -46,6 +57,8 @@ export class FeatureExtractor {
     private readonly fast: MfccWasm | undefined,
     /** The stft feature type's transform. */
     private readonly stft?: Stft,
+    /** TF Lite Micro's front end, for type 'micro'. */
+    private readonly micro?: MicroFrontend,
   ) {}
 
   /** Builds the extractor for a configuration. */
@@ -86,12 +99,28 @@ export class FeatureExtractor {
             fftLength: c.fftLength,
           })
         : undefined;
-    return new FeatureExtractor(c, mfcc, fast, stft);
+    let micro: MicroFrontend | undefined;
+    if (c.type === 'micro') {
+      const rest: Partial<MicroFrontendParams> & { scale?: number } = { ...c.micro };
+      delete rest.scale;
+      micro = new MicroFrontend({
+        ...rest,
+        sampleRate: c.sampleRate,
+        windowSizeMs: c.windowSizeMs,
+        windowStepMs: c.windowStrideMs,
+        numChannels: c.binCount,
+      });
+    }
+    return new FeatureExtractor(c, mfcc, fast, stft, micro);
   }
 
   /** Frames for n samples. */
   frameCount(n: number): number {
-    return this.stft ? this.stft.frameCount(n) : this.mfcc.frameCount(n);
+    return this.stft
+      ? this.stft.frameCount(n)
+      : this.micro
+        ? this.micro.frameCount(n)
+        : this.mfcc.frameCount(n);
   }
 
   /** Bins per frame of this feature type. */
@@ -109,6 +138,8 @@ export class FeatureExtractor {
         const w = Math.max(1, Math.floor(this.mfcc.spectrogram.bins / this.config.binCount));
         return Math.ceil(this.mfcc.spectrogram.bins / w);
       }
+      case 'micro':
+        return this.config.binCount;
     }
   }
 
@@ -125,8 +156,16 @@ export class FeatureExtractor {
         return this.stft!.compute(samples, out);
       case 'average': {
         const s = this.mfcc.spectrogram.compute(samples);
-        return averagePool(s.data, s.frames, s.bins, this.config.binCount);
+        const m = averagePool(s.data, s.frames, s.bins, this.config.binCount);
+        // The caller's buffer is the model's input (the classifier packs a batch into it).
+        if (out) {
+          out.set(m.data);
+          m.data = out.subarray(0, m.data.length);
+        }
+        return m;
       }
+      case 'micro':
+        return this.micro!.compute(samples, this.config.micro?.scale ?? MICRO_SEED_SCALE, out);
     }
   }
 

@@ -16,6 +16,8 @@ export interface ClassifyProgress {
 /** Options of a classification job. */
 export interface ClassifyJobOptions {
   modelDir: string;
+  /** A labels file overriding the model's (e.g. the seed's conv_labels.txt). */
+  labelsFile?: string;
   workers?: number;
   topK?: number;
   windowStrideMs?: number;
@@ -52,6 +54,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       windowStrideMs: o.windowStrideMs,
       env: o.env,
       workerScript: o.workerScript,
+      labelsFile: o.labelsFile && resolve(o.labelsFile),
     });
   try {
     const info = await pool.ready();

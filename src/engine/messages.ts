@@ -3,7 +3,7 @@ import type { FileClassification } from '../model/classifier';
 
 /** Host -> worker. */
 export type ToWorker =
-  | { type: 'init'; modelDir?: string }
+  | { type: 'init'; modelDir?: string; labelsFile?: string }
   | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number }
   | { type: 'index'; taskId: number; files: string[] };
 

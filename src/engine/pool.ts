@@ -119,6 +119,8 @@ export interface PoolOptions {
   env?: NodeJS.ProcessEnv;
   /** The worker's script (tests supply their own); default: the engine's worker. */
   workerScript?: string;
+  /** A labels file replacing the model's own (classify --labels). */
+  labelsFile?: string;
 }
 
 /**
@@ -173,7 +175,11 @@ export class WorkerPool {
       });
     });
     slot.ready.catch(() => undefined);
-    worker.postMessage({ type: 'init', modelDir: this.modelDir } satisfies ToWorker);
+    worker.postMessage({
+      type: 'init',
+      modelDir: this.modelDir,
+      labelsFile: this.options.labelsFile,
+    } satisfies ToWorker);
     return slot;
   }
 

@@ -25,7 +25,7 @@ async function handle(m: ToWorker): Promise<void> {
           break;
         }
         const info = await initTfBackend();
-        classifier = await Classifier.create(m.modelDir);
+        classifier = await Classifier.create(m.modelDir, { labelsFile: m.labelsFile });
         const md = classifier.model.metadata;
         send({
           type: 'ready',

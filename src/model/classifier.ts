@@ -7,7 +7,7 @@ import { hashFile, WavFile } from '../audio/wavFile';
 import { WavError } from '../audio/wavDecode';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './defaults';
 import { ModelInput } from './modelInput';
-import { loadModelPackage, type ModelPackage } from './modelPackage';
+import { loadModelPackage, type ModelLoadOptions, type ModelPackage } from './modelPackage';
 import { DEFAULT_RECOGNIZER, recognize, windowStarts, type Detection } from './windows';
 
 /**
@@ -70,8 +70,8 @@ export class Classifier {
   }
 
   /** Loads a model folder and builds its input (features, normalisation). */
-  static async create(modelDir: string): Promise<Classifier> {
-    const model = await loadModelPackage(modelDir);
+  static async create(modelDir: string, options: ModelLoadOptions = {}): Promise<Classifier> {
+    const model = await loadModelPackage(modelDir, options);
     return new Classifier(model, await ModelInput.create(model.metadata));
   }
 

@@ -1,6 +1,13 @@
 import { basename } from 'node:path';
 import { MODEL_FILE_LIMITS, ModelFileError, readModelFile } from './modelFiles';
-import { DEFAULT_FEATURES, FEATURE_TYPES, type FeatureConfig, type FeatureType } from '../audio/features';
+import {
+  DEFAULT_FEATURES,
+  FEATURE_TYPES,
+  type FeatureConfig,
+  type FeatureType,
+  type MicroOptions,
+} from '../audio/features';
+import { MICRO_DEFAULTS } from '../audio/microFrontend';
 
 /** How features are normalised before the model. */
 export type Normalize = 'none' | 'per-clip' | 'dataset';
@@ -30,7 +37,51 @@ export interface ModelMetadata {
     frameLength?: number;
     frameStep?: number;
     fftLength?: number;
+    /** Type 'micro': the front end's optional parameters (TensorFlow's defaults when absent). */
+    micro?: MicroOptions;
   };
+}
+
+/** The optional `micro` parameters of metadata.json's features, with their kinds. */
+const MICRO_FIELDS = {
+  smoothingBits: 'int',
+  evenSmoothing: 'number',
+  oddSmoothing: 'number',
+  minSignalRemaining: 'number',
+  enablePcan: 'boolean',
+  pcanStrength: 'number',
+  pcanOffset: 'number',
+  gainBits: 'int',
+  enableLog: 'boolean',
+  scaleShift: 'int',
+  scale: 'number',
+} as const;
+
+/**
+ * A micro feature block: `{"type": "micro", "binCount": 40}` plus optional front-end parameters;
+ * lower/upperFrequencyHz are its band limits (default 125 / 7500 Hz).
+ */
+function parseMicro(f: Record<string, unknown>): MicroOptions {
+  const micro: Record<string, unknown> = {};
+  for (const [k, kind] of Object.entries(MICRO_FIELDS)) {
+    const v = f[k];
+    if (v === undefined) continue;
+    const ok =
+      kind === 'boolean'
+        ? typeof v === 'boolean'
+        : isNum(v) && v >= 0 && (kind !== 'int' || (Number.isInteger(v) && v <= 31));
+    req(
+      ok,
+      `metadata.json: "features.${k}" must be ${kind === 'boolean' ? 'true or false' : `a non-negative ${kind === 'int' ? 'integer below 32' : 'number'}`}`,
+      0,
+    );
+    micro[k] = v;
+  }
+  f.lowerFrequencyHz ??= MICRO_DEFAULTS.lowerBandLimit;
+  f.upperFrequencyHz ??= MICRO_DEFAULTS.upperBandLimit;
+  f.filterbankChannels ??= f.binCount;
+  f.normalize ??= 'none';
+  return micro as MicroOptions;
 }
 
 /** A metadata problem, naming the field. */
@@ -134,6 +185,7 @@ export function parseMetadata(json: unknown): ModelMetadata {
     `metadata.json: "windowStrideMs" must give at least 1 sample and fit in the clip (got ${o.windowStrideMs} ms)`,
     0,
   );
+  const micro = f.type === 'micro' ? parseMicro(f) : undefined;
   for (const k of ['binCount', 'lowerFrequencyHz', 'upperFrequencyHz', 'filterbankChannels'] as const) {
     if (stft && f[k] === undefined) continue;
     req(isNum(f[k]) && (f[k] as number) >= 0, `metadata.json: "features.${k}" must be a number`, 0);
@@ -212,6 +264,7 @@ export function parseMetadata(json: unknown): ModelMetadata {
       mean: f.mean as number[] | undefined,
       std: f.std as number[] | undefined,
       ...stft,
+      ...(micro ? { micro } : {}),
     },
   };
 }
@@ -297,6 +350,14 @@ export function featureConfigOf(m: ModelMetadata): FeatureConfig {
     frameLength: m.features.frameLength,
     frameStep: m.features.frameStep,
     fftLength: m.features.fftLength,
+    micro:
+      m.features.type === 'micro'
+        ? {
+            lowerBandLimit: m.features.lowerFrequencyHz,
+            upperBandLimit: m.features.upperFrequencyHz,
+            ...m.features.micro,
+          }
+        : undefined,
   };
 }
 

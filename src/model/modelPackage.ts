@@ -1,29 +1,63 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
+import { basename, dirname, resolve } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
-import { clipSamples, featureConfigOf, loadMetadata, ModelError, type ModelMetadata } from './metadata';
+import {
+  clipSamples,
+  featureConfigOf,
+  loadMetadata,
+  metadataFromLabels,
+  ModelError,
+  type ModelMetadata,
+} from './metadata';
+
 import { MODEL_FILE_LIMITS, ModelFileError, readModelFile } from './modelFiles';
 
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
 import { findKerasFile, loadKerasPackage } from './formats/keras';
+import { loadGraphDefPackage, resolveModelTarget } from './formats/graphdef';
 import { initTfBackend } from './tfBackend';
 
 /** A loaded model package, ready to predict. */
 export interface ModelPackage {
   dir: string;
   metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model' | 'keras';
-  /** The layers (Keras classes) or ops the model uses, when known. */
-  ops?: string[];
+  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef';
   /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
   inputLayout: 'image' | 'sequence' | 'flat';
   frames: number;
   bins: number;
   /** sha256 of model.json, the shards and the metadata: the cache key of results. */
   hash: string;
+  /** The ops (graphs) or layer classes (Layers models) the model uses, sorted. */
+  ops?: string[];
+  /** Where the front end was read from, when not from metadata.json (e.g. the GraphDef's op chain). */
+  frontEnd?: string;
   predict(batch: tf.Tensor): tf.Tensor;
   dispose(): void;
+}
+
+/** Options of a model load. */
+export interface ModelLoadOptions {
+  /** A labels file (one label a line) overriding the model's own labels (GraphDef models). */
+  labelsFile?: string;
+}
+
+/** A labels file given with --labels: one label a line. */
+async function readLabelsFile(file: string): Promise<string[]> {
+  // Regular files only, size-capped (a FIFO or /dev/zero named as labels must not hang or fill memory).
+  const text = (
+    await readModelFile(dirname(resolve(file)), basename(file), MODEL_FILE_LIMITS.metadata).catch((e) => {
+      const code = (e as ModelFileError).code;
+      throw new ModelError(file, code === 'ENOENT' ? 'no such labels file' : (e as Error).message);
+    })
+  ).toString('utf8');
+  try {
+    return metadataFromLabels(file, text).labels;
+  } catch (e) {
+    throw new ModelError(file, (e as Error).message);
+  }
 }
 
 async function readOr(dir: string, file: string, what: string, maxBytes: number): Promise<Buffer> {
@@ -80,9 +114,9 @@ function checkManifest(dir: string, m: unknown): ManifestGroup[] {
  * file system (no fetch, no network), and metadata.json or labels.txt. Validates the input shape
  * against the features, the output size against the labels, and that a prediction is finite.
  */
-export async function loadModelPackage(dir: string): Promise<ModelPackage> {
+export async function loadModelPackage(dir: string, options: ModelLoadOptions = {}): Promise<ModelPackage> {
   try {
-    return await load(dir);
+    return await load(dir, options);
   } catch (e) {
     // Every load error is one line naming the folder, whatever threw it (TF.js, emscripten aborts).
     if (e instanceof ModelError) throw new ModelError(dir, oneLine(e.problem));
@@ -90,9 +124,13 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   }
 }
 
-async function load(dir: string): Promise<ModelPackage> {
+async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackage> {
   await initTfBackend();
+  const target = await resolveModelTarget(dir);
+  if (target.kind === 'graphdef') return loadGraphDefPackage(target.file, options);
+  dir = target.dir;
   const metadata = await loadMetadata(dir);
+  if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
   const keras = findKerasFile(dir);
   if (keras) return loadKerasPackage(dir, keras, metadata);
   const modelJsonBytes = await readOr(dir, 'model.json', 'model file', MODEL_FILE_LIMITS.json);
@@ -236,10 +274,19 @@ async function load(dir: string): Promise<ModelPackage> {
     dispose();
     throw new ModelError(dir, 'the model gives non-finite output (NaN or Infinity) on silence');
   }
+  type LayersTopology = { config?: { layers?: { class_name: string }[] } };
+  const topo = modelJson.modelTopology as {
+    node?: { op: string }[];
+    model_config?: LayersTopology;
+  } & LayersTopology;
+  const ops = isGraph
+    ? (topo.node ?? []).map((n) => n.op)
+    : ((topo.model_config ?? topo).config?.layers ?? []).map((l) => l.class_name);
   return {
     dir,
     metadata,
     format: isGraph ? 'graph-model' : 'layers-model',
+    ops: [...new Set(ops)].sort(),
     inputLayout,
     frames,
     bins,

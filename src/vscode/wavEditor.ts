@@ -12,7 +12,7 @@ import {
 import { StatsAccumulator, type ChannelStats } from '../audio/stats';
 import { decodeFrames, readWavHeader, WavError, type WavHeader } from '../audio/wavDecode';
 import { waveformOverview } from '../audio/waveformOverview';
-import { loadMetadata } from '../model/metadata';
+import { loadModelMetadata } from '../model/formats/graphdefRead';
 import { ModelInput } from '../model/modelInput';
 import type {
   EditorToHost,
@@ -444,7 +444,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let features: { type: string; frames: number; bins: number; data: ArrayBuffer } | undefined;
     let model: ModelView | undefined;
     try {
-      const md = await loadMetadata(this.models.modelDir);
+      const md = await loadModelMetadata(this.models.modelDir);
       const input = await ModelInput.create(md);
       try {
         const m = await input.firstWindow((st, n) => doc.read(st, n), f.sampleRate, f.frames);

@@ -1,0 +1,166 @@
+/**
+ * The seed's frozen GraphDef on TensorFlow.js: graphdefRead.ts reads the graph and its front end;
+ * here everything after the front end becomes a TF.js graph model (the GraphDef's nodes in the JSON
+ * form tfjs-converter writes, Const nodes as weights), run by TF.js's graph executor.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { FeatureExtractor } from '../../audio/features';
+import { clipSamples, featureConfigOf, ModelError } from '../metadata';
+import type { ModelPackage } from '../modelPackage';
+import type { NodeDefObj } from './graphdefProto';
+import {
+  AUDIO_OPS,
+  attrJson,
+  nodeName,
+  readGraphDef,
+  tensorValues,
+  type GraphDefLoadOptions,
+} from './graphdefRead';
+
+export { resolveModelTarget } from './graphdefRead';
+
+/** Loads a frozen GraphDef: front end from the graph, the rest on TF.js. */
+export async function loadGraphDefPackage(
+  file: string,
+  options: GraphDefLoadOptions = {},
+): Promise<ModelPackage & { frontEnd: string }> {
+  const { bytes, byName, output, inputNode, metadata, layout, frontEnd } = await readGraphDef(file, options);
+  const fx = await FeatureExtractor.create(featureConfigOf(metadata));
+  const frames = fx.frameCount(clipSamples(metadata));
+  const bins = fx.bins;
+  fx.dispose();
+  const shapeOf = (n: number) =>
+    layout === 'image'
+      ? [n, frames, bins, 1]
+      : layout === 'sequence'
+        ? [n, frames, bins]
+        : [n, frames * bins];
+
+  // The model body: what the output needs, down to the fingerprint (which becomes the input).
+  const body: NodeDefObj[] = [];
+  {
+    const seen = new Set<string>();
+    const stack = [output.name];
+    while (stack.length) {
+      const n = byName.get(stack.pop()!)!;
+      if (seen.has(n.name)) continue;
+      seen.add(n.name);
+      body.push(n);
+      if (n === inputNode) continue;
+      if (AUDIO_OPS.has(n.op) || n.op === 'Placeholder')
+        throw new ModelError(file, `${n.op} (node ${n.name}) feeds the model apart from its front end`);
+      for (const i of n.input ?? []) if (!i.startsWith('^')) stack.push(nodeName(i));
+    }
+  }
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  const jsonNodes: Record<string, unknown>[] = [];
+  const ops = new Set<string>();
+  for (const n of body.reverse()) {
+    if (n === inputNode) {
+      jsonNodes.push({
+        name: n.name,
+        op: 'Placeholder',
+        attr: {
+          dtype: { type: 'DT_FLOAT' },
+          shape: { shape: { dim: shapeOf(-1).map((size) => ({ size })) } },
+        },
+      });
+      continue;
+    }
+    ops.add(n.op);
+    const attr: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(n.attr ?? {})) attr[k] = attrJson(v);
+    if (n.op === 'Const') {
+      let v: ReturnType<typeof tensorValues>;
+      try {
+        v = tensorValues(n.attr?.value?.tensor);
+      } catch (e) {
+        throw new ModelError(file, `Const (node ${n.name}): ${(e as Error).message}`);
+      }
+      weightSpecs.push({ name: n.name, shape: v.shape, dtype: v.dtype });
+      buffers.push(new Uint8Array(v.values.buffer, v.values.byteOffset, v.values.byteLength));
+      delete attr.value;
+    }
+    jsonNodes.push({
+      name: n.name,
+      op: n.op,
+      input: (n.input ?? []).filter((i) => !i.startsWith('^')),
+      attr,
+    });
+  }
+  const total = buffers.reduce((s, b) => s + b.byteLength, 0);
+  const weightData = new Uint8Array(total);
+  let at = 0;
+  for (const b of buffers) {
+    weightData.set(b, at);
+    at += b.byteLength;
+  }
+
+  let model: tf.GraphModel;
+  try {
+    model = await tf.loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: {
+          node: jsonNodes,
+          versions: { producer: 0 },
+        } as unknown as tf.io.ModelArtifacts['modelTopology'],
+        format: 'graph-model',
+        weightSpecs,
+        weightData: weightData.buffer,
+      }),
+    );
+  } catch (e) {
+    throw new ModelError(file, `TensorFlow.js cannot load the graph (${(e as Error).message})`);
+  }
+  const run = (x: tf.Tensor) => model.execute({ [inputNode.name]: x }, output.name) as tf.Tensor;
+  // A trial prediction: unsupported ops show here; one probability per label, finite.
+  let units: number;
+  let finite: boolean;
+  try {
+    const probe = tf.tidy(() => run(tf.zeros(shapeOf(1))));
+    const out = await probe.data();
+    units = probe.shape[probe.shape.length - 1];
+    finite = Array.from(out).every(Number.isFinite);
+    probe.dispose();
+  } catch (e) {
+    model.dispose();
+    const msg = (e as Error).message;
+    const unknown = /Unknown op '([^']+)'/.exec(msg);
+    if (unknown) {
+      const where = body.filter((n) => n.op === unknown[1]).map((n) => n.name);
+      throw new ModelError(
+        file,
+        `unsupported op ${unknown[1]} (node ${where.join(', ')}): TensorFlow.js cannot run it`,
+      );
+    }
+    throw new ModelError(file, `TensorFlow.js cannot run the graph (${msg.split('\n')[0]})`);
+  }
+  if (units !== metadata.labels.length) {
+    model.dispose();
+    throw new ModelError(
+      file,
+      `the graph outputs ${units} values (node ${output.name}) but there are ${metadata.labels.length} labels`,
+    );
+  }
+  if (!finite) {
+    model.dispose();
+    throw new ModelError(file, 'the graph gives non-finite output (NaN or Infinity) on silence');
+  }
+  const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
+  return {
+    dir: resolve(file),
+    metadata,
+    format: 'graphdef',
+    inputLayout: layout,
+    frames,
+    bins,
+    hash,
+    ops: [...ops].sort(),
+    frontEnd,
+    predict: (x) => tf.tidy(() => run(x.reshape(shapeOf(x.shape[0])))),
+    dispose: () => model.dispose(),
+  };
+}
