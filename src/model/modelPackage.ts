@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
@@ -8,12 +9,15 @@ import { clipSamples, featureConfigOf, loadMetadata, ModelError, type ModelMetad
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
 import { initTfBackend } from './tfBackend';
+import { loadTflitePackage, tfliteFiles } from './formats/tflite';
 
 /** A loaded model package, ready to predict. */
 export interface ModelPackage {
   dir: string;
   metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model';
+  format: 'layers-model' | 'graph-model' | 'tflite';
+  /** The operators the model uses, by name (TFLite). */
+  ops?: string[];
   /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
   inputLayout: 'image' | 'sequence' | 'flat';
   frames: number;
@@ -42,6 +46,13 @@ async function readOr(dir: string, file: string, what: string): Promise<Buffer> 
  * against the features, the output size against the labels, and that a prediction is finite.
  */
 export async function loadModelPackage(dir: string): Promise<ModelPackage> {
+  const tflite = tfliteFiles(dir);
+  if (tflite.length) {
+    if (existsSync(join(dir, 'model.json'))) {
+      throw new ModelError(dir, `both model.json and ${tflite.join(', ')}: keep one model per folder`);
+    }
+    return loadTflitePackage(dir);
+  }
   await initTfBackend();
   const metadata = await loadMetadata(dir);
   const modelJsonBytes = await readOr(dir, 'model.json', 'model file');
