@@ -187,7 +187,7 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     frames,
     bins,
     hash,
-    predict: (x) => predict(x.reshape([x.shape[0], frames * bins])),
+    predict: (x) => tf.tidy(() => predict(x.reshape([x.shape[0], frames * bins]))),
     dispose,
   };
 }
