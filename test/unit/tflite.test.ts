@@ -66,12 +66,13 @@ function steps(m: string, ours: number[][], theirs: number[][]): number[] {
 }
 
 for (const m of ['tiny_conv_float', 'mixed_float', 'digits_float']) {
-  test(`${m}: float32 within 1e-5 of tf.lite.Interpreter on the inputs it was fed`, async () => {
+  // The issue asks for 1e-5; measured: at most 3e-7 (digits), so the bound is 1e-6.
+  test(`${m}: float32 within 1e-6 of tf.lite.Interpreter on the inputs it was fed`, async () => {
     const ours = await predictAll(m);
     const theirs = ref(m).default;
     let max = 0;
     ours.forEach((row, i) => row.forEach((v, j) => (max = Math.max(max, Math.abs(v - theirs[i][j])))));
-    assert.ok(max <= 1e-5, `max abs error ${max}`);
+    assert.ok(max <= 1e-6, `max abs error ${max}`);
   });
 }
 
@@ -117,13 +118,38 @@ for (const m of [
     if (m.endsWith('float')) {
       let max = 0;
       ours.forEach((row, i) => row.forEach((v, j) => (max = Math.max(max, Math.abs(v - theirs[i][j])))));
-      assert.ok(max <= 1e-5, `max abs error ${max}`);
+      assert.ok(max <= 1e-6, `max abs error ${max}`);
     } else {
       const d = steps(m, ours, theirs);
       assert.ok(Math.max(...d) <= 1, `${Math.max(...d)} steps apart`);
     }
   });
 }
+
+test('a TFLite package says what it is: format, operators run, input layout', async () => {
+  const pkg = await loadModelPackage(join(DIR, 'mixed_int8'));
+  assert.equal(pkg.format, 'tflite');
+  assert.deepEqual(pkg.ops, [
+    'QUANTIZE',
+    'CONV_2D',
+    'DEPTHWISE_CONV_2D',
+    'MAX_POOL_2D',
+    'AVERAGE_POOL_2D',
+    'ADD',
+    'MUL',
+    'MEAN',
+    'FULLY_CONNECTED',
+    'SOFTMAX',
+    'DEQUANTIZE',
+  ]);
+  assert.deepEqual([pkg.inputLayout, pkg.frames, pkg.bins], ['image', 49, 40]);
+  assert.match(pkg.hash, /^[0-9a-f]{64}$/);
+  pkg.dispose();
+  // the dynamic-batch shape arithmetic before RESHAPE is not run, so not listed
+  const tiny = await loadModelPackage(join(DIR, 'tiny_conv_int8'));
+  assert.deepEqual(tiny.ops, ['CONV_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']);
+  tiny.dispose();
+});
 
 // --- errors: one clear line naming the folder, the file and the problem --------------------------
 
