@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
 import {
   clipSamples,
@@ -18,12 +19,13 @@ import { foldBatchNorm } from './foldBatchNorm';
 import { findKerasFile, loadKerasPackage } from './formats/keras';
 import { loadGraphDefPackage, resolveModelTarget } from './formats/graphdef';
 import { initTfBackend } from './tfBackend';
+import { loadTflitePackage, tfliteFiles } from './formats/tflite';
 
 /** A loaded model package, ready to predict. */
 export interface ModelPackage {
   dir: string;
   metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef';
+  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef' | 'tflite';
   /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
   inputLayout: 'image' | 'sequence' | 'flat';
   frames: number;
@@ -129,6 +131,13 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   const target = await resolveModelTarget(dir);
   if (target.kind === 'graphdef') return loadGraphDefPackage(target.file, options);
   dir = target.dir;
+  const tflite = tfliteFiles(dir);
+  if (tflite.length) {
+    if (existsSync(join(dir, 'model.json'))) {
+      throw new ModelError(dir, `both model.json and ${tflite.join(', ')}: keep one model per folder`);
+    }
+    return loadTflitePackage(dir);
+  }
   const metadata = await loadMetadata(dir);
   if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
   const keras = findKerasFile(dir);
