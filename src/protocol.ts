@@ -111,8 +111,7 @@ export type EditorToHost =
   | { type: 'requestRange'; requestId: number; startSec: number; endSec: number; columns: number }
   | { type: 'requestAudio'; requestId: number; startSec: number; durationSec: number }
   | { type: 'pickModel' }
-  | { type: 'painted'; what: 'init' | 'predictions'; ms: number }
-  | { type: 'stateChanged'; colormap: string; dbFloor: number };
+  | { type: 'painted'; what: 'init' | 'predictions'; ms: number };
 
 /** A classification report as the report view draws it. */
 export interface ReportView {

@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureMatrix, MfccOptions } from './mfcc';
 import { nextPowerOfTwo } from './spectrogram';
+import { mfccWasmOverride } from '../env';
 
 /**
  * The few WebAssembly APIs used here, declared locally: the project's TypeScript libs (ES2022 +
@@ -51,7 +52,7 @@ let cachedModule: WasmModule | undefined;
 /** Where mfcc.wasm is: $WAVEBENCH_MFCC_WASM, next to the bundle (dist/), or dist/ of the repo from sources. */
 export function locateMfccWasm(): string {
   const candidates: string[] = [];
-  const env = process.env.WAVEBENCH_MFCC_WASM;
+  const env = mfccWasmOverride();
   if (env) candidates.push(env);
   if (typeof __dirname === 'string') {
     candidates.push(join(__dirname, 'mfcc.wasm'), join(__dirname, '../../dist/mfcc.wasm'));

@@ -24,6 +24,7 @@ import type {
 } from '../protocol';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
+import type { TestRecorder } from './testRecorder';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** Files longer than this are never decoded whole in the host: views, stats and playback go by ranges. */
@@ -251,16 +252,16 @@ class WavDocument implements vscode.CustomDocument {
 /** The custom editor for .wav files: the host decodes and computes, the webview draws. */
 export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<WavDocument> {
   static readonly viewType = 'wavebench.wav';
-  /** Messages from webviews, for the integration tests (painted signals). */
-  static readonly log: { uri: string; message: EditorToHost; at: number }[] = [];
-  /** Types of the messages sent to webviews, for the integration tests. */
-  static readonly sent: { uri: string; type: HostToEditor['type']; at: number }[] = [];
 
   /** Registers the provider; returns its disposable. */
-  static register(context: vscode.ExtensionContext, models: ModelService): vscode.Disposable {
+  static register(
+    context: vscode.ExtensionContext,
+    models: ModelService,
+    recorder: TestRecorder,
+  ): vscode.Disposable {
     return vscode.window.registerCustomEditorProvider(
       WavEditorProvider.viewType,
-      new WavEditorProvider(context, models),
+      new WavEditorProvider(context, models, recorder),
       {
         // Playback must go on while the tab is hidden, and decoding again on every switch is wasteful.
         webviewOptions: { retainContextWhenHidden: true },
@@ -272,6 +273,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
   private constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly models: ModelService,
+    private readonly recorder: TestRecorder,
   ) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<WavDocument> {
@@ -290,7 +292,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     let predictionAbort: AbortController | undefined;
     const post = (m: HostToEditor) => {
       if (disposed) return;
-      WavEditorProvider.sent.push({ uri: doc.uri.toString(), type: m.type, at: performance.now() });
+      this.recorder.record({ panel: 'editor', dir: 'out', uri: doc.uri.toString(), type: m.type });
       void panel.webview.postMessage(m);
     };
     const sendAll = async () => {
@@ -313,6 +315,11 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
         post({ type: 'overview', waveform: o.waveform, stats: statsView(o.stats) });
       }
     };
+    // sendAll reads the file: a failure there (the file vanished mid-read) is shown, never left floating.
+    const sendAllReported = () =>
+      sendAll().catch((e: Error) =>
+        post({ type: 'decodeError', path: doc.uri.fsPath, message: e.message ?? String(e) }),
+      );
     const predict = async () => {
       const run = ++predictionRun;
       predictionAbort?.abort();
@@ -349,11 +356,17 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
       panel.webview.onDidReceiveMessage(async (raw: unknown) => {
         const m = validateEditorMessage(raw);
         if (!m) return;
-        WavEditorProvider.log.push({ uri: doc.uri.toString(), message: m, at: performance.now() });
+        this.recorder.record({
+          panel: 'editor',
+          dir: 'in',
+          uri: doc.uri.toString(),
+          type: m.type,
+          what: m.type === 'painted' ? m.what : undefined,
+        });
         switch (m.type) {
           case 'ready':
             ready = true;
-            await sendAll();
+            await sendAllReported();
             break;
           case 'requestRange':
             if (doc.header && !doc.error) {
@@ -382,7 +395,6 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
             await this.pickModel();
             break;
           case 'painted':
-          case 'stateChanged':
             break;
         }
       }),
@@ -395,7 +407,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
     );
     const reload = async () => {
       await doc.load();
-      await sendAll();
+      await sendAllReported();
     };
     subs.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload));
     panel.onDidDispose(() => {
@@ -568,9 +580,6 @@ export function validateEditorMessage(raw: unknown): EditorToHost | undefined {
     case 'painted':
       if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
       return { type: 'painted', what: m.what, ms: m.ms };
-    case 'stateChanged':
-      if (typeof m.colormap !== 'string' || !finite(m.dbFloor)) return undefined;
-      return { type: 'stateChanged', colormap: m.colormap, dbFloor: m.dbFloor };
     default:
       return undefined;
   }

@@ -35,10 +35,7 @@ const state: ViewState = {
   showMfcc: saved.showMfcc ?? true,
   view: saved.view ?? null,
 };
-const persist = () => {
-  vscode.setState(state);
-  vscode.postMessage({ type: 'stateChanged', colormap: state.colormap, dbFloor: state.dbFloor });
-};
+const persist = () => vscode.setState(state);
 
 type Init = Extract<HostToEditor, { type: 'init' }>;
 let init: Init | undefined;
