@@ -13,6 +13,8 @@ export interface WavFactsView {
   bitsPerSample: number;
   sampleRate: number;
   channels: number;
+  /** Channels drawn and measured (the first ones; a file may have more). */
+  channelsShown: number;
   frames: number;
   durationSec: number;
   warnings: string[];
@@ -111,7 +113,10 @@ export type EditorToHost =
   | { type: 'requestRange'; requestId: number; startSec: number; endSec: number; columns: number }
   | { type: 'requestAudio'; requestId: number; startSec: number; durationSec: number }
   | { type: 'pickModel' }
-  | { type: 'painted'; what: 'init' | 'predictions'; ms: number };
+  | { type: 'painted'; what: 'init' | 'predictions'; ms: number }
+  /** The ways out of the error page: read the file again, or show it in VS Code's default editor. */
+  | { type: 'retry' }
+  | { type: 'reopenWithDefault' };
 
 /** A classification report as the report view draws it. */
 export interface ReportView {

@@ -739,6 +739,8 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
   const m = ev.data;
   switch (m.type) {
     case 'init':
+      // A file fixed on disk: the host reloads and sends init; the editor comes back from its error page.
+      if (app.firstChild !== header) app.replaceChildren(header, toolbar, main);
       init = m;
       chunk = undefined;
       stop();
@@ -756,8 +758,8 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       break;
     case 'overview':
       if (init) {
-        init.waveform = m.waveform;
-        init.facts.stats = m.stats;
+        // Received messages are never modified: a new init with the overview's parts.
+        init = { ...init, waveform: m.waveform, facts: { ...init.facts, stats: m.stats } };
         drawWaveform();
         drawSide();
       }
@@ -791,13 +793,24 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       drawSide();
       break;
     case 'decodeError':
-      app.replaceChildren(el('div', 'wb-error-page'));
-      (app.firstChild as HTMLElement).append(
-        el('h2', undefined, 'Wavebench cannot decode this file'),
-        el('p', 'wb-error', m.message),
-        el('p', 'wb-muted', m.path),
-        el('p', 'wb-muted', 'Use "Reopen Editor With…" to see it as text or bytes.'),
-      );
+      {
+        stop();
+        const page = el('div', 'wb-error-page');
+        const retry = el('button', undefined, 'Try again');
+        retry.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
+        const reopen = el('button', undefined, 'Open in the default editor');
+        reopen.addEventListener('click', () => vscode.postMessage({ type: 'reopenWithDefault' }));
+        const actions = el('p', 'wb-actions');
+        actions.append(retry, ' ', reopen);
+        page.append(
+          el('h2', undefined, 'Wavebench cannot decode this file'),
+          el('p', 'wb-error', m.message),
+          el('p', 'wb-muted', m.path),
+          actions,
+          el('p', 'wb-muted', 'The editor comes back by itself when the file is fixed on disk.'),
+        );
+        app.replaceChildren(page);
+      }
       vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
       break;
   }
