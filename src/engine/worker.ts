@@ -1,7 +1,9 @@
 /** A pool worker: loads the model once, then classifies batches of files sent by the host. */
 import { parentPort } from 'node:worker_threads';
 import { indexFiles } from '../dataset/indexFile';
-import { Classifier } from '../model/classifier';
+import { statSync } from 'node:fs';
+import { Classifier, type FileClassification } from '../model/classifier';
+import { classifyLongFile, STREAM_CLASSIFY_BYTES } from '../model/streamClassify';
 import { initTfBackend } from '../model/tfBackend';
 import type { FromWorker, ToWorker } from './messages';
 
@@ -52,15 +54,30 @@ async function handle(m: ToWorker): Promise<void> {
     case 'classify': {
       try {
         if (!classifier) throw new Error('worker not initialised');
-        const rows = await classifier.classifyFiles(m.files, {
-          topK: m.topK,
-          windowStrideMs: m.windowStrideMs,
-        });
+        const o = { topK: m.topK, windowStrideMs: m.windowStrideMs };
+        // Large files stream through bounded blocks; the rest are read whole and batched together.
+        const large = new Set(m.files.filter((f) => sizeOf(f) > STREAM_CLASSIFY_BYTES));
+        const small = await classifier.classifyFiles(
+          m.files.filter((f) => !large.has(f)),
+          o,
+        );
+        const rows: FileClassification[] = [];
+        for (const f of m.files)
+          rows.push(large.has(f) ? await classifyLongFile(classifier, f, o) : small.shift()!);
         send({ type: 'result', taskId: m.taskId, rows });
       } catch (e) {
         send({ type: 'taskError', taskId: m.taskId, message: (e as Error).message });
       }
       break;
     }
+  }
+}
+
+/** A file's size, 0 when it cannot be read (classifyFiles then reports why). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
