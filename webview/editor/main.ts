@@ -1,6 +1,7 @@
 // The Wavebench editor webview: draws what the host computed (facts, waveform, spectrogram, the
 // model's input, probabilities), plays the audio with a moving cursor. No signal processing here
 // beyond colour mapping.
+import * as viewModel from './model';
 import type {
   EditorToHost,
   HostToEditor,
@@ -73,10 +74,7 @@ function duration(): number {
   return init ? init.facts.durationSec : 0;
 }
 function viewRange(): [number, number] {
-  const d = duration();
-  const v = state.view;
-  if (!v || !(v[1] > v[0])) return [0, d];
-  return [Math.max(0, v[0]), Math.min(d, v[1])];
+  return viewModel.viewRange(state.view, duration());
 }
 
 // ---- layout ----
@@ -195,14 +193,8 @@ function timeAxis(ctx: CanvasRenderingContext2D, w: number, y: number, t0s: numb
     ctx.fillText(step < 1 ? `${+t.toFixed(3)}s` : fmtTime(t).replace('.000 s', ' s'), x + 2, y + 11);
   }
 }
-const xOf = (t: number, w: number) => {
-  const [a, b] = viewRange();
-  return AXIS_L + ((t - a) / (b - a || 1)) * (w - AXIS_L);
-};
-const tOf = (x: number, w: number) => {
-  const [a, b] = viewRange();
-  return a + ((x - AXIS_L) / (w - AXIS_L)) * (b - a);
-};
+const xOf = (t: number, w: number) => viewModel.xOfTime(t, viewRange(), w, AXIS_L);
+const tOf = (x: number, w: number) => viewModel.timeOfX(x, viewRange(), w, AXIS_L);
 
 function currentViews(): { waveform: WaveformView; spectrogram: SpectrogramView } | undefined {
   if (!init) return undefined;
@@ -251,19 +243,14 @@ function drawWaveform() {
   timeAxis(ctx, w, h - AXIS_B, a, b);
 }
 
-const melOf = (f: number) => 1127 * Math.log1p(f / 700);
-/** The (fractional) spectrogram bin drawn at row y of a plot h rows high, on the chosen scale. */
 function binPosAtY(y: number, h: number, maxHz: number, bins: number): number {
-  const frac = 1 - y / h;
-  const hz = state.melScale ? 700 * Math.expm1((frac * melOf(maxHz)) / 1127) : frac * maxHz;
-  return Math.min(bins - 1, Math.max(0, (hz / maxHz) * (bins - 1)));
+  return viewModel.binPosAtY(y, h, maxHz, bins, state.melScale);
 }
 function binAtY(y: number, h: number, maxHz: number, bins: number): number {
   return Math.round(binPosAtY(y, h, maxHz, bins));
 }
 function yOfHz(hz: number, h: number, maxHz: number): number {
-  const frac = state.melScale ? melOf(hz) / melOf(maxHz) : hz / maxHz;
-  return h - frac * h;
+  return viewModel.yOfHz(hz, h, maxHz, state.melScale);
 }
 
 function drawSpectrogram() {
@@ -662,22 +649,14 @@ for (const c of [wave.canvas, specB.canvas, stripB.canvas]) {
   );
 }
 function setView(a: number, b: number) {
-  const d = duration();
-  const span = Math.max(0.02, Math.min(d, b - a));
-  if (span >= d) state.view = null;
-  else {
-    const s = Math.max(0, Math.min(d - span, a));
-    state.view = [s, s + span];
-  }
+  state.view = viewModel.clampView(a, b, duration());
   persist();
   requestDetail();
   drawAll();
 }
 function zoomAround(t: number, factor: number) {
-  const [a, b] = viewRange();
-  const na = t - (t - a) * factor;
-  const nb = t + (b - t) * factor;
-  setView(na, nb);
+  const v = viewModel.zoomAround(state.view, duration(), t, factor);
+  setView(...(v ?? [0, duration()]));
 }
 let detailTimer: ReturnType<typeof setTimeout> | undefined;
 function requestDetail() {
@@ -782,7 +761,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
     case 'predictions':
       pred = m.prediction;
       predError = undefined;
-      if (init) init.model = m.model;
+      if (init) init = { ...init, model: m.model };
       drawSide();
       drawStrip();
       vscode.postMessage({ type: 'painted', what: 'predictions', ms: Math.round(performance.now() - t0) });
