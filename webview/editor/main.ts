@@ -1,6 +1,8 @@
 // The Wavebench editor webview: draws what the host computed (facts, waveform, spectrogram, the
 // model's input, probabilities), plays the audio with a moving cursor. No signal processing here
 // beyond colour mapping.
+import { h, onThemeChange } from '../common/dom';
+import { vscodeApi } from '../common/vscodeApi';
 import * as viewModel from './model';
 import type {
   EditorToHost,
@@ -11,12 +13,7 @@ import type {
 } from '../../src/protocol';
 import { COLORMAP_NAMES, colormapTable, type ColormapName } from '../../src/audio/colormap';
 
-declare function acquireVsCodeApi(): {
-  postMessage(m: EditorToHost): void;
-  getState(): unknown;
-  setState(s: unknown): void;
-};
-const vscode = acquireVsCodeApi();
+const api = vscodeApi<EditorToHost, HostToEditor, Partial<ViewState>>();
 const t0 = performance.now();
 
 interface ViewState {
@@ -26,7 +23,7 @@ interface ViewState {
   showMfcc: boolean;
   view: [number, number] | null;
 }
-const saved = (vscode.getState() as Partial<ViewState> | undefined) ?? {};
+const saved = api.getState() ?? {};
 const state: ViewState = {
   colormap: (COLORMAP_NAMES as readonly string[]).includes(saved.colormap ?? '')
     ? saved.colormap!
@@ -36,7 +33,7 @@ const state: ViewState = {
   showMfcc: saved.showMfcc ?? true,
   view: saved.view ?? null,
 };
-const persist = () => vscode.setState(state);
+const persist = () => api.setState(state);
 
 type Init = Extract<HostToEditor, { type: 'init' }>;
 let init: Init | undefined;
@@ -51,16 +48,9 @@ let playOffset = 0;
 let playing = false;
 let cursorSec = 0;
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+/** `h` with only a class and a text, the editor's common case. */
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) =>
+  h(tag, cls ? { class: cls } : null, text);
 const css = (name: string, fallback: string) =>
   getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 const fmtDb = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} dBFS` : '-inf dBFS');
@@ -576,7 +566,7 @@ function play(from: number) {
   }
   pendingPlayFrom = from;
   playBtn.textContent = 'Loading…';
-  vscode.postMessage({
+  api.post({
     type: 'requestAudio',
     requestId: ++audioRequest,
     startSec: from,
@@ -668,7 +658,7 @@ function requestDetail() {
     return;
   }
   detailTimer = setTimeout(() => {
-    vscode.postMessage({
+    api.post({
       type: 'requestRange',
       requestId: ++requestId,
       startSec: a,
@@ -707,15 +697,11 @@ mfccToggle.addEventListener('change', () => {
   persist();
   drawAll();
 });
-modelBtn.addEventListener('click', () => vscode.postMessage({ type: 'pickModel' }));
+modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
 new ResizeObserver(() => drawAll()).observe(canvases);
-new MutationObserver(() => drawAll()).observe(document.body, {
-  attributes: true,
-  attributeFilter: ['class'],
-});
+onThemeChange(() => drawAll());
 
-window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
-  const m = ev.data;
+api.onMessage((m) => {
   switch (m.type) {
     case 'init':
       // A file fixed on disk: the host reloads and sends init; the editor comes back from its error page.
@@ -733,7 +719,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       );
       drawAll();
       requestDetail();
-      vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
+      api.post({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
       break;
     case 'overview':
       if (init) {
@@ -764,7 +750,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       if (init) init = { ...init, model: m.model };
       drawSide();
       drawStrip();
-      vscode.postMessage({ type: 'painted', what: 'predictions', ms: Math.round(performance.now() - t0) });
+      api.post({ type: 'painted', what: 'predictions', ms: Math.round(performance.now() - t0) });
       break;
     case 'predictionError':
       predError = `Model: ${m.message}`;
@@ -776,9 +762,9 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
         stop();
         const page = el('div', 'wb-error-page');
         const retry = el('button', undefined, 'Try again');
-        retry.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
+        retry.addEventListener('click', () => api.post({ type: 'retry' }));
         const reopen = el('button', undefined, 'Open in the default editor');
-        reopen.addEventListener('click', () => vscode.postMessage({ type: 'reopenWithDefault' }));
+        reopen.addEventListener('click', () => api.post({ type: 'reopenWithDefault' }));
         const actions = el('p', 'wb-actions');
         actions.append(retry, ' ', reopen);
         page.append(
@@ -790,9 +776,9 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
         );
         app.replaceChildren(page);
       }
-      vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
+      api.post({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
       break;
   }
 });
 syncControls();
-vscode.postMessage({ type: 'ready' });
+api.post({ type: 'ready' });
