@@ -1,20 +1,21 @@
 import * as vscode from 'vscode';
+import { breakActivation } from './env';
 import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
 import { DatasetPanel } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
 import { DatasetTreeProvider } from './vscode/datasetTree';
 import { ModelService } from './vscode/modelService';
-import { ReportPanel } from './vscode/reportPanel';
 import { ResultCache } from './vscode/resultCache';
+import { TestRecorder } from './vscode/testRecorder';
 import { WavEditorProvider } from './vscode/wavEditor';
 
 /** What the integration tests can reach through the extension's exports. */
 export interface WavebenchApi {
-  editorLog: typeof WavEditorProvider.log;
-  editorSent: typeof WavEditorProvider.sent;
-  reportLog: typeof ReportPanel.log;
-  reportPanels: typeof ReportPanel.open;
-  datasetLog: typeof DatasetPanel.log;
+  /**
+   * The recorder of the webviews' messages, turned on by this call (it is already on when the
+   * extension runs in ExtensionMode.Test); bounded, and off in normal use.
+   */
+  recorder: () => TestRecorder;
   dataset: DatasetService;
   models: ModelService;
   /** The command's run without its notification: tests drive cancellation through the token. */
@@ -28,18 +29,20 @@ export interface WavebenchApi {
 /** Wires Wavebench's parts into VS Code. */
 export function activate(context: vscode.ExtensionContext): WavebenchApi {
   // Used only by the test runner's own test, to prove a broken activation fails the suite.
-  if (process.env.WAVEBENCH_TEST_BREAK_ACTIVATION === '1') {
+  if (breakActivation()) {
     throw new Error('activation broken on purpose (WAVEBENCH_TEST_BREAK_ACTIVATION=1)');
   }
   const storage = context.globalStorageUri;
+  const recorder = new TestRecorder();
+  if (context.extensionMode === vscode.ExtensionMode.Test) recorder.enable();
   const models = new ModelService(context.extensionUri);
   const dataset = new DatasetService(storage);
   const cache = new ResultCache(storage);
   context.subscriptions.push(
     models,
     dataset,
-    WavEditorProvider.register(context, models),
-    registerClassifyCommand(context, models, cache),
+    WavEditorProvider.register(context, models, recorder),
+    registerClassifyCommand(context, models, cache, recorder),
     vscode.window.registerTreeDataProvider('wavebench.datasetView', new DatasetTreeProvider(dataset)),
     vscode.commands.registerCommand('wavebench.inspectDataset', async (uri?: vscode.Uri) => {
       let root = uri?.scheme === 'file' ? uri.fsPath : undefined;
@@ -62,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
         },
         (progress, token) => dataset.inspect(target, progress, token),
       );
-      if (view) DatasetPanel.show(context.extensionUri, dataset);
+      if (view) DatasetPanel.show(context.extensionUri, dataset, recorder);
       return view;
     }),
     vscode.commands.registerCommand('wavebench.refreshDataset', async () => {
@@ -72,11 +75,10 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     vscode.commands.registerCommand('wavebench.clearDiagnostics', () => dataset.clearDiagnostics()),
   );
   return {
-    editorLog: WavEditorProvider.log,
-    editorSent: WavEditorProvider.sent,
-    reportLog: ReportPanel.log,
-    reportPanels: ReportPanel.open,
-    datasetLog: DatasetPanel.log,
+    recorder: () => {
+      recorder.enable();
+      return recorder;
+    },
     dataset,
     models,
     classify: (paths, token, onProgress) =>

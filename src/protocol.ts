@@ -13,6 +13,8 @@ export interface WavFactsView {
   bitsPerSample: number;
   sampleRate: number;
   channels: number;
+  /** Channels drawn and measured (the first ones; a file may have more). */
+  channelsShown: number;
   frames: number;
   durationSec: number;
   warnings: string[];
@@ -112,7 +114,9 @@ export type EditorToHost =
   | { type: 'requestAudio'; requestId: number; startSec: number; durationSec: number }
   | { type: 'pickModel' }
   | { type: 'painted'; what: 'init' | 'predictions'; ms: number }
-  | { type: 'stateChanged'; colormap: string; dbFloor: number };
+  /** The ways out of the error page: read the file again, or show it in VS Code's default editor. */
+  | { type: 'retry' }
+  | { type: 'reopenWithDefault' };
 
 /** A classification report as the report view draws it. */
 export interface ReportView {

@@ -76,7 +76,7 @@ export class FeatureExtractor {
       coefficientCount: c.type === 'mfcc' ? c.binCount : c.filterbankChannels,
     });
     let fast: MfccWasm | undefined;
-    if (c.type === 'mfcc' && process.env.WAVEBENCH_JS_MFCC !== '1') {
+    if (c.type === 'mfcc') {
       try {
         fast = await MfccWasm.create({
           windowSize,

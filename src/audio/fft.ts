@@ -38,8 +38,6 @@ function locateWasm(): string {
   } catch {
     // not resolvable from cwd: the bundle location above is the one that counts
   }
-  const env = process.env.WAVEBENCH_PFFFT_WASM;
-  if (env) candidates.unshift(env);
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`pffft.wasm not found (looked in: ${candidates.join(', ')})`);
 }

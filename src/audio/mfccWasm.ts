@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureMatrix, MfccOptions } from './mfcc';
 import { nextPowerOfTwo } from './spectrogram';
+import { mfccWasmOverride } from '../env';
 
 /**
  * The few WebAssembly APIs used here, declared locally: the project's TypeScript libs (ES2022 +
@@ -56,7 +57,7 @@ let cachedModule: WasmModule | undefined;
  */
 export function locateMfccWasm(): string {
   const candidates: string[] = [];
-  const env = process.env.WAVEBENCH_MFCC_WASM;
+  const env = mfccWasmOverride();
   if (env) candidates.push(env);
   else if (typeof __dirname === 'string') {
     candidates.push(join(__dirname, 'mfcc.wasm'), join(__dirname, 'native', 'mfcc.wasm'));

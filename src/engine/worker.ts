@@ -53,6 +53,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'classify': {
       try {
         if (!classifier) throw new Error('worker not initialised');
+        // Files over 32 MB are streamed by window groups inside classifyFiles; the rest are read whole.
         const rows = await classifier.classifyFiles(m.files, {
           topK: m.topK,
           windowStrideMs: m.windowStrideMs,

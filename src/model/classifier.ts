@@ -134,7 +134,8 @@ export class Classifier {
     return this.describe(samples.length, starts, probs, options);
   }
 
-  private describe(
+  /** The result of a file from its window probabilities (n: samples at the model rate). */
+  describe(
     n: number,
     starts: number[],
     probs: Float32Array[],

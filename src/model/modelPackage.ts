@@ -192,7 +192,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   let topology: unknown = modelJson.modelTopology;
   let specs = weightSpecs;
   let weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  if (!isGraph && process.env.WAVEBENCH_NO_BN_FOLD !== '1') {
+  if (!isGraph) {
     const f = foldBatchNorm(topology, specs, weightData);
     topology = f.topology;
     specs = f.specs as tf.io.WeightsManifestEntry[];

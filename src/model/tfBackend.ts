@@ -14,8 +14,6 @@ let ready: Promise<BackendInfo> | undefined;
 
 /** Where the tfjs-backend-wasm .wasm files are: dist/ next to the bundle, or node_modules from sources. */
 function wasmDir(): string {
-  const env = process.env.WAVEBENCH_TFJS_WASM_DIR;
-  if (env) return env;
   if (typeof __dirname === 'string' && existsSync(join(__dirname, 'tfjs-backend-wasm-simd.wasm')))
     return __dirname;
   // From sources (tests, tsx): the package's own dist folder. Computed so the bundler leaves it alone.
@@ -35,8 +33,6 @@ export function initTfBackend(): Promise<BackendInfo> {
       let warning: string | undefined;
       try {
         setWasmPaths(wasmDir() + '/');
-        if (process.env.WAVEBENCH_TEST_NO_WASM === '1')
-          throw new Error('WASM disabled by WAVEBENCH_TEST_NO_WASM');
         if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
       } catch (e) {
         warning = `TensorFlow.js WASM backend unavailable (${(e as Error).message}); using the slower CPU backend`;

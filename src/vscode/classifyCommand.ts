@@ -6,6 +6,7 @@ import type { ClassifyReport } from '../model/report';
 import type { ModelService } from './modelService';
 import { ReportPanel } from './reportPanel';
 import type { ResultCache } from './resultCache';
+import type { TestRecorder } from './testRecorder';
 
 /** A classification run with its cache hits, as the command shows it. */
 export interface ClassifyRun {
@@ -62,6 +63,7 @@ export function registerClassifyCommand(
   context: vscode.ExtensionContext,
   models: ModelService,
   cache: ResultCache,
+  recorder: TestRecorder,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(
     'wavebench.classifyFolder',
@@ -102,7 +104,7 @@ export function registerClassifyCommand(
           `Wavebench: cancelled after ${run.report.rows.length} files; the report shows those.`,
         );
       }
-      ReportPanel.show(context.extensionUri, run.report, root, run.cached);
+      ReportPanel.show(context.extensionUri, run.report, root, run.cached, recorder);
       return run.report;
     },
   );

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
 import type { DatasetToHost } from '../protocol';
 import type { DatasetService } from './datasetService';
+import type { TestRecorder } from './testRecorder';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** The dataset report webview; follows the service's updates. */
 export class DatasetPanel {
-  /** Messages received, for the integration tests. */
-  static readonly log: DatasetToHost[] = [];
   private static current: DatasetPanel | undefined;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly data: DatasetService,
+    private readonly recorder: TestRecorder,
   ) {}
 
   /** Shows (or refreshes) the report of the inspected dataset. */
-  static show(extensionUri: vscode.Uri, data: DatasetService): void {
+  static show(extensionUri: vscode.Uri, data: DatasetService, recorder: TestRecorder): void {
     if (DatasetPanel.current) {
       DatasetPanel.current.panel.reveal();
       DatasetPanel.current.send();
@@ -29,7 +29,7 @@ export class DatasetPanel {
       webviewOptions(extensionUri),
     );
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'dataset', title);
-    const dp = new DatasetPanel(panel, data);
+    const dp = new DatasetPanel(panel, data, recorder);
     DatasetPanel.current = dp;
     const subs = [
       panel.webview.onDidReceiveMessage((raw: unknown) => dp.onMessage(raw)),
@@ -48,17 +48,21 @@ export class DatasetPanel {
       void this.panel.webview.postMessage({ type: 'init', dataset: this.data.view });
   }
 
+  private observe(type: DatasetToHost['type']): void {
+    this.recorder.record({ panel: 'dataset', dir: 'in', uri: this.panel.title, type });
+  }
+
   private async onMessage(raw: unknown): Promise<void> {
     const m = raw as Partial<DatasetToHost> | undefined;
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
       case 'ready':
-        DatasetPanel.log.push({ type: 'ready' });
+        this.observe('ready');
         this.ready = true;
         this.send();
         break;
       case 'painted':
-        if (typeof m.ms === 'number') DatasetPanel.log.push({ type: 'painted', ms: m.ms });
+        if (typeof m.ms === 'number') this.observe('painted');
         break;
       case 'openClip': {
         // Only files under the inspected root, named in the report, can be opened from the webview.
@@ -70,7 +74,7 @@ export class DatasetPanel {
           v.duplicates.some((d) => d.paths.includes(p)) ||
           v.oddFormats.some((o) => o.path === p);
         if (!known || !p.startsWith(v.root)) return;
-        DatasetPanel.log.push({ type: 'openClip', path: p });
+        this.observe('openClip');
         await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(p), 'wavebench.wav');
         break;
       }

@@ -132,7 +132,15 @@ export class DatasetService implements vscode.Disposable {
     const touch = (u: vscode.Uri) => {
       this.pending.add(u.fsPath);
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.flush(), 500);
+      this.timer = setTimeout(
+        () =>
+          void this.flush().catch((e: Error) =>
+            vscode.window.showWarningMessage(
+              `Wavebench: the dataset report could not be updated: ${e.message}`,
+            ),
+          ),
+        500,
+      );
     };
     w.onDidCreate(touch);
     w.onDidChange(touch);

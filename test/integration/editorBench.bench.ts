@@ -12,6 +12,7 @@ suite('editor benchmark', function () {
   this.timeout(600_000);
   test('open -> painted', async () => {
     const api = await vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench')!.activate();
+    const rec = api.recorder();
     const clips = (await vscode.workspace.findFiles('digits/**/*.wav')).filter(
       (u) => !u.fsPath.includes('_silence_'),
     );
@@ -27,15 +28,14 @@ suite('editor benchmark', function () {
     for (let i = 0; i <= runs && i < clips.length; i++) {
       const uri = clips[i];
       const key = uri.toString();
-      const n0 = api.editorLog.length;
       const t0 = performance.now();
+      const since = () => rec.messages().filter((m) => m.panel === 'editor' && m.uri === key && m.at >= t0);
       await vscode.commands.executeCommand('vscode.openWith', uri, 'wavebench.wav');
       let tInit = 0;
       await wait(() => {
-        const fresh = api.editorLog.slice(n0).filter((m) => m.uri === key && m.message.type === 'painted');
-        if (!tInit && fresh.some((m) => m.message.type === 'painted' && m.message.what === 'init'))
-          tInit = performance.now();
-        return fresh.some((m) => m.message.type === 'painted' && m.message.what === 'predictions');
+        const fresh = since().filter((m) => m.dir === 'in' && m.type === 'painted');
+        if (!tInit && fresh.some((m) => m.what === 'init')) tInit = performance.now();
+        return fresh.some((m) => m.what === 'predictions');
       });
       const tPred = performance.now();
       // Baseline 2: an empty webview panel whose one script posts a message: VS Code's own webview start-up.
@@ -56,10 +56,10 @@ suite('editor benchmark', function () {
       await wait(() => emptyReady > 0);
       panel.dispose();
       const emptyWebviewMs = emptyReady - e0;
-      const mine = api.editorLog.slice(n0).filter((m) => m.uri === key);
-      const sent = api.editorSent.filter((m) => m.uri === key && m.at >= t0);
+      const mine = since().filter((m) => m.dir === 'in');
+      const sent = since().filter((m) => m.dir === 'out');
       const phase = {
-        readyMs: (mine.find((m) => m.message.type === 'ready')?.at ?? NaN) - t0,
+        readyMs: (mine.find((m) => m.type === 'ready')?.at ?? NaN) - t0,
         initSentMs: (sent.find((m) => m.type === 'init')?.at ?? NaN) - t0,
         predictionsSentMs: (sent.find((m) => m.type === 'predictions')?.at ?? NaN) - t0,
       };

@@ -9,17 +9,17 @@ suite('long file', function () {
   this.timeout(900_000);
   test('opens, paints, then predicts', async () => {
     const api = await vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench')!.activate();
+    const rec = api.recorder();
     const uri = vscode.Uri.file(process.env.WAVEBENCH_LONG_WAV!);
     const key = uri.toString();
     const t0 = performance.now();
     await vscode.commands.executeCommand('vscode.openWith', uri, 'wavebench.wav');
     const times: Record<string, number> = {};
     while (!times.predictions && performance.now() - t0 < 850_000) {
-      for (const m of api.editorLog.filter((x) => x.uri === key && x.message.type === 'painted')) {
-        const what = (m.message as { what: string }).what;
-        times[what] ??= m.at - t0;
+      for (const m of rec.messages().filter((x) => x.panel === 'editor' && x.uri === key)) {
+        if (m.dir === 'in' && m.type === 'painted' && m.what) times[m.what] ??= m.at - t0;
+        if (m.dir === 'out') times[`sent:${m.type}`] ??= m.at - t0;
       }
-      for (const m of api.editorSent.filter((x) => x.uri === key)) times[`sent:${m.type}`] ??= m.at - t0;
       if (times.init && !times.shot) {
         times.shot = 1;
         await screenshot('long-file');

@@ -18,8 +18,10 @@ suite('installed VSIX', () => {
     );
     console.log(`[wavebench-tests] installed extension at ${ext.extensionPath}`);
     const api = (await ext.activate()) as {
-      editorLog: { uri: string; message: { type: string; what?: string } }[];
+      recorder: () => { find: (m: Record<string, string>) => unknown };
     };
+    // An installed extension runs in production mode: the test turns the recorder on before opening.
+    const rec = api.recorder();
     assert.strictEqual(ext.isActive, true);
     // The packed product opens a sample clip: its editor paints, with the bundled model's predictions.
     const clips = await vscode.workspace.findFiles('**/*.wav', undefined, 1);
@@ -27,11 +29,7 @@ suite('installed VSIX', () => {
     const key = clips[0].toString();
     await vscode.commands.executeCommand('vscode.openWith', clips[0], 'wavebench.wav');
     const end = Date.now() + 90_000;
-    while (
-      !api.editorLog.some(
-        (m) => m.uri === key && m.message.type === 'painted' && m.message.what === 'predictions',
-      )
-    ) {
+    while (!rec.find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'predictions' })) {
       assert.ok(Date.now() < end, 'the installed editor never painted its predictions');
       await new Promise((r) => setTimeout(r, 200));
     }

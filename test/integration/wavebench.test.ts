@@ -87,18 +87,16 @@ suite('Wavebench', function () {
     assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'wavebench.wav');
     const key = uri.toString();
     await until('the editor to ask for its state', () =>
-      a.editorLog.find((m) => m.uri === key && m.message.type === 'ready'),
+      a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'ready' }),
     );
     await until('init painted', () =>
-      a.editorLog.find((m) => m.uri === key && m.message.type === 'painted' && m.message.what === 'init'),
+      a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'init' }),
     );
     const painted = await until('predictions painted', () =>
-      a.editorLog.find(
-        (m) => m.uri === key && m.message.type === 'painted' && m.message.what === 'predictions',
-      ),
+      a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'predictions' }),
     );
-    console.log(`[wavebench-tests] editor painted with predictions ${JSON.stringify(painted.message)}`);
-    assert.ok(a.editorSent.some((m) => m.uri === key && m.type === 'predictions'));
+    console.log(`[wavebench-tests] editor painted with predictions ${JSON.stringify(painted)}`);
+    assert.ok(a.recorder().find({ panel: 'editor', dir: 'out', uri: key, type: 'predictions' }));
     await shots('editor');
   });
 
@@ -110,12 +108,12 @@ suite('Wavebench', function () {
     const uri = vscode.Uri.file(bad);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'wavebench.wav');
     const sent = await until('decodeError sent', () =>
-      a.editorSent.find((m) => m.uri === uri.toString() && m.type === 'decodeError'),
+      a.recorder().find({ panel: 'editor', dir: 'out', uri: uri.toString(), type: 'decodeError' }),
     );
     // The decoder's own reason for these 16 bytes (no chunk fits after the RIFF header), word for word.
     assert.strictEqual(sent.message, 'no fmt chunk and no data chunk');
     await until('error page painted', () =>
-      a.editorLog.find((m) => m.uri === uri.toString() && m.message.type === 'painted'),
+      a.recorder().find({ panel: 'editor', dir: 'in', uri: uri.toString(), type: 'painted' }),
     );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -160,7 +158,7 @@ suite('Wavebench', function () {
       );
     }
     assert.strictEqual(report.metrics.accuracy, JSON.parse(cli.stdout).metrics.accuracy);
-    await until('report painted', () => a.reportLog.find((m) => m.type === 'painted'));
+    await until('report painted', () => a.recorder().find({ panel: 'report', type: 'painted' }));
     await shots('report');
     // A second run only classifies new files: everything comes from the cache.
     const again = (await vscode.commands.executeCommand(
@@ -208,7 +206,7 @@ suite('Wavebench', function () {
     assert.deepStrictEqual(view.labels.map((l) => l.label).sort(), labels);
     assert.strictEqual(view.totals.files, wavsUnder(folder).length);
     assert.strictEqual(a.dataset.view, view);
-    await until('dataset report painted', () => a.datasetLog.find((m) => m.type === 'painted'));
+    await until('dataset report painted', () => a.recorder().find({ panel: 'dataset', type: 'painted' }));
     await vscode.commands.executeCommand('wavebench.datasetView.focus');
     await shots('dataset');
   });

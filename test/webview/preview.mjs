@@ -1,4 +1,4 @@
-// Preview harness for the report and dataset webviews: bundles them with esbuild, loads each in
+// Preview harness for the report, dataset and editor webviews: bundles them with esbuild, loads each in
 // headless Chromium under the production CSP with a fake acquireVsCodeApi, posts sample data, waits
 // for `painted`, clicks a confusion cell, and writes screenshots for the light and dark themes to
 // test-results/preview/. Exits non-zero on a page error, a CSP violation, or a missing `painted`.
@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 
 const repo = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const outDir = join(repo, 'test-results/preview');
-const views = process.argv.slice(2).length ? process.argv.slice(2) : ['report', 'dataset'];
+const views = process.argv.slice(2).length ? process.argv.slice(2) : ['report', 'dataset', 'editor'];
 // PREVIEW_THEMES=light,dark,hc to add the high-contrast theme.
 const themes = (process.env.PREVIEW_THEMES ?? 'light,dark').split(',');
 
@@ -145,6 +145,50 @@ THEMES.hc = {
   },
 };
 
+/** The editor's sample messages (built in the page: typed arrays cross as ArrayBuffers, as from the host). */
+const EDITOR_SAMPLE = `
+(function () {
+  var rate = 16000, n = rate, cols = 1600, frames = 98, bins = 257, mf = 98, mb = 20;
+  var x = new Float32Array(n);
+  for (var i = 0; i < n; i++) {
+    var f = 440 + 1560 * (i / n);
+    x[i] = 0.6 * Math.sin(2 * Math.PI * f * i / rate) * Math.min(1, i / 800, (n - i) / 800);
+  }
+  var min = new Float32Array(cols), max = new Float32Array(cols);
+  for (var c = 0; c < cols; c++) {
+    var a = Math.floor(c * n / cols), b = Math.floor((c + 1) * n / cols), lo = 0, hi = 0;
+    for (var j = a; j < b; j++) { lo = Math.min(lo, x[j]); hi = Math.max(hi, x[j]); }
+    min[c] = lo; max[c] = hi;
+  }
+  var db = new Float32Array(frames * bins), times = new Float32Array(frames);
+  for (var t = 0; t < frames; t++) {
+    times[t] = (t * 160 + 240) / rate;
+    var peak = (440 + 1560 * times[t]) / 8000 * (bins - 1);
+    for (var k = 0; k < bins; k++) db[t * bins + k] = -90 + 80 * Math.exp(-Math.pow((k - peak) / 3, 2)) + 5 * Math.sin(k + t);
+  }
+  var feat = new Float32Array(mf * mb);
+  for (var q = 0; q < feat.length; q++) feat[q] = Math.sin(q / 7) * 2;
+  window.__initMessage = function () {
+    return {
+      type: 'init',
+      facts: { path: '/data/yes/clip.wav', name: 'clip.wav', container: 'RIFF', format: 'pcm', bitsPerSample: 16,
+        sampleRate: rate, channels: 1, channelsShown: 1, frames: n, durationSec: 1, warnings: [],
+        stats: [{ peakDbfs: -4.4, rmsDbfs: -7.5, dcOffset: 0, clippedRatio: 0, silenceRatio: 0 }] },
+      settings: { colormap: 'viridis', dbFloor: -100 },
+      waveform: { startSec: 0, endSec: 1, columns: cols, channels: 1, min: min.slice().buffer, max: max.slice().buffer },
+      spectrogram: { startSec: 0, endSec: 1, frames: frames, bins: bins, maxHz: 8000, db: db.slice().buffer, times: times.slice().buffer },
+      features: { type: 'mfcc', frames: mf, bins: mb, data: feat.slice().buffer },
+      model: { name: 'tiny', dir: '/models/tiny', labels: ['_silence_', '_unknown_', 'yes', 'no'], isDefault: true },
+      audio: { sampleRate: rate, samples: x.slice().buffer },
+    };
+  };
+  window.__predictions = function () {
+    return { type: 'predictions', model: { name: 'tiny', dir: '/models/tiny', labels: ['_silence_', '_unknown_', 'yes', 'no'], isDefault: true },
+      prediction: { labels: ['_silence_', '_unknown_', 'yes', 'no'], clip: [0.02, 0.08, 0.85, 0.05] } };
+  };
+})();
+`;
+
 const FAKE_API = `
 window.__posted = [];
 window.__state = undefined;
@@ -190,6 +234,7 @@ function pageHtml(name, theme, sample = name) {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="theme-${theme}.css">
 <link rel="stylesheet" href="webview.css">
+${name === 'editor' ? '<link rel="stylesheet" href="editor.css">' : ''}
 <title>${name}</title>
 </head>
 <body class="${THEMES[theme].bodyClass}" data-vscode-theme-kind="${THEMES[theme].kind}" data-view="${name}">
@@ -239,10 +284,12 @@ async function main() {
       entryPoints: {
         report: join(repo, 'webview/report/main.ts'),
         dataset: join(repo, 'webview/dataset/main.ts'),
+        editor: join(repo, 'webview/editor/main.ts'),
       },
       outdir: tmp,
     });
     copyFileSync(join(repo, 'media/webview.css'), join(tmp, 'webview.css'));
+    copyFileSync(join(repo, 'media/editor.css'), join(tmp, 'editor.css'));
     writeFileSync(join(tmp, 'fake-api.js'), FAKE_API);
     const report = JSON.parse(readFileSync(join(repo, 'test/webview/sample-report.json'), 'utf8'));
     const dataset = JSON.parse(readFileSync(join(repo, 'test/webview/sample-dataset.json'), 'utf8'));
@@ -254,6 +301,9 @@ async function main() {
       join(tmp, 'sample-dataset.js'),
       `window.__initMessage = function () { return { type: 'init', dataset: ${JSON.stringify(dataset)} }; };\n`,
     );
+    // The editor: a synthetic 1-s clip (a 440 Hz tone rising to 2 kHz) as the host would send it:
+    // waveform columns, spectrogram dB frames, model input and samples, all as ArrayBuffers.
+    writeFileSync(join(tmp, 'sample-editor.js'), EDITOR_SAMPLE);
     // A 100k-row report made by repeating the sample's rows (checks that the table stays paged and fast).
     writeFileSync(
       join(tmp, 'sample-report-large.js'),
@@ -315,6 +365,32 @@ async function main() {
             if (exp.length !== 1 || exp[0].format !== 'csv')
               errors.push('Export CSV posted ' + JSON.stringify(exp));
             await page.mouse.move(0, 0);
+          }
+          if (painted && name === 'editor') {
+            // Predictions arrive after init: the side panel and strip paint them.
+            await page.evaluate(() => globalThis.postMessage(globalThis.__predictions(), '*'));
+            await page.waitForFunction(() =>
+              globalThis.__posted.some((m) => m.type === 'painted' && m.what === 'predictions'),
+            );
+            if (!(await page.getByText('yes', { exact: true }).count())) errors.push('no label "yes" shown');
+            // The error page offers its ways out, and the editor comes back when the host sends init again.
+            await page.evaluate(() =>
+              globalThis.postMessage(
+                { type: 'decodeError', path: '/d/clip.wav', message: 'data chunk truncated' },
+                '*',
+              ),
+            );
+            await page.getByRole('button', { name: 'Try again' }).click();
+            const posted = await page.evaluate(() => globalThis.__posted.map((m) => m.type));
+            if (!posted.includes('retry')) errors.push('"Try again" posted no retry');
+            await page.evaluate(() => globalThis.postMessage(globalThis.__initMessage(), '*'));
+            await page.waitForFunction(
+              () => globalThis.__posted.filter((m) => m.type === 'painted' && m.what === 'init').length >= 2,
+            );
+            if (await page.locator('.wb-error-page').count()) errors.push('the error page stayed after init');
+            if (!(await page.locator('canvas').count())) errors.push('no canvases after recovering');
+            await page.evaluate(() => globalThis.postMessage(globalThis.__predictions(), '*'));
+            await page.waitForTimeout(300);
           }
           if (painted && name === 'dataset') {
             const bars = await page.locator('svg.bars rect').count();

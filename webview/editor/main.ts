@@ -1,6 +1,9 @@
 // The Wavebench editor webview: draws what the host computed (facts, waveform, spectrogram, the
 // model's input, probabilities), plays the audio with a moving cursor. No signal processing here
 // beyond colour mapping.
+import { h, onThemeChange } from '../common/dom';
+import { vscodeApi } from '../common/vscodeApi';
+import * as viewModel from './model';
 import type {
   EditorToHost,
   HostToEditor,
@@ -10,12 +13,7 @@ import type {
 } from '../../src/protocol';
 import { COLORMAP_NAMES, colormapTable, type ColormapName } from '../../src/audio/colormap';
 
-declare function acquireVsCodeApi(): {
-  postMessage(m: EditorToHost): void;
-  getState(): unknown;
-  setState(s: unknown): void;
-};
-const vscode = acquireVsCodeApi();
+const api = vscodeApi<EditorToHost, HostToEditor, Partial<ViewState>>();
 const t0 = performance.now();
 
 interface ViewState {
@@ -25,7 +23,7 @@ interface ViewState {
   showMfcc: boolean;
   view: [number, number] | null;
 }
-const saved = (vscode.getState() as Partial<ViewState> | undefined) ?? {};
+const saved = api.getState() ?? {};
 const state: ViewState = {
   colormap: (COLORMAP_NAMES as readonly string[]).includes(saved.colormap ?? '')
     ? saved.colormap!
@@ -35,10 +33,7 @@ const state: ViewState = {
   showMfcc: saved.showMfcc ?? true,
   view: saved.view ?? null,
 };
-const persist = () => {
-  vscode.setState(state);
-  vscode.postMessage({ type: 'stateChanged', colormap: state.colormap, dbFloor: state.dbFloor });
-};
+const persist = () => api.setState(state);
 
 type Init = Extract<HostToEditor, { type: 'init' }>;
 let init: Init | undefined;
@@ -53,16 +48,9 @@ let playOffset = 0;
 let playing = false;
 let cursorSec = 0;
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+/** `h` with only a class and a text, the editor's common case. */
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) =>
+  h(tag, cls ? { class: cls } : null, text);
 const css = (name: string, fallback: string) =>
   getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 const fmtDb = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} dBFS` : '-inf dBFS');
@@ -76,10 +64,7 @@ function duration(): number {
   return init ? init.facts.durationSec : 0;
 }
 function viewRange(): [number, number] {
-  const d = duration();
-  const v = state.view;
-  if (!v || !(v[1] > v[0])) return [0, d];
-  return [Math.max(0, v[0]), Math.min(d, v[1])];
+  return viewModel.viewRange(state.view, duration());
 }
 
 // ---- layout ----
@@ -198,14 +183,8 @@ function timeAxis(ctx: CanvasRenderingContext2D, w: number, y: number, t0s: numb
     ctx.fillText(step < 1 ? `${+t.toFixed(3)}s` : fmtTime(t).replace('.000 s', ' s'), x + 2, y + 11);
   }
 }
-const xOf = (t: number, w: number) => {
-  const [a, b] = viewRange();
-  return AXIS_L + ((t - a) / (b - a || 1)) * (w - AXIS_L);
-};
-const tOf = (x: number, w: number) => {
-  const [a, b] = viewRange();
-  return a + ((x - AXIS_L) / (w - AXIS_L)) * (b - a);
-};
+const xOf = (t: number, w: number) => viewModel.xOfTime(t, viewRange(), w, AXIS_L);
+const tOf = (x: number, w: number) => viewModel.timeOfX(x, viewRange(), w, AXIS_L);
 
 function currentViews(): { waveform: WaveformView; spectrogram: SpectrogramView } | undefined {
   if (!init) return undefined;
@@ -254,19 +233,14 @@ function drawWaveform() {
   timeAxis(ctx, w, h - AXIS_B, a, b);
 }
 
-const melOf = (f: number) => 1127 * Math.log1p(f / 700);
-/** The (fractional) spectrogram bin drawn at row y of a plot h rows high, on the chosen scale. */
 function binPosAtY(y: number, h: number, maxHz: number, bins: number): number {
-  const frac = 1 - y / h;
-  const hz = state.melScale ? 700 * Math.expm1((frac * melOf(maxHz)) / 1127) : frac * maxHz;
-  return Math.min(bins - 1, Math.max(0, (hz / maxHz) * (bins - 1)));
+  return viewModel.binPosAtY(y, h, maxHz, bins, state.melScale);
 }
 function binAtY(y: number, h: number, maxHz: number, bins: number): number {
   return Math.round(binPosAtY(y, h, maxHz, bins));
 }
 function yOfHz(hz: number, h: number, maxHz: number): number {
-  const frac = state.melScale ? melOf(hz) / melOf(maxHz) : hz / maxHz;
-  return h - frac * h;
+  return viewModel.yOfHz(hz, h, maxHz, state.melScale);
 }
 
 function drawSpectrogram() {
@@ -592,7 +566,7 @@ function play(from: number) {
   }
   pendingPlayFrom = from;
   playBtn.textContent = 'Loading…';
-  vscode.postMessage({
+  api.post({
     type: 'requestAudio',
     requestId: ++audioRequest,
     startSec: from,
@@ -665,22 +639,14 @@ for (const c of [wave.canvas, specB.canvas, stripB.canvas]) {
   );
 }
 function setView(a: number, b: number) {
-  const d = duration();
-  const span = Math.max(0.02, Math.min(d, b - a));
-  if (span >= d) state.view = null;
-  else {
-    const s = Math.max(0, Math.min(d - span, a));
-    state.view = [s, s + span];
-  }
+  state.view = viewModel.clampView(a, b, duration());
   persist();
   requestDetail();
   drawAll();
 }
 function zoomAround(t: number, factor: number) {
-  const [a, b] = viewRange();
-  const na = t - (t - a) * factor;
-  const nb = t + (b - t) * factor;
-  setView(na, nb);
+  const v = viewModel.zoomAround(state.view, duration(), t, factor);
+  setView(...(v ?? [0, duration()]));
 }
 let detailTimer: ReturnType<typeof setTimeout> | undefined;
 function requestDetail() {
@@ -692,7 +658,7 @@ function requestDetail() {
     return;
   }
   detailTimer = setTimeout(() => {
-    vscode.postMessage({
+    api.post({
       type: 'requestRange',
       requestId: ++requestId,
       startSec: a,
@@ -731,17 +697,15 @@ mfccToggle.addEventListener('change', () => {
   persist();
   drawAll();
 });
-modelBtn.addEventListener('click', () => vscode.postMessage({ type: 'pickModel' }));
+modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
 new ResizeObserver(() => drawAll()).observe(canvases);
-new MutationObserver(() => drawAll()).observe(document.body, {
-  attributes: true,
-  attributeFilter: ['class'],
-});
+onThemeChange(() => drawAll());
 
-window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
-  const m = ev.data;
+api.onMessage((m) => {
   switch (m.type) {
     case 'init':
+      // A file fixed on disk: the host reloads and sends init; the editor comes back from its error page.
+      if (app.firstChild !== header) app.replaceChildren(header, toolbar, main);
       init = m;
       chunk = undefined;
       stop();
@@ -755,12 +719,12 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       );
       drawAll();
       requestDetail();
-      vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
+      api.post({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
       break;
     case 'overview':
       if (init) {
-        init.waveform = m.waveform;
-        init.facts.stats = m.stats;
+        // Received messages are never modified: a new init with the overview's parts.
+        init = { ...init, waveform: m.waveform, facts: { ...init.facts, stats: m.stats } };
         drawWaveform();
         drawSide();
       }
@@ -783,10 +747,10 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
     case 'predictions':
       pred = m.prediction;
       predError = undefined;
-      if (init) init.model = m.model;
+      if (init) init = { ...init, model: m.model };
       drawSide();
       drawStrip();
-      vscode.postMessage({ type: 'painted', what: 'predictions', ms: Math.round(performance.now() - t0) });
+      api.post({ type: 'painted', what: 'predictions', ms: Math.round(performance.now() - t0) });
       break;
     case 'predictionError':
       predError = `Model: ${m.message}`;
@@ -794,16 +758,27 @@ window.addEventListener('message', (ev: MessageEvent<HostToEditor>) => {
       drawSide();
       break;
     case 'decodeError':
-      app.replaceChildren(el('div', 'wb-error-page'));
-      (app.firstChild as HTMLElement).append(
-        el('h2', undefined, 'Wavebench cannot decode this file'),
-        el('p', 'wb-error', m.message),
-        el('p', 'wb-muted', m.path),
-        el('p', 'wb-muted', 'Use "Reopen Editor With…" to see it as text or bytes.'),
-      );
-      vscode.postMessage({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
+      {
+        stop();
+        const page = el('div', 'wb-error-page');
+        const retry = el('button', undefined, 'Try again');
+        retry.addEventListener('click', () => api.post({ type: 'retry' }));
+        const reopen = el('button', undefined, 'Open in the default editor');
+        reopen.addEventListener('click', () => api.post({ type: 'reopenWithDefault' }));
+        const actions = el('p', 'wb-actions');
+        actions.append(retry, ' ', reopen);
+        page.append(
+          el('h2', undefined, 'Wavebench cannot decode this file'),
+          el('p', 'wb-error', m.message),
+          el('p', 'wb-muted', m.path),
+          actions,
+          el('p', 'wb-muted', 'The editor comes back by itself when the file is fixed on disk.'),
+        );
+        app.replaceChildren(page);
+      }
+      api.post({ type: 'painted', what: 'init', ms: Math.round(performance.now() - t0) });
       break;
   }
 });
 syncControls();
-vscode.postMessage({ type: 'ready' });
+api.post({ type: 'ready' });

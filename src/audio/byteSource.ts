@@ -1,0 +1,63 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/**
+ * Random access to a file's bytes: what the WAV document model reads through (a file handle, an
+ * in-memory buffer, VS Code's file system), so the model itself runs in plain Node and in tests.
+ */
+export interface ByteSource {
+  /** Bytes in the file when it was opened. */
+  readonly size: number;
+  /** Fills `buffer` from `offset`; resolves to the bytes read (fewer at the end of the file). */
+  read(offset: number, buffer: Uint8Array): Promise<number>;
+  /** Releases the handle, if any. */
+  close(): Promise<void>;
+}
+
+/** A source over bytes already in memory. */
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read: async (offset, buffer) => {
+      const part = bytes.subarray(
+        Math.min(offset, bytes.length),
+        Math.min(offset + buffer.length, bytes.length),
+      );
+      buffer.set(part);
+      return part.length;
+    },
+    close: async () => undefined,
+  };
+}
+
+/** A path that is not a regular file (a FIFO, a device, a folder): refused before anything is read. */
+export class NotAFileError extends Error {}
+
+/**
+ * Opens a regular file for range reads. Opened non-blocking and checked with fstat on the same
+ * handle: a FIFO named `x.wav` is refused at once instead of blocking a libuv thread forever.
+ */
+export async function openFileSource(path: string): Promise<ByteSource> {
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new NotAFileError('not a regular file');
+    const size = st.size;
+    return {
+      size,
+      read: async (offset, buffer) => {
+        let got = 0;
+        while (got < buffer.length) {
+          const { bytesRead } = await fh.read(buffer, got, buffer.length - got, offset + got);
+          if (!bytesRead) break;
+          got += bytesRead;
+        }
+        return got;
+      },
+      close: () => fh.close().catch(() => undefined),
+    };
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    throw e;
+  }
+}
