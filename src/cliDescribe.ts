@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { parse } from './cliArgs';
 import { describeModel, formatDescription } from './model/describe';
-import { loadModelPackage } from './model/modelPackage';
 
 export const MODELS_HELP = `wavebench models --describe PATH [--labels FILE] [--json]
 
@@ -36,6 +35,9 @@ export async function runModelsCommand(args: string[]): Promise<number> {
   }
   let text: string;
   try {
+    // TF.js is loaded only by this command (and by the pool's workers), never at the CLI's start-up:
+    // a static import here put ~90 MB and its load time into every `wavebench` run.
+    const { loadModelPackage } = await import('./model/modelPackage');
     const m = await loadModelPackage(path, { labelsFile: values.labels as string | undefined });
     const d = describeModel(path, m);
     m.dispose();

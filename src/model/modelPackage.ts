@@ -120,8 +120,8 @@ export async function loadModelPackage(dir: string, options: ModelLoadOptions = 
   try {
     return await load(dir, options);
   } catch (e) {
-    // Every load error is one line naming the folder, whatever threw it (TF.js, emscripten aborts).
-    if (e instanceof ModelError) throw new ModelError(dir, oneLine(e.problem));
+    // Every load error is one line naming the folder (or the model file a format names), whatever threw it.
+    if (e instanceof ModelError) throw new ModelError(e.dir, oneLine(e.problem));
     throw new ModelError(dir, oneLine(`cannot be loaded (${(e as Error)?.message ?? String(e)})`));
   }
 }
