@@ -63,7 +63,9 @@ export async function readModelFile(dir: string, relPath: string, maxBytes: numb
     throw new ModelFileError(relPath, code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`, code);
   }
   const rel = relative(realDir, realFile);
-  if (!rel || rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel))
+  // A link to the folder itself is inside it, but it is not a file.
+  if (!rel) throw new ModelFileError(relPath, 'is not a regular file');
+  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel))
     throw new ModelFileError(relPath, 'is a link to a file outside the model folder');
   let fh;
   try {

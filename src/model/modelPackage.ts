@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { FeatureExtractor } from '../audio/features';
 import {
   clipSamples,
@@ -12,7 +12,8 @@ import {
   type ModelMetadata,
 } from './metadata';
 
-import { MODEL_FILE_LIMITS, ModelFileError, readModelFile } from './modelFiles';
+import { MODEL_FILE_LIMITS } from './modelFiles';
+import { readModelFileOr, readNamedFile } from './readModel';
 
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
@@ -49,25 +50,13 @@ export interface ModelLoadOptions {
 /** A labels file given with --labels: one label a line. */
 async function readLabelsFile(file: string): Promise<string[]> {
   // Regular files only, size-capped (a FIFO or /dev/zero named as labels must not hang or fill memory).
-  const text = (
-    await readModelFile(dirname(resolve(file)), basename(file), MODEL_FILE_LIMITS.metadata).catch((e) => {
-      const code = (e as ModelFileError).code;
-      throw new ModelError(file, code === 'ENOENT' ? 'no such labels file' : (e as Error).message);
-    })
-  ).toString('utf8');
+  const text = (await readNamedFile(file, MODEL_FILE_LIMITS.metadata, 'no such labels file')).toString(
+    'utf8',
+  );
   try {
     return metadataFromLabels(file, text).labels;
   } catch (e) {
     throw new ModelError(file, (e as Error).message);
-  }
-}
-
-async function readOr(dir: string, file: string, what: string, maxBytes: number): Promise<Buffer> {
-  try {
-    return await readModelFile(dir, file, maxBytes);
-  } catch (e) {
-    if (e instanceof ModelFileError) throw new ModelError(dir, `${what} ${e.file} ${e.reason}`);
-    throw e;
   }
 }
 
@@ -142,7 +131,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
   const keras = findKerasFile(dir);
   if (keras) return loadKerasPackage(dir, keras, metadata);
-  const modelJsonBytes = await readOr(dir, 'model.json', 'model file', MODEL_FILE_LIMITS.json);
+  const modelJsonBytes = await readModelFileOr(dir, 'model.json', 'model file', MODEL_FILE_LIMITS.json);
   let modelJson: {
     format?: string;
     modelTopology?: unknown;
@@ -171,7 +160,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   let budget = MODEL_FILE_LIMITS.weights;
   for (const group of checkManifest(dir, modelJson.weightsManifest)) {
     for (const p of group.paths) {
-      const b = await readOr(dir, p, 'weight shard', budget);
+      const b = await readModelFileOr(dir, p, 'weight shard', budget);
       budget -= b.length;
       hash.update(b);
       shards.push(b);

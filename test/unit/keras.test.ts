@@ -253,10 +253,10 @@ test('only regular files inside the model folder are read', async () => {
   copyFileSync(join(DIR, 'tutorial/model.keras'), join(outside, 'model.keras'));
   const d = folder('tutorial', {});
   symlinkSync(join(outside, 'model.keras'), join(d, 'model.keras'));
-  assert.equal(await problem(d), 'model.keras points outside the model folder');
+  assert.equal(await problem(d), 'model file model.keras is a link to a file outside the model folder');
   const dirLink = folder('tutorial', {});
   symlinkSync(dirLink, join(dirLink, 'loop.keras'));
-  assert.equal(await problem(dirLink), 'loop.keras is not a regular file');
+  assert.equal(await problem(dirLink), 'model file loop.keras is not a regular file');
 });
 
 test('metadata.json: stft fields and "output" are checked', () => {

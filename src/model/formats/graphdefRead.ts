@@ -10,10 +10,12 @@
  *
  * A graph with none of these (its input already a fingerprint) needs a metadata.json beside it.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { MICRO_DEFAULTS } from '../../audio/microFrontend';
 import { loadMetadata, metadataFromLabels, MetadataError, ModelError, type ModelMetadata } from '../metadata';
+import { MODEL_FILE_LIMITS } from '../modelFiles';
+import { readNamedFile } from '../readModel';
 import { decodeGraphDef, type AttrValueObj, type NodeDefObj, type TensorProtoObj } from './graphdefProto';
 
 /** Options of a model load. */
@@ -435,13 +437,7 @@ export interface GraphDefRead {
  * TF.js here: the extension host uses it for the editor's "what the model sees" view).
  */
 export async function readGraphDef(file: string, options: GraphDefLoadOptions = {}): Promise<GraphDefRead> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelError(file, code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`);
-  }
+  const bytes = await readNamedFile(file, MODEL_FILE_LIMITS.weights, 'no such file');
   let nodes: NodeDefObj[];
   try {
     nodes = decodeGraphDef(bytes).node ?? [];
@@ -495,12 +491,9 @@ export async function readGraphDef(file: string, options: GraphDefLoadOptions = 
   try {
     const labelsFile = options.labelsFile ?? (await findLabels(file));
     if (labelsFile) {
-      const text = await readFile(labelsFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new ModelError(
-          labelsFile,
-          e.code === 'ENOENT' ? 'no such labels file' : `cannot be read (${e.code})`,
-        );
-      });
+      const text = (
+        await readNamedFile(labelsFile, MODEL_FILE_LIMITS.metadata, 'no such labels file')
+      ).toString('utf8');
       labels = metadataFromLabels(name, text).labels;
     }
   } catch (e) {

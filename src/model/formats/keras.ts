@@ -12,10 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import * as hdf5 from 'jsfive';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { extname } from 'node:path';
 import { FeatureExtractor } from '../../audio/features';
 import { clipSamples, featureConfigOf, ModelError, type ModelMetadata } from '../metadata';
+import { MODEL_FILE_LIMITS } from '../modelFiles';
+import { readModelFileOr } from '../readModel';
 import type { ModelPackage } from '../modelPackage';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
@@ -40,26 +42,6 @@ export function findKerasFile(dir: string): string | undefined {
       `several candidate model files: ${[...found, ...others].join(', ')} (keep one)`,
     );
   return found[0];
-}
-
-/** Reads a file of the model folder: a regular file whose real path stays inside the folder. */
-function readInside(dir: string, file: string): Buffer {
-  let real: string;
-  try {
-    const root = realpathSync(dir);
-    real = realpathSync(join(dir, file));
-    const rel = relative(root, real);
-    if (rel.startsWith('..') || isAbsolute(rel))
-      throw new ModelError(dir, `${file} points outside the model folder`);
-    if (!statSync(real).isFile()) throw new ModelError(dir, `${file} is not a regular file`);
-    return readFileSync(real);
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(
-      dir,
-      `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
 }
 
 type Cfg = Record<string, unknown>;
@@ -370,7 +352,7 @@ export async function loadKerasPackage(
   file: string,
   metadata: ModelMetadata,
 ): Promise<ModelPackage> {
-  const bytes = readInside(dir, file);
+  const bytes = await readModelFileOr(dir, file, 'model file', MODEL_FILE_LIMITS.weights);
   const hash = createHash('sha256').update(bytes);
   hash.update(JSON.stringify(metadata));
   let net: Network;

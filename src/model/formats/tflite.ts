@@ -3,10 +3,11 @@
 // semantics; full-integer int8 models run with TFLite's integer arithmetic (tfliteInt8.ts).
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { FeatureExtractor } from '../../audio/features';
 import { clipSamples, featureConfigOf, loadMetadata, ModelError } from '../metadata';
+import { MODEL_FILE_LIMITS } from '../modelFiles';
+import { readModelFileOr } from '../readModel';
 import type { ModelPackage } from '../modelPackage';
 import { initTfBackend } from '../tfBackend';
 import { compileInt8, UnsupportedOpError } from './tfliteInt8';
@@ -40,35 +41,6 @@ export function tfliteFiles(dir: string): string[] {
   }
 }
 
-/** Reads `name` in `dir`: a regular file whose real path is inside the folder's real path. */
-function readInside(dir: string, name: string): Buffer {
-  const root = realpathSync(dir);
-  const p = join(dir, name);
-  let real: string;
-  try {
-    real = realpathSync(p);
-  } catch (e) {
-    throw new ModelError(dir, `${name} cannot be read (${(e as NodeJS.ErrnoException).code})`);
-  }
-  const rel = relative(root, real);
-  if (rel.startsWith('..') || isAbsolute(rel))
-    throw new ModelError(dir, `${name} points outside the model folder`);
-  if (!lstatSync(real).isFile()) throw new ModelError(dir, `${name} is not a regular file`);
-  return readFileSync(real);
-}
-
-/** metadata.json / labels.txt must not lead outside the folder either. */
-function checkMetadataInside(dir: string): void {
-  for (const f of ['metadata.json', 'labels.txt']) {
-    try {
-      lstatSync(join(dir, f));
-    } catch {
-      continue;
-    }
-    readInside(dir, f);
-  }
-}
-
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Loads a TFLite model folder as a ModelPackage. */
@@ -82,9 +54,8 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     );
   }
   const file = files[0];
-  checkMetadataInside(dir);
   const metadata = await loadMetadata(dir);
-  const bytes = readInside(dir, file);
+  const bytes = await readModelFileOr(dir, file, 'model file', MODEL_FILE_LIMITS.weights);
   let model: TfliteModel;
   try {
     model = parseTflite(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
