@@ -1,21 +1,19 @@
 import { parse } from './cliArgs';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { runClassifyJob } from './engine/classifyJob';
+import { resolveModelArg, BUNDLED_MODELS, DEFAULT_MODEL } from './model/bundled';
+import { installRoot } from './cliModels';
 import { toCsv, toJson, type ClassifyReport } from './model/report';
 
-/** The model shipped with Wavebench: models/digits next to dist/ (or src/ when run from sources). */
-export function defaultModelDir(): string {
-  return join(__dirname, '..', 'models', 'digits');
-}
-
-export const CLASSIFY_HELP = `wavebench classify PATH... [--model DIR] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
+export const CLASSIFY_HELP = `wavebench classify PATH... [--model NAME|DIR] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
 
 Classifies WAV files and folders (folder-per-label datasets: the parent folder is the true label;
 _background_noise_ is listed, not scored; folders the model does not know count as _unknown_ when
 the model has that label). Prints accuracy, per-class precision/recall/F1 and the confusion matrix.
-  --model DIR            a model folder (model.json + shards + metadata.json or labels.txt); default: the bundled digits model
+  --model NAME|DIR       a bundled model (${BUNDLED_MODELS.map((m) => m.name).join(', ')}; 'wavebench models'
+                         lists them; default ${DEFAULT_MODEL}) or a model folder (model.json + shards +
+                         metadata.json or labels.txt; a folder named like a bundled model: ./NAME)
   --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics
   --top-k N              labels kept per file (default 3)
   --workers N            worker threads (default: cores - 1, at least 1)
@@ -108,7 +106,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     console.error(`wavebench: ${(e as Error).message}`);
     return 2;
   }
-  const modelDir = (values.model as string | undefined) ?? defaultModelDir();
+  const modelDir = resolveModelArg(installRoot(), values.model as string | undefined);
   if (!existsSync(modelDir)) {
     console.error(`wavebench: model ${modelDir}: no such folder`);
     return 2;

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { WorkerPool, type PoolModelInfo } from '../engine/pool';
+import { BUNDLED_MODELS, bundledModel, bundledModelDir } from '../model/bundled';
 import { readSettings } from './settings';
 
 /**
@@ -28,14 +29,23 @@ export class ModelService implements vscode.Disposable {
 
   /** The bundled default model folder. */
   get defaultDir(): string {
-    return vscode.Uri.joinPath(this.extensionUri, 'models', 'digits').fsPath;
+    return bundledModelDir(this.extensionUri.fsPath);
   }
 
-  /** The model folder in use: the editor's choice, the setting, or the default. */
+  /** The bundled models as (name, folder), for the model picker. */
+  get bundled(): { name: string; description: string; dir: string }[] {
+    return BUNDLED_MODELS.map((m) => ({ ...m, dir: bundledModelDir(this.extensionUri.fsPath, m.name) }));
+  }
+
+  /**
+   * The model folder in use: the editor's choice, the setting (a bundled model's name or a folder),
+   * or the default.
+   */
   get modelDir(): string {
     if (this.override) return this.override;
     const p = readSettings().modelPath;
     if (!p) return this.defaultDir;
+    if (bundledModel(p)) return bundledModelDir(this.extensionUri.fsPath, p);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     return isAbsolute(p) || !folder ? p : vscode.Uri.joinPath(vscode.Uri.file(folder), p).fsPath;
   }

@@ -408,6 +408,11 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
   private async pickModel(): Promise<void> {
     const items: (vscode.QuickPickItem & { dir?: string })[] = [
       { label: 'Bundled default model', description: this.models.defaultDir, dir: undefined },
+      ...this.models.bundled.map((m) => ({
+        label: `Bundled: ${m.name}`,
+        description: m.description,
+        dir: m.dir,
+      })),
       {
         label: 'Choose a model folder…',
         description: 'model.json + shards + metadata.json or labels.txt',
@@ -423,7 +428,7 @@ export class WavEditorProvider implements vscode.CustomReadonlyEditorProvider<Wa
         openLabel: 'Use this model',
       });
       if (folder?.[0]) this.models.useModel(folder[0].fsPath);
-    } else this.models.useModel(undefined);
+    } else this.models.useModel(pick.dir);
   }
 
   private async initMessage(doc: WavDocument, overview: Overview | undefined): Promise<HostToEditor> {
