@@ -29,7 +29,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.data) {
-  console.error('evaluate.mjs: --data TREE is required (the tree built by prepare.py; or set SPEECH_COMMANDS_DIR)');
+  console.error(
+    'evaluate.mjs: --data TREE is required (the tree built by prepare.py; or set SPEECH_COMMANDS_DIR)',
+  );
   process.exit(2);
 }
 const rows = readFileSync(join(values.data, 'manifest.csv'), 'utf8').trimEnd().split('\n');
@@ -82,14 +84,14 @@ for (const c of clips) {
   if (t === p) correct++;
 }
 const acc = correct / clips.length;
-const pct = (x) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
+const pct = (x) => (Number.isFinite(x) ? (100 * x).toFixed(1) + '%' : '-');
 const used = labels.map((_, i) => i).filter((i) => conf[i].some((v) => v) || conf.some((r) => r[i]));
 const recall = {};
 const precision = {};
 const lines = [];
 lines.push(
   `**${modelName}** on the ${values.split} split of ${values.data.split('/').pop()}` +
-    `${words ? ` (words: ${[...words].join(', ')})` : ''}: **${pct(acc)}% top-1** (${correct}/${clips.length}), ` +
+    `${words ? ` (words: ${[...words].join(', ')})` : ''}: **${pct(acc)} top-1** (${correct}/${clips.length}), ` +
     `${sec.toFixed(0)} s`,
 );
 lines.push('');
@@ -102,7 +104,7 @@ for (const i of used) {
   const p = col ? conf[i][i] / col : NaN;
   if (sup) recall[labels[i]] = Number(r.toFixed(4));
   if (col) precision[labels[i]] = Number(p.toFixed(4));
-  lines.push(`| ${labels[i]} | ${sup} | ${pct(p)}% | ${pct(r)}% |`);
+  lines.push(`| ${labels[i]} | ${sup} | ${pct(p)} | ${pct(r)} |`);
 }
 lines.push('');
 lines.push('Confusion (rows: true label, columns: predicted):');

@@ -7,7 +7,7 @@ training/README.md): `<word>/<speaker>_nohash_<n>.wav`, `manifest.csv` (file, wo
 Only the `training` split is trained on; `validation` is scored after training (model selection);
 `testing` is never read here (training/evaluate.mjs scores it through Wavebench itself).
 """
-import csv, json, os, time
+import csv, hashlib, json, os, time
 import numpy as np
 
 SC_LABELS = ['_silence_', '_unknown_', 'yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go']
@@ -38,14 +38,21 @@ def read_manifest(data):
 
 
 def load_split(tr, data, split, keep=None):
-    """[(word, audio)] of one split; keep(word) filters the words."""
-    out = []
-    for r in read_manifest(data):
-        if r['split'] != split or r['word'] == '_silence_' or (keep and not keep(r['word'])):
-            continue
-        x, sr = tr.read_wav(os.path.join(data, r['file']))
-        out.append((r['word'], tr.to16k(x, sr), r['file']))
-    return out
+    """[(word, audio, file)] of one split; keep(word) filters the words. The split's audio is cached
+    in the work folder (int16, keyed by the manifest's rows of that split)."""
+    rows = [r for r in read_manifest(data) if r['split'] == split and r['word'] != '_silence_']
+    key = hashlib.sha1('\n'.join(r['file'] + r['frames'] for r in rows).encode()).hexdigest()[:12]
+    cache = os.path.join(tr.WORK, f'sc_{split}_{key}.npz')
+    if os.path.exists(cache):
+        d = np.load(cache, allow_pickle=True)
+        audio = [a.astype(np.float32) / 32768.0 for a in d['audio']]
+    else:
+        audio = []
+        for r in rows:
+            x, sr = tr.read_wav(os.path.join(data, r['file']))
+            audio.append(tr.to16k(x, sr))
+        np.savez(cache, audio=np.array([np.round(a * 32768).astype(np.int16) for a in audio], dtype=object))
+    return [(r['word'], a, r['file']) for r, a in zip(rows, audio) if not keep or keep(r['word'])]
 
 
 def place(x, rng, max_lead=0.45):
@@ -122,7 +129,7 @@ class SCBank:
                 continue
             real, syn = self.real[w], self.synth[w]
             n_syn = int(N * (args.synth_share_rare if len(real) < 100 else 0.08))
-            n_real = N - n_syn
+            n_real = max(N - n_syn, len(real))  # every real clip at least once, clean
             for k in range(n_real):
                 x = real[k % len(real)]
                 add(tr.fit_window(x) if k < len(real) else tr.augment(x, rng), li, k < len(real))
@@ -167,6 +174,11 @@ def evaluate(tr, model, mean, std, clips):
 
 def train_speech_commands(tr, args):
     t0 = time.time()
+    if args.export_only:  # re-export WORK/speech-commands.keras
+        model = tr.tf().keras.models.load_model(os.path.join(tr.WORK, 'speech-commands.keras'))
+        d = np.load(os.path.join(tr.WORK, 'speech-commands_norm.npz'))
+        export(tr, model, d['mean'], d['std'], 'speech-commands')
+        return model
     feat_cache = os.path.join(tr.WORK, f'sc_features_{args.tag}_seed{args.seed}_n{args.per_class}.npz')
     bank = SCBank(tr, args)
     rng = np.random.RandomState(args.seed)
@@ -181,6 +193,9 @@ def train_speech_commands(tr, args):
     print(f'{len(x)} training examples, features ready in {tfeat:.0f}s', flush=True)
     model = tr.train_model(x, y, mean, std, args, args.seed)
     ttrain = time.time() - t0
+    name = 'speech-commands'
+    model.save(os.path.join(tr.WORK, f'{name}.keras'))
+    np.savez(os.path.join(tr.WORK, f'{name}_norm.npz'), mean=mean, std=std)
     val_acc, val_conf = evaluate(tr, model, mean, std, bank.val)
     flops = tr.count_flops(model)
     print(f'validation top-1 {val_acc:.4f}; {flops / 1e6:.1f} MFLOP/clip; total {ttrain:.0f}s', flush=True)
@@ -188,9 +203,6 @@ def train_speech_commands(tr, args):
         row = val_conf[i]
         if row.sum():
             print(f'  {l:10s} recall {row[i] / row.sum():.3f} ({row[i]}/{row.sum()})', flush=True)
-    name = 'speech-commands'
-    model.save(os.path.join(tr.WORK, f'{name}.keras'))
-    np.savez(os.path.join(tr.WORK, f'{name}_norm.npz'), mean=mean, std=std)
     stats = dict(examples=int(len(x)), feature_seconds=round(tfeat, 1), total_seconds=round(ttrain, 1),
                  params=int(model.count_params()), mflops=round(flops / 1e6, 2), validation_accuracy=val_acc,
                  validation_confusion=val_conf.tolist(), args={k: v for k, v in vars(args).items()})

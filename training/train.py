@@ -242,6 +242,8 @@ def make_tts_list(words, counts, tag, seed):
                        f'int_f0_target_mean={f0}', '-t', text, '-o', fn]
                 jobs.append((fn, di, f'flite {v} x{stretch} f0 {f0} {shift:+d}c', cmd, shift))
     for v, items in fest.items():  # one festival process per voice
+        if not items:
+            continue
         script = [f'({v})']
         for fn, text, stretch in items:
             script.append(f"(Parameter.set 'Duration_Stretch {stretch})")
@@ -555,8 +557,26 @@ class Bank:
         if args.tts > 0:
             a, l, _ = make_tts_digits(args.tts)
             self.synth, self.synth_y = self.synth + a, self.synth_y + l
+        self.sc_digits, self.sc_other = [], []
+        if args.data:  # Speech Commands training split: real digit clips and real non-digit words
+            import speech_commands as SC
+            me = sys.modules[__name__]
+            self.sc_digits = SC.sc_digit_clips(me, args.data)
+            other = SC.sc_other_clips(me, args.data)
+            pick = np.random.RandomState(99).permutation(len(other))[:args.sc_unknown]
+            self.sc_other = [other[i] for i in sorted(pick)]
+            print(f'speech commands: {len(self.sc_digits)} digit clips, {len(self.sc_other)} other words '
+                  f'(of {len(other)}) as _unknown_', flush=True)
         print(f'data: {len(self.digits)} fsdd clips, {len(words)} espeak-ng words '
               f'({len(set(wgroup))} distinct), {len(self.synth)} synthetic digits [{time.time() - t0:.1f}s]', flush=True)
+
+    def placed(self, x, rng):
+        """A trimmed word (FSDD, synthetic): with Speech Commands data, half of the time put later in
+        the window (Speech Commands clips have the word anywhere in the second), else at sample 0."""
+        if not self.sc_digits or rng.rand() < 0.5:
+            return x
+        import speech_commands as SC
+        return SC.place(x, rng)
 
     def build(self, train_speakers, word_ids, args, rng, n_aug):
         """Features for training: each digit clip clean once + n_aug augmented copies;
@@ -569,7 +589,13 @@ class Bank:
             clean_idx.append(len(audio))
             audio.append(fit_window(c['audio'])); y.append(c['label'])
             for _ in range(n_aug):
-                audio.append(augment(c['audio'], rng)); y.append(c['label'])
+                audio.append(augment(self.placed(c['audio'], rng), rng)); y.append(c['label'])
+        # Speech Commands digit clips (1-s windows, the word anywhere): clean once + args.sc_aug copies
+        for lab, a in self.sc_digits:
+            clean_idx.append(len(audio))
+            audio.append(fit_window(a)); y.append(lab)
+            for _ in range(args.sc_aug):
+                audio.append(augment(a, rng)); y.append(lab)
         n_real = len(audio)
         # synthetic espeak-ng digits: args.synth_copies augmented examples each (never clean, never in the
         # normalisation statistics), capped so they stay at most args.synth_ratio of the real digit examples
@@ -577,10 +603,19 @@ class Bank:
         order = rng.permutation(len(self.synth) * args.synth_copies)[:n_syn] if n_syn else []
         for k in order:
             i = k % len(self.synth)
-            audio.append(augment(self.synth[i], rng)); y.append(self.synth_y[i])
+            audio.append(augment(self.placed(self.synth[i], rng), rng)); y.append(self.synth_y[i])
         per_class = len(audio) // 10
+        # real non-digit words (Speech Commands), up to half of _unknown_: clean once, then augmented
+        n_sc = min(per_class // 2, 2 * len(self.sc_other))
+        for k in range(n_sc):
+            a = self.sc_other[k % len(self.sc_other)]
+            if k < len(self.sc_other):
+                clean_idx.append(len(audio)); audio.append(fit_window(a))
+            else:
+                audio.append(augment(a, rng))
+            y.append(1)
         wi = [i for i, g in enumerate(self.wgroup) if g in word_ids]
-        n_unk_words = int(per_class * 0.8)
+        n_unk_words = int(per_class * 0.8) - n_sc
         for k in range(n_unk_words):
             i = wi[k % len(wi)]
             if k < len(wi):
@@ -996,7 +1031,8 @@ def train_final(bank, args):
     with open(os.path.join(WORK, 'final_stats.json'), 'w') as f:
         json.dump(dict(examples=int(len(x)), feature_seconds=round(tfeat, 1), total_seconds=round(ttrain, 1),
                        params=params, mflops=round(flops / 1e6, 2), train_clean_accuracy=acc, args=vars(args)), f, indent=1)
-    export_all(model, mean, std, bank)
+    if not args.no_export:
+        export_all(model, mean, std, bank)
     return model, mean, std
 
 
@@ -1035,28 +1071,30 @@ def main():
                          'for speech-commands FSDD digits are extra _unknown_ material')
     ap.add_argument('--work', default=os.environ.get('WAVEBENCH_TRAIN_WORK', WORK),
                     help='scratch folder (synthetic voices, feature caches, logs); env WAVEBENCH_TRAIN_WORK')
-    ap.add_argument('--per-class', type=int, default=4000, help='speech-commands: training examples per class')
+    ap.add_argument('--per-class', type=int, default=1200, help='speech-commands: training examples per class')
     ap.add_argument('--synth-share-rare', type=float, default=0.7,
                     help='speech-commands: share of synthetic examples in a class with < 100 real clips (on, off)')
+    ap.add_argument('--sc-aug', type=int, default=12, help='digits: augmented copies of each Speech Commands digit clip')
+    ap.add_argument('--sc-unknown', type=int, default=2000, help='digits: Speech Commands non-digit clips used as _unknown_')
     ap.add_argument('--no-export', action='store_true', help='train and score, leave models/ untouched')
     ap.add_argument('--loso', action='store_true', help='run leave-one-speaker-out evaluation before the final model')
     ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 12 (speech-commands)')
-    ap.add_argument('--aug', type=int, default=8, help='augmented copies per digit clip')
+    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 6 (speech-commands)')
+    ap.add_argument('--aug', type=int, default=5, help='augmented copies per digit clip')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--tag', default='run')
     ap.add_argument('--feature-aug', action='store_true',
                     help='also tempo / vocal-tract-length warping on the MFCC (measured worse on george, off by default)')
-    ap.add_argument('--synth-digits', type=int, default=200, help='espeak-ng renditions per digit added to training')
+    ap.add_argument('--synth-digits', type=int, default=100, help='espeak-ng renditions per digit added to training')
     ap.add_argument('--synth-copies', type=int, default=2, help='augmented examples per espeak-ng digit')
     ap.add_argument('--synth-ratio', type=float, default=1.0, help='max synthetic : real digit examples')
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
     ap.add_argument('--coefs', type=int, default=20, help='MFCC coefficients kept (the dct_coefficient_count)')
-    ap.add_argument('--channels', default=None, help='conv channels per block (2x2 max-pool between blocks); default 12,24,32,48 (digits), 16,32,48,64 (speech-commands)')
+    ap.add_argument('--channels', default=None, help='conv channels per block (2x2 max-pool between blocks); default 12,24,32,48')
     ap.add_argument('--arch', default='conv', choices=['conv', 'separable'], help='full 3x3 convolutions, or depthwise + pointwise after the first (DS-CNN; LOSO experiment)')
     ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
@@ -1064,7 +1102,7 @@ def main():
     ap.add_argument('--eq-wide', action='store_true', help='low-pass down to 1.8 kHz, half of the coloured examples')
     ap.add_argument('--coef-mask', type=int, default=4, help='mask up to N consecutive MFCC coefficients (half of the examples)')
     ap.add_argument('--reverb', type=float, default=0.3, help='share of augmented examples given a synthetic room (RT60 80-500 ms)')
-    ap.add_argument('--tts', type=int, default=240, help='flite/festival renditions per digit added to the synthetic digits')
+    ap.add_argument('--tts', type=int, default=120, help='flite/festival renditions per digit added to the synthetic digits')
     ap.add_argument('--cmn', type=float, default=0.0, help='speech-frame cepstral mean normalisation: frames within this many dB of the loudest (0: off; 35 measured worse: george 0.814, jackson 0.790)')
     ap.add_argument('--expander', type=float, default=0.4, help='share of augmented examples given a downward expander (quiet parts quieter; 0: off)')
     ap.add_argument('--shift-ms', type=float, default=100, help='largest late start of the word in a quarter of the augmented examples (250 measured worse on jackson: 0.784)')
@@ -1083,9 +1121,9 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     sc = args.model == 'speech-commands'
     if args.epochs is None:
-        args.epochs = 12 if sc else 5
+        args.epochs = 6 if sc else 5
     if args.channels is None:
-        args.channels = '16,32,48,64' if sc else '12,24,32,48'
+        args.channels = '12,24,32,48'
     if args.trim is None:
         args.trim = 0.0 if sc else 0.3
     import speech_commands as SC
