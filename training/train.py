@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Train, evaluate (leave-one-speaker-out) and export Wavebench's default model: a spoken-digit
-classifier on TensorFlow's own MFCC features.
+"""Train, evaluate and export Wavebench's bundled models on TensorFlow's own MFCC features.
 
-    python training/train.py                 # final model on all five speakers + exports
-    python training/train.py --loso          # leave-one-speaker-out evaluation, then the final model
-    python training/train.py --loso-only     # evaluation only
-    python training/train.py --ema 0 --expander 0 --trim 0 --quantize 0 --dull-reverb 0   # the v4 recipe
+    python training/train.py --model speech-commands --data TREE --fsdd FSDD   # models/speech-commands
+    python training/train.py --model digits --fsdd FSDD --data TREE            # models/digits + graph fixture
+    python training/train.py --model digits --fsdd FSDD --data TREE --loso     # leave-one-speaker-out first
+    python training/train.py --model digits --fsdd FSDD --loso-only            # evaluation only
+    python training/train.py --fsdd FSDD --aug 8 --synth-digits 200 --tts 240   # the v5 digits recipe
+    python training/train.py --fsdd FSDD --aug 8 --synth-digits 200 --tts 240 --ema 0 --expander 0 --trim 0 \
+        --quantize 0 --dull-reverb 0                                          # the v4 recipe
+TREE: the speech_commands tree built by prepare.py (training/README.md); FSDD: its recordings/ folder.
+The speech-commands side is in speech_commands.py.
     python training/train.py --coefs 40 --channels 24,48,64,64 --head gap --aug 3 --tts 0 --synth-ratio 0.5 \
         --no-strong-eq --coef-mask 0 --reverb 0 --ema 0 --expander 0 --trim 0 --quantize 0 \
         --dull-reverb 0                                         # the v2 recipe
@@ -18,7 +22,7 @@ Pipeline (identical to the TypeScript runtime at inference):
   -> (mfcc - mean[c]) / std[c]   (per coefficient, training-set statistics, stored in metadata.json)
   -> model [batch, 98, 20, 1] -> 12 softmax probabilities.
 
-Scratch data (espeak-ng words, caches, LOSO logs) goes to training/work/ (git-ignored).
+Scratch data (synthetic voices, caches, LOSO logs) goes to --work (default training/work/, git-ignored).
 """
 import argparse, glob, json, os, subprocess, sys, time, wave, hashlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -1114,7 +1118,7 @@ def main():
     ap.add_argument('--distill', type=int, default=0, help='train N teacher networks, then one network towards their mean probabilities (LOSO experiment; 0: off)')
     ap.add_argument('--distill-own-data', action='store_true', help='with --distill: each teacher on its own augmentation draw')
     ap.add_argument('--save-probs', action='store_true', help='save each fold\'s probabilities (loso_TAG_SPEAKER.npz) for ensembles')
-    ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
+    ap.add_argument('--export-only', action='store_true', help='re-export WORK/digits.keras (or WORK/speech-commands.keras)')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     WORK = os.path.abspath(args.work)

@@ -24,7 +24,7 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
 ];
 
 /** The model used when none is chosen. */
-export const DEFAULT_MODEL = 'digits';
+export const DEFAULT_MODEL = 'speech-commands';
 
 /** The bundled model called `name`, if there is one. */
 export function bundledModel(name: string): BundledModel | undefined {

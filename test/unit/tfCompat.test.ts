@@ -8,16 +8,24 @@ import { join } from 'node:path';
 import { Classifier } from '../../src/model/classifier';
 
 const DIR = join(__dirname, '../fixtures/tfcompat');
-const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
-const entries: { file: string; probabilities: number[]; top1: { label: string; probability: number } }[] =
-  expected.results;
+type Entry = { file: string; probabilities: number[]; top1: { label: string; probability: number } };
+const entriesOf = (f: string): Entry[] => JSON.parse(readFileSync(join(DIR, f), 'utf8')).results;
 
-const MODELS = [
-  ['layers model (models/digits)', join(__dirname, '../../models/digits')],
-  ['graph model (test/fixtures/models/digits-graph)', join(__dirname, '../fixtures/models/digits-graph')],
+const MODELS: [string, string, Entry[]][] = [
+  ['layers model (models/digits)', join(__dirname, '../../models/digits'), entriesOf('expected.json')],
+  [
+    'graph model (test/fixtures/models/digits-graph)',
+    join(__dirname, '../fixtures/models/digits-graph'),
+    entriesOf('expected.json'),
+  ],
+  [
+    'layers model (models/speech-commands)',
+    join(__dirname, '../../models/speech-commands'),
+    entriesOf('expected_speech-commands.json'),
+  ],
 ];
 
-for (const [name, dir] of MODELS) {
+for (const [name, dir, entries] of MODELS) {
   test(`${name}: top-1 within 1e-3 of TensorFlow on ${entries.length} files`, async () => {
     const c = await Classifier.create(dir);
     const rows = await c.classifyFiles(entries.map((e) => join(DIR, e.file)));
