@@ -1085,7 +1085,7 @@ def main():
     ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 6 (speech-commands)')
+    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 12 (speech-commands)')
     ap.add_argument('--aug', type=int, default=5, help='augmented copies per digit clip')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
@@ -1125,7 +1125,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     sc = args.model == 'speech-commands'
     if args.epochs is None:
-        args.epochs = 6 if sc else 5
+        args.epochs = 12 if sc else 5
     if args.channels is None:
         args.channels = '12,24,32,48'
     if args.trim is None:
