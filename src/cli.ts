@@ -16,7 +16,7 @@ import { CliError, parse } from './cliArgs';
 import { runClassifyCommand, CLASSIFY_HELP } from './cliClassify';
 import { runInspectCommand, INSPECT_HELP } from './cliInspect';
 import { exitAfterOutput, guardStdio, printable } from './cliOutput';
-import { runModelsCommand } from './cliDescribe';
+import { runModelsCommand, MODELS_HELP } from './cliModels';
 
 const HELP: Record<string, string> = {
   main: `wavebench: inspect WAV clips, compute the model's features, classify folders.
@@ -27,7 +27,9 @@ Commands:
                                         spectrogram/MFCC features at 16 kHz (T: ${FEATURE_TYPES.join('|')})
   spectrogram --input_wav F --output_png OUT [--colormap NAME] [--mfcc]
                                         a spectrogram (or MFCC) picture, like TensorFlow's wav_to_spectrogram
-  classify PATH... [--model DIR] [...]  batch classification with metrics (classify --help)
+  classify PATH... [--model NAME|DIR] [...]
+                                        batch classification with metrics (classify --help)
+  models [--json]                       the bundled models: labels, size, test figures
   inspect FOLDER [--json OUT] [...]     dataset audit: labels, formats, splits, leakage, problems (inspect --help)
   models --describe PATH                what a model is read as: format, front end, input, labels, ops
 
@@ -226,7 +228,15 @@ async function spectrogram(args: string[]): Promise<number> {
 }
 
 function help(cmd: string): number {
-  console.log(cmd === 'classify' ? CLASSIFY_HELP : cmd === 'inspect' ? INSPECT_HELP : HELP[cmd]);
+  console.log(
+    cmd === 'classify'
+      ? CLASSIFY_HELP
+      : cmd === 'inspect'
+        ? INSPECT_HELP
+        : cmd === 'models'
+          ? MODELS_HELP
+          : HELP[cmd],
+  );
   return 0;
 }
 

@@ -1,25 +1,23 @@
 import { parse } from './cliArgs';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { runClassifyJob } from './engine/classifyJob';
-import { BUNDLED_MODEL_PATH, DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './model/defaults';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './model/defaults';
+import { resolveModelArg, BUNDLED_MODELS, DEFAULT_MODEL } from './model/bundled';
+import { installRoot } from './cliModels';
 import { toCsv, toJson, type ClassifyReport } from './model/report';
 import { printable } from './cliOutput';
 
-/** The model shipped with Wavebench: next to dist/ (or src/ when run from sources). */
-export function defaultModelDir(): string {
-  return join(__dirname, '..', ...BUNDLED_MODEL_PATH);
-}
-
-export const CLASSIFY_HELP = `wavebench classify PATH... [--model PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
+export const CLASSIFY_HELP = `wavebench classify PATH... [--model NAME|PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
 
 Classifies WAV files and folders (folder-per-label datasets: the parent folder is the true label;
 _background_noise_ is listed, not scored; folders the model does not know count as _unknown_ when
 the model has that label). Prints accuracy, per-class precision/recall/F1 and the confusion matrix.
-  --model PATH           a model folder (model.json + shards + metadata.json or labels.txt), or the speech_commands
-                         seed's frozen graph (a .pb, or a folder holding one, labels.txt or NAME_labels.txt beside it);
-                         default: the bundled digits model
+  --model NAME|PATH      a bundled model (${BUNDLED_MODELS.map((m) => m.name).join(', ')}; 'wavebench models'
+                         lists them; default ${DEFAULT_MODEL}), or a model: a folder (TF.js model.json + shards +
+                         metadata.json or labels.txt; Keras .keras/.h5 or TFLite .tflite + metadata.json), or the
+                         speech_commands seed's frozen graph (a .pb, or a folder holding one, labels.txt or
+                         NAME_labels.txt beside it); a folder named like a bundled model: ./NAME
   --labels FILE          labels, one a line (e.g. the seed's conv_labels.txt), instead of the model's own
   --csv OUT, --json OUT  export every row (path,label,predicted,probability,correct,top_k,error) and, in JSON, the metrics;
                          OUT '-' writes that export to stdout (one of them at most) and the summary to stderr
@@ -122,7 +120,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     console.error('wavebench: classify: only one of --csv and --json can go to stdout (-)');
     return 2;
   }
-  const modelDir = (values.model as string | undefined) ?? defaultModelDir();
+  const modelDir = resolveModelArg(installRoot(), values.model as string | undefined);
   if (!existsSync(modelDir)) {
     console.error(`wavebench: model ${printable(modelDir)}: no such file or folder`);
     return 2;

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Train, evaluate (leave-one-speaker-out) and export Wavebench's default model: a spoken-digit
-classifier on TensorFlow's own MFCC features.
+"""Train, evaluate and export Wavebench's bundled models on TensorFlow's own MFCC features.
 
-    python training/train.py                 # final model on all five speakers + exports
-    python training/train.py --loso          # leave-one-speaker-out evaluation, then the final model
-    python training/train.py --loso-only     # evaluation only
-    python training/train.py --ema 0 --expander 0 --trim 0 --quantize 0 --dull-reverb 0   # the v4 recipe
+    python training/train.py --model speech-commands --data TREE --fsdd FSDD   # models/speech-commands
+    python training/train.py --model digits --fsdd FSDD --data TREE            # models/digits + graph fixture
+    python training/train.py --model digits --fsdd FSDD --data TREE --loso     # leave-one-speaker-out first
+    python training/train.py --model digits --fsdd FSDD --loso-only            # evaluation only
+    python training/train.py --fsdd FSDD --aug 8 --synth-digits 200 --tts 240   # the v5 digits recipe
+    python training/train.py --fsdd FSDD --aug 8 --synth-digits 200 --tts 240 --ema 0 --expander 0 --trim 0 \
+        --quantize 0 --dull-reverb 0                                          # the v4 recipe
+TREE: the speech_commands tree built by prepare.py (training/README.md); FSDD: its recordings/ folder.
+The speech-commands side is in speech_commands.py.
     python training/train.py --coefs 40 --channels 24,48,64,64 --head gap --aug 3 --tts 0 --synth-ratio 0.5 \
         --no-strong-eq --coef-mask 0 --reverb 0 --ema 0 --expander 0 --trim 0 --quantize 0 \
         --dull-reverb 0                                         # the v2 recipe
@@ -18,9 +22,10 @@ Pipeline (identical to the TypeScript runtime at inference):
   -> (mfcc - mean[c]) / std[c]   (per coefficient, training-set statistics, stored in metadata.json)
   -> model [batch, 98, 20, 1] -> 12 softmax probabilities.
 
-Scratch data (espeak-ng words, caches, LOSO logs) goes to training/work/ (git-ignored).
+Scratch data (synthetic voices, caches, LOSO logs) goes to --work (default training/work/, git-ignored).
 """
 import argparse, glob, json, os, subprocess, sys, time, wave, hashlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 import numpy as np
 from scipy.signal import resample_poly
@@ -28,7 +33,6 @@ from scipy.signal import resample_poly
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, 'work')
-DEFAULT_FSDD = os.environ.get('FSDD_DIR')  # no default: the FSDD recordings are not in this repository
 
 LABELS = ['_silence_', '_unknown_', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
 SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'yweweler']
@@ -163,56 +167,78 @@ SYNTH_VARIANTS = ['', '+m1', '+m2', '+m3', '+m4', '+m5', '+m6', '+m7', '+f1', '+
                   '+klatt', '+klatt2', '+klatt3']
 
 
-def make_espeak_digits(n_per_digit):
-    """Synthetic digit words (extra training data for the digit classes): n_per_digit renditions of each
-    digit by espeak-ng with random voice + variant, speed 120-200 wpm, pitch 20-80. Cached."""
-    out_dir = os.path.join(WORK, 'espeak_digits')
+def make_espeak_list(words, counts, tag, seed):
+    """counts[word] renditions of each word by espeak-ng with random voice + variant, speed 120-200 wpm,
+    pitch 20-80. Returns (audio, index of the word in `words`, voice). Cached as WORK/tag.npz."""
+    out_dir = os.path.join(WORK, tag)
     os.makedirs(out_dir, exist_ok=True)
-    cache = os.path.join(WORK, f'espeak_digits_{n_per_digit}.npz')
+    cache = os.path.join(WORK, f'{tag}.npz')
     if os.path.exists(cache):
         d = np.load(cache, allow_pickle=True)
         return list(d['audio']), list(d['label']), list(d['voice'])
     audio, label, voices = [], [], []
-    r = np.random.RandomState(4321)
-    for di, word in enumerate(DIGIT_WORDS):
-        for k in range(n_per_digit):
+    r = np.random.RandomState(seed)
+    for di, word in enumerate(words):
+        for k in range(counts[word]):
             voice = SYNTH_VOICES[r.randint(len(SYNTH_VOICES))] + SYNTH_VARIANTS[r.randint(len(SYNTH_VARIANTS))]
             speed = int(r.randint(120, 201)); pitch = int(r.randint(20, 81))
             x = espeak(word, voice, speed, pitch, os.path.join(out_dir, f'{word}_{k}.wav'))
             if x is None:
                 continue
             audio.append(x)
-            label.append(2 + di)
+            label.append(di)
             voices.append(f'{voice} s{speed} p{pitch}')
     np.savez(cache, audio=np.array(audio, dtype=object), label=np.array(label), voice=np.array(voices))
     return audio, label, voices
+
+
+def make_espeak_digits(n_per_digit):
+    """Synthetic digit words (extra training data for the digit classes): n_per_digit renditions of each
+    digit by espeak-ng with random voice + variant, speed 120-200 wpm, pitch 20-80. Cached."""
+    a, lab, v = make_espeak_list(DIGIT_WORDS, {w: n_per_digit for w in DIGIT_WORDS}, f'espeak_digits_{n_per_digit}', 4321)
+    return a, [2 + int(i) for i in lab], v
 
 
 FLITE_VOICES = ['kal', 'kal16', 'awb', 'rms', 'slt', 'awb_time']
 FESTIVAL_VOICES = ['voice_kal_diphone', 'voice_ked_diphone', 'voice_cmu_us_slt_arctic_hts']
 
 
-def make_tts_digits(n_per_digit):
-    """More synthetic digit words from voices built on recordings of real people: flite 2.2 (kal, awb,
+def festival_voices_installed():
+    try:
+        for v in FESTIVAL_VOICES:
+            subprocess.run(['festival', '-b', f'({v})'], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=60)
+        return True
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def make_tts_list(words, counts, tag, seed):
+    """Synthetic words from voices built on recordings of real people: flite 2.2 (kal, awb,
     rms, slt: diphone and clustergen voices) and festival 2.5 (kal, ked diphones; slt HTS), with
     random duration stretch 0.8-1.4 and f0 target, then half of them pitch-shifted by sox (+-400 cents,
-    formants kept). 3/4 of the renditions are flite, 1/4 festival. Cached."""
+    formants kept). 3/4 of the renditions are flite, 1/4 festival. Returns (audio, index of the word in `words`,
+    voice). Cached as WORK/tag.npz."""
     from concurrent.futures import ThreadPoolExecutor
-    out_dir = os.path.join(WORK, 'tts_digits')
+    out_dir = os.path.join(WORK, tag)
     os.makedirs(out_dir, exist_ok=True)
-    cache = os.path.join(WORK, f'tts_digits_{n_per_digit}.npz')
+    cache = os.path.join(WORK, f'{tag}.npz')
     if os.path.exists(cache):
         d = np.load(cache, allow_pickle=True)
         return list(d['audio']), list(d['label']), list(d['voice'])
-    r = np.random.RandomState(2468)
+    r = np.random.RandomState(seed)
+    festival_ok = festival_voices_installed()
+    if not festival_ok:
+        print('festival voices (festvox-kallpc16k, festvox-kdlpc16k, festvox-us-slt-hts) not installed: '
+              'flite renders their share', flush=True)
     jobs, fest = [], {v: [] for v in FESTIVAL_VOICES}
-    for di, word in enumerate(DIGIT_WORDS):
-        for k in range(n_per_digit):
+    for di, word in enumerate(words):
+        for k in range(counts[word]):
             text = word + ['', '.', '!', '?'][r.randint(4)]
             stretch = round(float(r.uniform(0.8, 1.4)), 3)
             shift = int(r.randint(-400, 401)) if r.rand() < 0.5 else 0
             fn = os.path.join(out_dir, f'{word}_{k}.wav')
-            if k % 4 == 3:
+            if k % 4 == 3 and festival_ok:
                 v = FESTIVAL_VOICES[r.randint(len(FESTIVAL_VOICES))]
                 fest[v].append((fn, text, stretch))
                 jobs.append((fn, di, f'festival {v} x{stretch} {shift:+d}c', None, shift))
@@ -223,6 +249,8 @@ def make_tts_digits(n_per_digit):
                        f'int_f0_target_mean={f0}', '-t', text, '-o', fn]
                 jobs.append((fn, di, f'flite {v} x{stretch} f0 {f0} {shift:+d}c', cmd, shift))
     for v, items in fest.items():  # one festival process per voice
+        if not items:
+            continue
         script = [f'({v})']
         for fn, text, stretch in items:
             script.append(f"(Parameter.set 'Duration_Stretch {stretch})")
@@ -249,10 +277,16 @@ def make_tts_digits(n_per_digit):
             if x is None:
                 continue
             audio.append(x)
-            label.append(2 + di)
+            label.append(di)
             voices.append(desc)
     np.savez(cache, audio=np.array(audio, dtype=object), label=np.array(label), voice=np.array(voices))
     return audio, label, voices
+
+
+def make_tts_digits(n_per_digit):
+    """make_tts_list for the ten digits (the `digits` model's extra digit examples)."""
+    a, lab, v = make_tts_list(DIGIT_WORDS, {w: n_per_digit for w in DIGIT_WORDS}, f'tts_digits_{n_per_digit}', 2468)
+    return a, [2 + int(i) for i in lab], v
 
 
 def colored_noise(rng, n, kind):
@@ -530,8 +564,26 @@ class Bank:
         if args.tts > 0:
             a, l, _ = make_tts_digits(args.tts)
             self.synth, self.synth_y = self.synth + a, self.synth_y + l
+        self.sc_digits, self.sc_other = [], []
+        if args.data:  # Speech Commands training split: real digit clips and real non-digit words
+            import speech_commands as SC
+            me = sys.modules[__name__]
+            self.sc_digits = SC.sc_digit_clips(me, args.data)
+            other = SC.sc_other_clips(me, args.data)
+            pick = np.random.RandomState(99).permutation(len(other))[:args.sc_unknown]
+            self.sc_other = [other[i] for i in sorted(pick)]
+            print(f'speech commands: {len(self.sc_digits)} digit clips, {len(self.sc_other)} other words '
+                  f'(of {len(other)}) as _unknown_', flush=True)
         print(f'data: {len(self.digits)} fsdd clips, {len(words)} espeak-ng words '
               f'({len(set(wgroup))} distinct), {len(self.synth)} synthetic digits [{time.time() - t0:.1f}s]', flush=True)
+
+    def placed(self, x, rng):
+        """A trimmed word (FSDD, synthetic): with Speech Commands data, half of the time put later in
+        the window (Speech Commands clips have the word anywhere in the second), else at sample 0."""
+        if not self.sc_digits or rng.rand() < 0.5:
+            return x
+        import speech_commands as SC
+        return SC.place(x, rng)
 
     def build(self, train_speakers, word_ids, args, rng, n_aug):
         """Features for training: each digit clip clean once + n_aug augmented copies;
@@ -544,7 +596,13 @@ class Bank:
             clean_idx.append(len(audio))
             audio.append(fit_window(c['audio'])); y.append(c['label'])
             for _ in range(n_aug):
-                audio.append(augment(c['audio'], rng)); y.append(c['label'])
+                audio.append(augment(self.placed(c['audio'], rng), rng)); y.append(c['label'])
+        # Speech Commands digit clips (1-s windows, the word anywhere): clean once + args.sc_aug copies
+        for lab, a in self.sc_digits:
+            clean_idx.append(len(audio))
+            audio.append(fit_window(a)); y.append(lab)
+            for _ in range(args.sc_aug):
+                audio.append(augment(a, rng)); y.append(lab)
         n_real = len(audio)
         # synthetic espeak-ng digits: args.synth_copies augmented examples each (never clean, never in the
         # normalisation statistics), capped so they stay at most args.synth_ratio of the real digit examples
@@ -552,10 +610,19 @@ class Bank:
         order = rng.permutation(len(self.synth) * args.synth_copies)[:n_syn] if n_syn else []
         for k in order:
             i = k % len(self.synth)
-            audio.append(augment(self.synth[i], rng)); y.append(self.synth_y[i])
+            audio.append(augment(self.placed(self.synth[i], rng), rng)); y.append(self.synth_y[i])
         per_class = len(audio) // 10
+        # real non-digit words (Speech Commands), up to half of _unknown_: clean once, then augmented
+        n_sc = min(per_class // 2, 2 * len(self.sc_other))
+        for k in range(n_sc):
+            a = self.sc_other[k % len(self.sc_other)]
+            if k < len(self.sc_other):
+                clean_idx.append(len(audio)); audio.append(fit_window(a))
+            else:
+                audio.append(augment(a, rng))
+            y.append(1)
         wi = [i for i, g in enumerate(self.wgroup) if g in word_ids]
-        n_unk_words = int(per_class * 0.8)
+        n_unk_words = int(per_class * 0.8) - n_sc
         for k in range(n_unk_words):
             i = wi[k % len(wi)]
             if k < len(wi):
@@ -944,8 +1011,8 @@ def export_graph_model(model, out_dir):
     return out_name
 
 
-def metadata(mean, std):
-    return {'name': 'digits', 'version': '1.0.0', 'labels': LABELS, 'sampleRate': 16000, 'clipDurationMs': 1000,
+def metadata(mean, std, name='digits', labels=None):
+    return {'name': name, 'version': '2.0.0', 'labels': labels or LABELS, 'sampleRate': 16000, 'clipDurationMs': 1000,
             'windowSizeMs': 30, 'windowStrideMs': 10,
             'features': {'type': 'mfcc', 'binCount': N_COEF, 'lowerFrequencyHz': 20, 'upperFrequencyHz': 4000,
                          'filterbankChannels': 40, 'normalize': 'dataset',
@@ -971,7 +1038,8 @@ def train_final(bank, args):
     with open(os.path.join(WORK, 'final_stats.json'), 'w') as f:
         json.dump(dict(examples=int(len(x)), feature_seconds=round(tfeat, 1), total_seconds=round(ttrain, 1),
                        params=params, mflops=round(flops / 1e6, 2), train_clean_accuracy=acc, args=vars(args)), f, indent=1)
-    export_all(model, mean, std, bank)
+    if not args.no_export:
+        export_all(model, mean, std, bank)
     return model, mean, std
 
 
@@ -1000,26 +1068,40 @@ def export_all(model, mean, std, bank):
 
 
 def main():
+    global WORK
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--fsdd', default=DEFAULT_FSDD, help='folder of FSDD wavs (DIGIT_SPEAKER_INDEX.wav); required, or FSDD_DIR')
+    ap.add_argument('--model', default='digits', choices=['digits', 'speech-commands'], help='which bundled model to train')
+    ap.add_argument('--data', default=os.environ.get('SPEECH_COMMANDS_DIR'),
+                    help='the speech_commands tree built by prepare.py (training/README.md); env SPEECH_COMMANDS_DIR')
+    ap.add_argument('--fsdd', default=os.environ.get('FSDD_DIR'),
+                    help='folder of FSDD wavs (DIGIT_SPEAKER_INDEX.wav); env FSDD_DIR. Required for digits; '
+                         'for speech-commands FSDD digits are extra _unknown_ material')
+    ap.add_argument('--work', default=os.environ.get('WAVEBENCH_TRAIN_WORK', WORK),
+                    help='scratch folder (synthetic voices, feature caches, logs); env WAVEBENCH_TRAIN_WORK')
+    ap.add_argument('--per-class', type=int, default=1200, help='speech-commands: training examples per class')
+    ap.add_argument('--synth-share-rare', type=float, default=0.7,
+                    help='speech-commands: share of synthetic examples in a class with < 100 real clips (on, off)')
+    ap.add_argument('--sc-aug', type=int, default=12, help='digits: augmented copies of each Speech Commands digit clip')
+    ap.add_argument('--sc-unknown', type=int, default=2000, help='digits: Speech Commands non-digit clips used as _unknown_')
+    ap.add_argument('--no-export', action='store_true', help='train and score, leave models/ untouched')
     ap.add_argument('--loso', action='store_true', help='run leave-one-speaker-out evaluation before the final model')
     ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--epochs', type=int, default=5)
-    ap.add_argument('--aug', type=int, default=8, help='augmented copies per digit clip')
+    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 12 (speech-commands)')
+    ap.add_argument('--aug', type=int, default=5, help='augmented copies per digit clip')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--tag', default='run')
     ap.add_argument('--feature-aug', action='store_true',
                     help='also tempo / vocal-tract-length warping on the MFCC (measured worse on george, off by default)')
-    ap.add_argument('--synth-digits', type=int, default=200, help='espeak-ng renditions per digit added to training')
+    ap.add_argument('--synth-digits', type=int, default=100, help='espeak-ng renditions per digit added to training')
     ap.add_argument('--synth-copies', type=int, default=2, help='augmented examples per espeak-ng digit')
     ap.add_argument('--synth-ratio', type=float, default=1.0, help='max synthetic : real digit examples')
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
     ap.add_argument('--coefs', type=int, default=20, help='MFCC coefficients kept (the dct_coefficient_count)')
-    ap.add_argument('--channels', default='12,24,32,48', help='conv channels per block (2x2 max-pool between blocks)')
+    ap.add_argument('--channels', default=None, help='conv channels per block (2x2 max-pool between blocks); default 12,24,32,48')
     ap.add_argument('--arch', default='conv', choices=['conv', 'separable'], help='full 3x3 convolutions, or depthwise + pointwise after the first (DS-CNN; LOSO experiment)')
     ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
@@ -1027,11 +1109,11 @@ def main():
     ap.add_argument('--eq-wide', action='store_true', help='low-pass down to 1.8 kHz, half of the coloured examples')
     ap.add_argument('--coef-mask', type=int, default=4, help='mask up to N consecutive MFCC coefficients (half of the examples)')
     ap.add_argument('--reverb', type=float, default=0.3, help='share of augmented examples given a synthetic room (RT60 80-500 ms)')
-    ap.add_argument('--tts', type=int, default=240, help='flite/festival renditions per digit added to the synthetic digits')
+    ap.add_argument('--tts', type=int, default=120, help='flite/festival renditions per digit added to the synthetic digits')
     ap.add_argument('--cmn', type=float, default=0.0, help='speech-frame cepstral mean normalisation: frames within this many dB of the loudest (0: off; 35 measured worse: george 0.814, jackson 0.790)')
     ap.add_argument('--expander', type=float, default=0.4, help='share of augmented examples given a downward expander (quiet parts quieter; 0: off)')
     ap.add_argument('--shift-ms', type=float, default=100, help='largest late start of the word in a quarter of the augmented examples (250 measured worse on jackson: 0.784)')
-    ap.add_argument('--trim', type=float, default=0.3, help='share of augmented examples cut by an aggressive silence trimmer (0: off)')
+    ap.add_argument('--trim', type=float, default=None, help='share of augmented examples cut by an aggressive silence trimmer (0: off; default 0.3 digits, 0 speech-commands)')
     ap.add_argument('--quantize', type=float, default=0.2, help='share of augmented examples quantised to 8 bits (0: off)')
     ap.add_argument('--dull-reverb', type=float, default=0.5, help='share of the rooms whose reverberation is low-passed (300-1500 Hz) and up to 0.7 s long')
     ap.add_argument('--mixup', type=float, default=0.0, help='mixup of the normalised features within a batch, Beta(a, a) (0: off)')
@@ -1039,10 +1121,23 @@ def main():
     ap.add_argument('--distill', type=int, default=0, help='train N teacher networks, then one network towards their mean probabilities (LOSO experiment; 0: off)')
     ap.add_argument('--distill-own-data', action='store_true', help='with --distill: each teacher on its own augmentation draw')
     ap.add_argument('--save-probs', action='store_true', help='save each fold\'s probabilities (loso_TAG_SPEAKER.npz) for ensembles')
-    ap.add_argument('--export-only', action='store_true', help='re-export training/work/digits.keras')
+    ap.add_argument('--export-only', action='store_true', help='re-export WORK/digits.keras (or WORK/speech-commands.keras)')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
+    WORK = os.path.abspath(args.work)
     os.makedirs(WORK, exist_ok=True)
+    sc = args.model == 'speech-commands'
+    if args.epochs is None:
+        args.epochs = 12 if sc else 5
+    if args.channels is None:
+        args.channels = '12,24,32,48'
+    if args.trim is None:
+        args.trim = 0.0 if sc else 0.3
+    import speech_commands as SC
+    if sc:
+        SC.need_data(ap, args)
+    elif not args.fsdd:
+        ap.error('--fsdd DIR is required for the digits model: the FSDD recordings folder (or set FSDD_DIR)')
     global SPEED_RANGE, N_COEF, TEMPO, STRONG_EQ, REVERB, EQ_WIDE, CMN_DB, EXPANDER, SHIFT_MAX, TRIM, QUANTIZE, DULL_REVERB
     EXPANDER = args.expander
     TRIM = args.trim
@@ -1068,6 +1163,9 @@ def main():
     T = tf()
     T.config.threading.set_intra_op_parallelism_threads(args.threads)
     T.config.threading.set_inter_op_parallelism_threads(1)
+    if sc:
+        SC.train_speech_commands(sys.modules[__name__], args)
+        return
     bank = Bank(args)
     if args.loso or args.loso_only:
         run_loso(bank, args)

@@ -5,6 +5,7 @@ import type { ModelService } from './modelService';
 export async function pickModel(models: ModelService): Promise<void> {
   const items: (vscode.QuickPickItem & { dir?: string })[] = [
     { label: 'Bundled default model', description: models.defaultDir, dir: undefined },
+    ...models.bundled.map((m) => ({ label: `Bundled: ${m.name}`, description: m.description, dir: m.dir })),
     {
       label: 'Choose a model folder…',
       description: 'model.json + shards + metadata.json or labels.txt',
@@ -13,7 +14,7 @@ export async function pickModel(models: ModelService): Promise<void> {
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Wavebench: model for this session' });
   if (!pick) return;
-  if (pick.dir !== '?') return models.useModel(undefined);
+  if (pick.dir !== '?') return models.useModel(pick.dir);
   const folder = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { WorkerPool, type PoolModelInfo } from '../engine/pool';
 import { resolveModelSetting } from '../model/modelFiles';
-import { BUNDLED_MODEL_PATH } from '../model/defaults';
+import { BUNDLED_MODELS, bundledModel, bundledModelDir } from '../model/bundled';
 import { readSettings } from './settings';
 
 /**
@@ -29,17 +29,26 @@ export class ModelService implements vscode.Disposable {
 
   /** The bundled default model folder. */
   get defaultDir(): string {
-    return vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_MODEL_PATH).fsPath;
+    return bundledModelDir(this.extensionUri.fsPath);
   }
 
-  /** The model folder in use: the editor's choice, the setting, or the default. */
+  /** The bundled models as (name, folder), for the model picker. */
+  get bundled(): { name: string; description: string; dir: string }[] {
+    return BUNDLED_MODELS.map((m) => ({ ...m, dir: bundledModelDir(this.extensionUri.fsPath, m.name) }));
+  }
+
+  /**
+   * The model folder in use: the editor's choice, the setting (a bundled model's name or a folder),
+   * or the default.
+   */
   get modelDir(): string {
     if (this.override) return this.override;
+    const p = readSettings().modelPath;
+    if (!p) return this.defaultDir;
+    if (bundledModel(p)) return bundledModelDir(this.extensionUri.fsPath, p);
     // A relative path resolves against the workspace only when it is trusted (resolveModelSetting).
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return (
-      resolveModelSetting(readSettings().modelPath, folder, vscode.workspace.isTrusted) ?? this.defaultDir
-    );
+    return resolveModelSetting(p, folder, vscode.workspace.isTrusted) ?? this.defaultDir;
   }
 
   /** Uses another model folder for this session (from the editor's model picker). */

@@ -22,10 +22,10 @@ function workspaceRoot(): string {
   return f.uri.fsPath;
 }
 
-/** The labelled sample dataset inside the workspace (samples/digits). */
-function digitsFolder(): string {
+/** A labelled sample dataset inside the workspace (samples/digits by default). */
+function digitsFolder(name = 'digits'): string {
   const root = workspaceRoot();
-  const d = join(root, 'digits');
+  const d = join(root, name);
   return statSync(d, { throwIfNoEntry: false })?.isDirectory() ? d : root;
 }
 
@@ -120,7 +120,8 @@ suite('Wavebench', function () {
 
   test('Classify Folder gives a report with the right counts and opens it', async () => {
     const a = await api();
-    const folder = digitsFolder();
+    // the default model's own samples (samples/speech-commands: every folder one of its labels)
+    const folder = digitsFolder('speech-commands');
     const expected = wavsUnder(folder).length;
     const report = (await vscode.commands.executeCommand(
       'wavebench.classifyFolder',

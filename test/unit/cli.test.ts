@@ -106,6 +106,8 @@ test('classify: summary and exports on the samples, exit 2 for a bad model or no
     'classify',
     join(samples, 'one'),
     join(samples, 'two'),
+    '--model',
+    'digits',
     '--workers',
     '1',
     '--csv',
@@ -130,4 +132,38 @@ test('classify: summary and exports on the samples, exit 2 for a bad model or no
   assert.equal(none.code, 2);
   assert.match(none.err, /no such file or folder/);
   assert.equal((await run(['classify', samples, '--top-k', '0'])).code, 2);
+});
+
+test('models: lists every bundled model with labels, size and test figures; --model takes a name', async () => {
+  const r = await run(['models']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^speech-commands \(default\): /m);
+  assert.match(r.out, /^digits: /m);
+  assert.match(
+    r.out,
+    /labels \(12\): _silence_, _unknown_, yes, no, up, down, left, right, on, off, stop, go/,
+  );
+  assert.match(r.out, /labels \(12\): _silence_, _unknown_, zero, one, two/);
+  assert.match(r.out, /test: \d+\.\d% top-1 on \d+ clips \(Speech Commands v0\.02 test speakers/);
+  const j = JSON.parse((await run(['models', '--json'])).out);
+  assert.deepEqual(
+    j.map((m: { name: string }) => m.name),
+    ['speech-commands', 'digits'],
+  );
+  assert.equal((await run(['models', 'extra'])).code, 2);
+  // a bundled name resolves to its folder; an unknown name is a (missing) folder
+  const samples = join(__dirname, '../../samples/speech-commands');
+  const byName = await run([
+    'classify',
+    join(samples, 'yes'),
+    '--model',
+    'speech-commands',
+    '--workers',
+    '1',
+  ]);
+  assert.equal(byName.code, 0, byName.err);
+  assert.match(byName.out, /^model: speech-commands \(/m);
+  const missing = await run(['classify', samples, '--model', 'no-such-model']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /wavebench: model .*no-such-model: no such file or folder/);
 });

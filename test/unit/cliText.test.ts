@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
 import { main } from '../../src/cli';
 import { printable } from '../../src/cliOutput';
-import { defaultModelDir } from '../../src/cliClassify';
+import { bundledModelDir } from '../../src/model/bundled';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -64,7 +64,8 @@ test('control characters in file, folder, label and model names are escaped in i
   // A copy of the bundled model whose name and one label hold an OSC title sequence and a newline.
   const model = join(dir, 'model');
   mkdirSync(model);
-  for (const f of readdirSync(defaultModelDir())) copyFileSync(join(defaultModelDir(), f), join(model, f));
+  const bundled = bundledModelDir(join(__dirname, '..', '..'), 'digits');
+  for (const f of readdirSync(bundled)) copyFileSync(join(bundled, f), join(model, f));
   const meta = JSON.parse(readFileSync(join(model, 'metadata.json'), 'utf8'));
   const evilLabel = 'o\nne\x1b[2J';
   meta.name = 'digits\x1b]0;owned\x07';

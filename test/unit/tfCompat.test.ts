@@ -8,19 +8,30 @@ import { join } from 'node:path';
 import { Classifier } from '../../src/model/classifier';
 
 const DIR = join(__dirname, '../fixtures/tfcompat');
-const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
-const entries: { file: string; probabilities: number[]; top1: { label: string; probability: number } }[] =
-  expected.results;
+type Entry = { file: string; probabilities: number[]; top1: { label: string; probability: number } };
+const entriesOf = (f: string): Entry[] => JSON.parse(readFileSync(join(DIR, f), 'utf8')).results;
 
-test('the TensorFlow reference covers its 12 files', () => assert.equal(entries.length, 12));
+test('the TensorFlow references cover their 12 files each', () => {
+  assert.equal(entriesOf('expected.json').length, 12);
+  assert.equal(entriesOf('expected_speech-commands.json').length, 12);
+});
 
-const MODELS = [
-  ['layers model (models/digits)', join(__dirname, '../../models/digits')],
-  ['graph model (test/fixtures/models/digits-graph)', join(__dirname, '../fixtures/models/digits-graph')],
+const MODELS: [string, string, Entry[]][] = [
+  ['layers model (models/digits)', join(__dirname, '../../models/digits'), entriesOf('expected.json')],
+  [
+    'graph model (test/fixtures/models/digits-graph)',
+    join(__dirname, '../fixtures/models/digits-graph'),
+    entriesOf('expected.json'),
+  ],
+  [
+    'layers model (models/speech-commands)',
+    join(__dirname, '../../models/speech-commands'),
+    entriesOf('expected_speech-commands.json'),
+  ],
 ];
 
-for (const [name, dir] of MODELS) {
-  // Achieved: 3.6e-7 at worst over every probability, both models; 1e-5 leaves a
+for (const [name, dir, entries] of MODELS) {
+  // Achieved: 3.6e-7 at worst over every probability, every model; 1e-5 leaves a
   // margin for float32 summation order and still fails on a dropped or shifted MFCC frame.
   test(`${name}: every probability within 1e-5 of TensorFlow on ${entries.length} files`, async () => {
     const c = await Classifier.create(dir);

@@ -250,6 +250,9 @@ test('errors: several model files, and a model file leading outside the folder',
   cpSync(join(outside, 'model.tflite'), join(elsewhere, 'model.tflite'));
   rmSync(join(outside, 'model.tflite'));
   symlinkSync(join(elsewhere, 'model.tflite'), join(outside, 'model.tflite'));
-  assert.equal(await problem(outside), 'model file model.tflite is a link to a file outside the model folder');
+  assert.equal(
+    await problem(outside),
+    'model file model.tflite is a link to a file outside the model folder',
+  );
   for (const d of [two, both, outside, elsewhere]) rmSync(d, { recursive: true });
 });

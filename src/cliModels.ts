@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { parse } from './cliArgs';
+import { runDescribe } from './cliDescribe';
+import { listBundledModels, resolveModelArg, type BundledModelInfo } from './model/bundled';
+
+export const MODELS_HELP = `wavebench models [--json]
+wavebench models --describe NAME|PATH [--labels FILE] [--json]
+
+Without --describe: lists the bundled models: name, labels, size on disk and test-split figures
+(from each model's evaluation.json, made by training/evaluate.mjs). Use a name with
+'classify --model NAME'.
+With --describe: loads a model as classify would and prints what was read: the format (TensorFlow.js
+folder, Keras, TFLite, or the speech_commands seed's frozen graph .pb), the front end with its
+parameters (read from the graph's DecodeWav/AudioSpectrogram/Mfcc, average pooling or
+AudioMicrofrontend ops, or from metadata.json), the input shape, the labels and the ops or layers.
+  --labels FILE   labels, one a line (default: the model's own; labels.txt or NAME_labels.txt beside a .pb)
+  --json          the same as JSON
+Exit code 2 when a model cannot be used (one line naming the file and the problem).`;
+
+/** The install root: the folder holding models/ (next to dist/, or src/ when run from sources). */
+export function installRoot(): string {
+  return join(__dirname, '..');
+}
+
+function size(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} KB`;
+}
+
+/** The listing printed by `wavebench models`. */
+export function formatModels(list: BundledModelInfo[]): string {
+  const out: string[] = [];
+  for (const m of list) {
+    out.push(`${m.name}${m.isDefault ? ' (default)' : ''}: ${m.description}`);
+    if (m.error) {
+      out.push(`  ${m.dir}: ${m.error}`);
+      continue;
+    }
+    out.push(`  labels (${m.labels?.length ?? 0}): ${(m.labels ?? []).join(', ')}`);
+    out.push(`  size: ${size(m.bytes ?? 0)}, folder: ${m.dir}`);
+    const e = m.evaluation;
+    if (e) {
+      out.push(`  test: ${(100 * e.accuracy).toFixed(1)}% top-1 on ${e.clips} clips (${e.data})`);
+      if (e.recall) {
+        const r = Object.entries(e.recall).map(([l, v]) => `${l} ${(100 * v).toFixed(0)}%`);
+        out.push(`  recall: ${r.join(', ')}`);
+      }
+    } else out.push('  test: no figures shipped');
+  }
+  return out.join('\n');
+}
+
+/** `wavebench models`; resolves to the exit code. */
+export async function runModelsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean' },
+    describe: { type: 'string' },
+    labels: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(MODELS_HELP);
+    return 0;
+  }
+  if (values.describe !== undefined) {
+    const path = resolveModelArg(installRoot(), values.describe as string);
+    return runDescribe(path, values.labels as string | undefined, !!values.json);
+  }
+  if (positionals.length) {
+    console.error(`wavebench: models: unexpected argument '${positionals[0]}' (try --help)`);
+    return 2;
+  }
+  const list = await listBundledModels(installRoot());
+  console.log(values.json ? JSON.stringify(list, null, 1) : formatModels(list));
+  return list.some((m) => m.error) ? 2 : 0;
+}
