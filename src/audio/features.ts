@@ -172,7 +172,7 @@ export class FeatureExtractor {
   /**
    * Which engine computes this extractor's features: 'wasm' (the WebAssembly MFCC kernel, what
    * production uses for MFCC models) or 'js' (the TypeScript engine: other feature types, or the
-   * fallback when mfcc.wasm is missing or WAVEBENCH_JS_MFCC=1). Reported so tests and users can see it.
+   * fallback when mfcc.wasm cannot be loaded). Reported so tests and users can see it.
    */
   get engineName(): 'wasm' | 'js' {
     return this.config.type === 'mfcc' && this.fast ? 'wasm' : 'js';

@@ -36,7 +36,20 @@ test('classify: every clip predicted as TensorFlow predicts it, probabilities wi
     console.error = () => undefined;
     let code: number;
     try {
-      code = await main(['classify', ds, '--workers', '1', '--top-k', '12', '--json', '-', '--csv', csv]);
+      code = await main([
+        'classify',
+        ds,
+        '--model',
+        'digits',
+        '--workers',
+        '1',
+        '--top-k',
+        '12',
+        '--json',
+        '-',
+        '--csv',
+        csv,
+      ]);
     } finally {
       console.log = log;
       console.error = error;
