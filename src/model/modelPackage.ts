@@ -2,15 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FeatureExtractor } from '../audio/features';
-import {
-  clipSamples,
-  featureConfigOf,
-  loadMetadata,
-  metadataFromLabels,
-  ModelError,
-  type ModelMetadata,
-} from './metadata';
+import { loadMetadata, metadataFromLabels, ModelError, type ModelMetadata } from './metadata';
 
 import { MODEL_FILE_LIMITS } from './modelFiles';
 import { readModelFileOr, readNamedFile } from './readModel';
@@ -19,6 +11,7 @@ export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
 import { findKerasFile, loadKerasPackage } from './formats/keras';
 import { loadGraphDefPackage, resolveModelTarget } from './formats/graphdef';
+import { featureShape, inputShapeOf, layoutOf, type InputLayout } from './inputLayout';
 import { initTfBackend } from './tfBackend';
 import { loadTflitePackage, tfliteFiles } from './formats/tflite';
 
@@ -28,7 +21,7 @@ export interface ModelPackage {
   metadata: ModelMetadata;
   format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef' | 'tflite';
   /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
-  inputLayout: 'image' | 'sequence' | 'flat';
+  inputLayout: InputLayout;
   frames: number;
   bins: number;
   /** sha256 of model.json, the shards and the metadata: the cache key of results. */
@@ -221,20 +214,8 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   } catch (e) {
     throw new ModelError(dir, `TensorFlow.js cannot load it (${(e as Error).message})`);
   }
-  const fx = await FeatureExtractor.create(featureConfigOf(metadata));
-  const frames = fx.frameCount(clipSamples(metadata));
-  const bins = fx.bins;
-  fx.dispose();
-  const dims = inputShape.slice(1);
-  const fits = (a: (number | null)[], b: number[]) =>
-    a.length === b.length && a.every((d, i) => d === null || d === b[i]);
-  const inputLayout = fits(dims, [frames, bins, 1])
-    ? 'image'
-    : fits(dims, [frames, bins])
-      ? 'sequence'
-      : fits(dims, [frames * bins])
-        ? 'flat'
-        : undefined;
+  const { frames, bins } = await featureShape(metadata);
+  const inputLayout = layoutOf(inputShape, frames, bins);
   if (!inputLayout) {
     dispose();
     throw new ModelError(
@@ -250,12 +231,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       `metadata.json: features.mean has ${metadata.features.mean!.length} values for ${bins} bins`,
     );
   }
-  const shapeOf = (n: number) =>
-    inputLayout === 'image'
-      ? [n, frames, bins, 1]
-      : inputLayout === 'sequence'
-        ? [n, frames, bins]
-        : [n, frames * bins];
+  const shapeOf = (n: number) => inputShapeOf(inputLayout, n, frames, bins);
   // A trial prediction: the output must have one finite probability per label.
   const probe = tf.tidy(() => predict(tf.zeros(shapeOf(1))));
   const out = await probe.data();

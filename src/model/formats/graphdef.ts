@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { FeatureExtractor } from '../../audio/features';
-import { clipSamples, featureConfigOf, ModelError } from '../metadata';
+import { ModelError } from '../metadata';
+import { featureShape, inputShapeOf } from '../inputLayout';
 import type { ModelPackage } from '../modelPackage';
 import type { NodeDefObj } from './graphdefProto';
 import {
@@ -27,16 +27,8 @@ export async function loadGraphDefPackage(
   options: GraphDefLoadOptions = {},
 ): Promise<ModelPackage & { frontEnd: string }> {
   const { bytes, byName, output, inputNode, metadata, layout, frontEnd } = await readGraphDef(file, options);
-  const fx = await FeatureExtractor.create(featureConfigOf(metadata));
-  const frames = fx.frameCount(clipSamples(metadata));
-  const bins = fx.bins;
-  fx.dispose();
-  const shapeOf = (n: number) =>
-    layout === 'image'
-      ? [n, frames, bins, 1]
-      : layout === 'sequence'
-        ? [n, frames, bins]
-        : [n, frames * bins];
+  const { frames, bins } = await featureShape(metadata);
+  const shapeOf = (n: number) => inputShapeOf(layout, n, frames, bins);
 
   // The model body: what the output needs, down to the fingerprint (which becomes the input).
   const body: NodeDefObj[] = [];

@@ -14,10 +14,10 @@ import * as hdf5 from 'jsfive';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { extname } from 'node:path';
-import { FeatureExtractor } from '../../audio/features';
-import { clipSamples, featureConfigOf, ModelError, type ModelMetadata } from '../metadata';
+import { ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
+import { featureShape, inputShapeOf, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../modelPackage';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
@@ -426,32 +426,15 @@ async function checkPackage(
   hash: string,
   dispose: () => void,
 ): Promise<ModelPackage> {
-  const fx = await FeatureExtractor.create(featureConfigOf(metadata));
-  const frames = fx.frameCount(clipSamples(metadata));
-  const bins = fx.bins;
-  fx.dispose();
-  const dims = net.inputShape.slice(1);
-  const fits = (a: (number | null)[], b: number[]) =>
-    a.length === b.length && a.every((d, i) => d === null || d === b[i]);
-  const inputLayout = fits(dims, [frames, bins, 1])
-    ? 'image'
-    : fits(dims, [frames, bins])
-      ? 'sequence'
-      : fits(dims, [frames * bins])
-        ? 'flat'
-        : undefined;
+  const { frames, bins } = await featureShape(metadata);
+  const inputLayout = layoutOf(net.inputShape, frames, bins);
   if (!inputLayout)
     throw new ModelError(
       dir,
       `${file}: input shape [${net.inputShape.map((d) => d ?? 'batch').join(', ')}] does not match the features ` +
         `(${metadata.features.type}: ${frames} frames x ${bins} bins, expected [batch, ${frames}, ${bins}, 1])`,
     );
-  const shapeOf = (n: number) =>
-    inputLayout === 'image'
-      ? [n, frames, bins, 1]
-      : inputLayout === 'sequence'
-        ? [n, frames, bins]
-        : [n, frames * bins];
+  const shapeOf = (n: number) => inputShapeOf(inputLayout, n, frames, bins);
   let out: Float32Array;
   let units: number;
   try {

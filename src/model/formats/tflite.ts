@@ -4,10 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { FeatureExtractor } from '../../audio/features';
-import { clipSamples, featureConfigOf, loadMetadata, ModelError } from '../metadata';
+import { loadMetadata, ModelError } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
+import { featureShape, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../modelPackage';
 import { initTfBackend } from '../tfBackend';
 import { compileInt8, UnsupportedOpError } from './tfliteInt8';
@@ -91,19 +91,8 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
   }
   const ops = [...new Set(model.operators.map((o) => o.name))];
 
-  const fx = await FeatureExtractor.create(featureConfigOf(metadata));
-  const frames = fx.frameCount(clipSamples(metadata));
-  const bins = fx.bins;
-  fx.dispose();
-  const dims = input.shape.slice(1);
-  const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-  const inputLayout = same(dims, [frames, bins, 1])
-    ? 'image'
-    : same(dims, [frames, bins])
-      ? 'sequence'
-      : same(dims, [frames * bins])
-        ? 'flat'
-        : undefined;
+  const { frames, bins } = await featureShape(metadata);
+  const inputLayout = layoutOf(input.shape, frames, bins);
   if (!inputLayout || input.shape[0] !== 1) {
     fail(
       `input shape [${input.shape.join(', ')}] does not match the features (${metadata.features.type}: ` +
