@@ -265,7 +265,9 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     frames,
     bins,
     hash: hash.digest('hex'),
-    predict: (x) => predict(x.reshape(shapeOf(x.shape[0]))),
+    // In a tidy: the reshaped input is a tensor of its own, and left undisposed it kept every batch's
+    // input alive in the WASM heap (7.8 KB a clip: 1.1 GB over a 10-hour file's 144,000 windows).
+    predict: (x) => tf.tidy(() => predict(x.reshape(shapeOf(x.shape[0])))),
     dispose,
   };
 }
