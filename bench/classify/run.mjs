@@ -28,7 +28,8 @@ if (!process.env.WAVEBENCH_FSDD || !existsSync(process.env.WAVEBENCH_FSDD)) {
   process.exit(2);
 }
 const FSDD = resolve(process.env.WAVEBENCH_FSDD);
-const MODEL = resolve('models/digits');
+// The default bundled model (speech-commands; digits has the same network), or WAVEBENCH_BENCH_MODEL.
+const MODEL = resolve(process.env.WAVEBENCH_BENCH_MODEL ?? 'models/speech-commands');
 const WORKERS = Number(process.env.WAVEBENCH_BENCH_WORKERS ?? 2);
 const ROUNDS = Number(process.env.WAVEBENCH_BENCH_ROUNDS ?? 3);
 const PASSES = Number(process.env.WAVEBENCH_BENCH_PASSES ?? 4);
