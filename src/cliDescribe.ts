@@ -1,7 +1,9 @@
 /** `wavebench models --describe PATH`: what Wavebench reads from a model, without running a dataset. */
 import { existsSync } from 'node:fs';
 import { printable } from './cliOutput';
-import { describeModel, formatDescription } from './model/describe';
+import { resolve } from 'node:path';
+import { WorkerPool } from './engine/pool';
+import { formatDescription } from './model/describe';
 
 /** `wavebench models --describe PATH`: loads the model as classify would; resolves to the exit code. */
 export async function runDescribe(path: string, labels: string | undefined, json: boolean): Promise<number> {
@@ -9,18 +11,18 @@ export async function runDescribe(path: string, labels: string | undefined, json
     console.error(`wavebench: model ${printable(path)}: no such file or folder`);
     return 2;
   }
+  // Loaded in a pool worker, as classify loads it: TF.js never enters the CLI's own process, so no
+  // command pays for it at start-up.
+  const pool = new WorkerPool(resolve(path), 1, { labelsFile: labels && resolve(labels) });
   let text: string;
   try {
-    // TF.js is loaded only by this command (and by the pool's workers), never at the CLI's start-up:
-    // a static import here put ~90 MB and its load time into every `wavebench` run.
-    const { loadModelPackage } = await import('./model/modelPackage');
-    const m = await loadModelPackage(path, { labelsFile: labels });
-    const d = describeModel(path, m);
-    m.dispose();
+    const d = (await pool.ready()).description!;
     text = json ? JSON.stringify(d, null, 1) : formatDescription(d);
   } catch (e) {
     console.error(`wavebench: ${printable((e as Error).message)}`);
     return 2;
+  } finally {
+    await pool.dispose();
   }
   console.log(text);
   return 0;

@@ -1,5 +1,6 @@
 import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
+import type { ModelDescription } from '../model/describe';
 
 /** Host -> worker. */
 export type ToWorker =
@@ -12,6 +13,8 @@ export type FromWorker =
   | {
       type: 'ready';
       model?: { name: string; labels: string[]; hash: string; format: string };
+      /** What was read from the model (format, front end, input, ops): `models --describe`. */
+      description?: ModelDescription;
       backend?: string;
       /** The feature engine the worker's classifier uses: 'wasm' or 'js'. */
       featureEngine?: string;

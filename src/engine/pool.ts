@@ -1,3 +1,4 @@
+import type { ModelDescription } from '../model/describe';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface PoolModelInfo {
   /** The feature engine: 'wasm' (the WebAssembly MFCC kernel) or 'js'; 'none' without a model. */
   featureEngine: string;
   warning?: string;
+  /** What the worker read from the model (format, front end, input shape, labels, ops). */
+  description?: ModelDescription;
 }
 
 /**
@@ -160,6 +163,7 @@ export class WorkerPool {
             backend: m.backend ?? 'none',
             featureEngine: m.featureEngine ?? 'none',
             warning: m.warning,
+            description: m.description,
           });
         } else if (m.type === 'initError') reject(new Error(m.message));
         else this.onResult(slot, m);

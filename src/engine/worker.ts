@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { indexFiles } from '../dataset/indexFile';
 import { Classifier } from '../model/classifier';
+import { describeModel } from '../model/describe';
 import { initTfBackend } from '../model/tfBackend';
 import type { FromWorker, ToWorker } from './messages';
 
@@ -37,6 +38,7 @@ async function handle(m: ToWorker): Promise<void> {
           },
           backend: info.backend,
           featureEngine: classifier.featureEngine,
+          description: describeModel(m.modelDir, classifier.model),
           warning: info.warning,
         });
       } catch (e) {
