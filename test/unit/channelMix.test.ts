@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
-import { main } from '../../src/cli';
 import { indexFileSync } from '../../src/dataset/indexFile';
+import { runCli } from './runCli';
 
 const FIX = join(__dirname, '../fixtures/tfcompat');
 const dir = mkdtempSync(join(tmpdir(), 'wb-mix-'));
@@ -62,18 +62,9 @@ const mix2 = floatMix('mix2.wav', [A, B]);
 const mix3 = floatMix('mix3.wav', [A, B, C]);
 
 async function json(args: string[]) {
-  const out: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => out.push(a.join(' '));
-  console.error = () => undefined;
-  try {
-    assert.equal(await main(args), 0);
-    return JSON.parse(out.join('\n'));
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+  const r = await runCli(args);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
 }
 
 function maxAbsDiff(a: number[], b: number[]): number {

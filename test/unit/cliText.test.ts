@@ -17,25 +17,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
-import { main } from '../../src/cli';
 import { printable } from '../../src/cliOutput';
 import { bundledModelDir } from '../../src/model/bundled';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => out.push(a.join(' '));
-  console.error = (...a: unknown[]) => err.push(a.join(' '));
-  try {
-    const code = await main(args);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+import { runCli as run } from './runCli';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-text-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));

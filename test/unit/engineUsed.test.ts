@@ -5,21 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FeatureExtractor } from '../../src/audio/features';
-import { main } from '../../src/cli';
+import { runCli } from './runCli';
 
-async function stdoutOf(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => out.push(a.join(' '));
-  console.error = () => undefined;
-  try {
-    assert.equal(await main(args), 0);
-    return out.join('\n');
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+async function stdoutOf(args: string[]) {
+  const r = await runCli(args);
+  assert.equal(r.code, 0, r.err);
+  return r.out;
 }
 
 const CLIP = join(__dirname, '../fixtures/tfcompat/0_george_3.wav');

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Classifier } from '../../src/model/classifier';
 import { loadModelMetadata } from '../../src/model/formats/graphdefRead';
 import { loadModelPackage } from '../../src/model/modelPackage';
-import { main } from '../../src/cli';
+import { runCli as run } from './runCli';
 
 const FIX = join(__dirname, '../fixtures/graphdef');
 const ref = JSON.parse(readFileSync(join(FIX, 'reference.json'), 'utf8')) as {
@@ -179,21 +179,6 @@ test('errors: one line naming the file and the problem', async () => {
     `model ${alone}: no labels: give --labels FILE or put labels.txt (or NAME_labels.txt) beside it`,
   );
 });
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => out.push(a.join(' '));
-  console.error = (...a: unknown[]) => err.push(a.join(' '));
-  try {
-    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 test('models --describe prints format, front end, input, labels and ops; --labels renames', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wb-describe-'));
