@@ -9,13 +9,12 @@ import { resolve } from 'node:path';
 import { ModelError } from '../metadata';
 import { featureShape, inputShapeOf } from '../inputLayout';
 import type { ModelPackage } from '../modelPackage';
-import type { NodeDefObj } from './graphdefProto';
 import {
   AUDIO_OPS,
   attrJson,
-  nodeName,
   readGraphDef,
   tensorValues,
+  upstreamOf,
   type GraphDefLoadOptions,
 } from './graphdefRead';
 
@@ -31,21 +30,10 @@ export async function loadGraphDefPackage(
   const shapeOf = (n: number) => inputShapeOf(layout, n, frames, bins);
 
   // The model body: what the output needs, down to the fingerprint (which becomes the input).
-  const body: NodeDefObj[] = [];
-  {
-    const seen = new Set<string>();
-    const stack = [output.name];
-    while (stack.length) {
-      const n = byName.get(stack.pop()!)!;
-      if (seen.has(n.name)) continue;
-      seen.add(n.name);
-      body.push(n);
-      if (n === inputNode) continue;
-      if (AUDIO_OPS.has(n.op) || n.op === 'Placeholder')
-        throw new ModelError(file, `${n.op} (node ${n.name}) feeds the model apart from its front end`);
-      for (const i of n.input ?? []) if (!i.startsWith('^')) stack.push(nodeName(i));
-    }
-  }
+  const body = upstreamOf(byName, output, inputNode);
+  for (const n of body)
+    if (n !== inputNode && (AUDIO_OPS.has(n.op) || n.op === 'Placeholder'))
+      throw new ModelError(file, `${n.op} (node ${n.name}) feeds the model apart from its front end`);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
   const jsonNodes: Record<string, unknown>[] = [];

@@ -152,6 +152,29 @@ function half(h: number): number {
 }
 
 /** An AttrValue in the JSON form TensorFlow.js's graph loader reads (bytes as base64). */
+/**
+ * The nodes `from` depends on through data inputs (control inputs `^x` left out), itself included,
+ * each once; `stopAt`'s inputs are not followed (the model body ends at its input).
+ */
+export function upstreamOf(
+  byName: Map<string, NodeDefObj>,
+  from: NodeDefObj,
+  stopAt?: NodeDefObj,
+): NodeDefObj[] {
+  const out: NodeDefObj[] = [];
+  const seen = new Set<string>();
+  const stack = [from.name];
+  while (stack.length) {
+    const n = byName.get(stack.pop()!)!;
+    if (seen.has(n.name)) continue;
+    seen.add(n.name);
+    out.push(n);
+    if (n === stopAt) continue;
+    for (const i of n.input ?? []) if (!i.startsWith('^')) stack.push(nodeName(i));
+  }
+  return out;
+}
+
 export function attrJson(a: AttrValueObj): Record<string, unknown> {
   const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
   if (a.s !== undefined) return { s: b64(a.s) };
@@ -471,18 +494,7 @@ export async function readGraphDef(file: string, options: GraphDefLoadOptions = 
         ? `several possible outputs (${sinks.map((n) => n.name).join(', ')}) and none is labels_softmax`
         : 'the graph has no output node',
     );
-  const reach: NodeDefObj[] = [];
-  {
-    const seen = new Set<string>();
-    const stack = [output.name];
-    while (stack.length) {
-      const n = byName.get(stack.pop()!)!;
-      if (seen.has(n.name)) continue;
-      seen.add(n.name);
-      reach.push(n);
-      for (const i of n.input ?? []) if (!i.startsWith('^')) stack.push(nodeName(i));
-    }
-  }
+  const reach = upstreamOf(byName, output);
 
   const fe = readFrontEnd(file, byName, reach);
   const dir = dirname(file);
