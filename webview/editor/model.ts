@@ -1,7 +1,12 @@
 /**
  * The editor view's arithmetic, without the DOM: the visible time range, x <-> time on a plot with
- * a left axis, y <-> spectrogram bin on a linear or mel scale, and zoom. Unit-tested in Node.
+ * a left axis, y <-> spectrogram bin on a linear or mel scale, zoom, and the plots' geometry (time
+ * ticks, column -> frame, row -> bin, dB colour range). Unit-tested in Node.
  */
+
+/** Width of the left axis (labels) and height of the bottom axis (time), in CSS pixels. */
+export const AXIS_L = 48;
+export const AXIS_B = 16;
 
 /** A visible range in seconds; null means the whole file. */
 export type View = [number, number] | null;
@@ -55,4 +60,93 @@ export function binPosAtY(y: number, h: number, maxHz: number, bins: number, mel
 export function yOfHz(hz: number, h: number, maxHz: number, mel: boolean): number {
   const frac = mel ? melOf(hz) / melOf(maxHz) : hz / maxHz;
   return h - frac * h;
+}
+
+// ---- plot geometry and formats ----
+
+export const fmtDb = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} dBFS` : '-inf dBFS');
+export const fmtTime = (s: number) =>
+  s >= 60 ? `${Math.floor(s / 60)}:${(s % 60).toFixed(2).padStart(5, '0')}` : `${s.toFixed(3)} s`;
+
+const TICK_STEPS = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800,
+];
+
+/** Time-axis ticks for [t0, t1] on a plot `w` wide: the smallest step leaving >= 70 px per tick. */
+export function timeTicks(
+  t0: number,
+  t1: number,
+  w: number,
+): { step: number; ticks: { t: number; x: number; text: string }[] } {
+  const span = t1 - t0;
+  const step = TICK_STEPS.find((s) => span / s <= (w - AXIS_L) / 70) ?? 3600;
+  const ticks = [];
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+    const x = AXIS_L + ((t - t0) / span) * (w - AXIS_L);
+    ticks.push({ t, x, text: step < 1 ? `${+t.toFixed(3)}s` : fmtTime(t).replace('.000 s', ' s') });
+  }
+  return { step, ticks };
+}
+
+/** For each of `plotW` columns showing [a, b], the frame whose time is nearest the column's centre. */
+export function framesForColumns(
+  times: Float32Array,
+  frames: number,
+  plotW: number,
+  range: [number, number],
+) {
+  const [a, b] = range;
+  const out = new Int32Array(plotW);
+  let f = 0;
+  for (let x = 0; x < plotW; x++) {
+    const t = a + ((x + 0.5) / plotW) * (b - a);
+    while (f + 1 < frames && Math.abs(times[f + 1] - t) <= Math.abs(times[f] - t)) f++;
+    out[x] = f;
+  }
+  return out;
+}
+
+/** The frame whose time is nearest `t` (first one on ties). */
+export function nearestFrame(times: Float32Array, frames: number, t: number): number {
+  let f = 0;
+  for (let i = 1; i < frames; i++) if (Math.abs(times[i] - t) < Math.abs(times[f] - t)) f = i;
+  return f;
+}
+
+/**
+ * For each of `plotH` rows, the lower of the two bins it interpolates between and the weight of the
+ * upper one (nearest-bin rows stripe when the plot has more rows than bins, or a non-integer ratio).
+ */
+export function rowsToBins(plotH: number, maxHz: number, bins: number, mel: boolean) {
+  const lo = new Int32Array(plotH);
+  const t = new Float32Array(plotH);
+  for (let y = 0; y < plotH; y++) {
+    const pos = binPosAtY(y + 0.5, plotH, maxHz, bins, mel);
+    lo[y] = Math.min(bins - 2, Math.floor(pos));
+    t[y] = pos - lo[y];
+  }
+  return { lo, t };
+}
+
+/** The colour range of a spectrogram: its maximum, and the floor `dbFloor` below it (>= 1 dB span). */
+export function dbRange(db: Float32Array, dbFloor: number): { maxDb: number; floorDb: number } {
+  let maxDb = -Infinity;
+  for (const d of db) if (d > maxDb) maxDb = d;
+  return { maxDb, floorDb: Math.min(maxDb - 1, maxDb + dbFloor) };
+}
+
+/** Colormap index 0..255 of `v` on [lo, hi], clamped. */
+export function colourIndex(v: number, lo: number, hi: number): number {
+  const k = Math.round(((v - lo) / (hi - lo)) * 255);
+  return k < 0 ? 0 : k > 255 ? 255 : k;
+}
+
+/** The x extent [x1, x2] of a prediction window centred on `centre`, `hop` wide. */
+export function windowSpan(
+  centre: number,
+  hop: number,
+  range: [number, number],
+  w: number,
+): [number, number] {
+  return [xOfTime(centre - hop / 2, range, w, AXIS_L), xOfTime(centre + hop / 2, range, w, AXIS_L)];
 }
