@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMetadata, metadataFromLabels, ModelError, type ModelMetadata } from './metadata';
+import { loadMetadata, metadataFromLabels, ModelError } from './metadata';
 
 import { MODEL_FILE_LIMITS } from './modelFiles';
 import { readModelFileOr, readNamedFile } from './readModel';
@@ -11,28 +11,12 @@ export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
 import { findKerasFile, loadKerasPackage } from './formats/keras';
 import { loadGraphDefPackage, resolveModelTarget } from './formats/graphdef';
-import { featureShape, inputShapeOf, layoutOf, type InputLayout } from './inputLayout';
+import { featureShape, inputShapeOf, layoutOf } from './inputLayout';
+import type { ModelPackage } from './package';
 import { initTfBackend } from './tfBackend';
 import { loadTflitePackage, tfliteFiles } from './formats/tflite';
 
-/** A loaded model package, ready to predict. */
-export interface ModelPackage {
-  dir: string;
-  metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef' | 'tflite';
-  /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
-  inputLayout: InputLayout;
-  frames: number;
-  bins: number;
-  /** sha256 of model.json, the shards and the metadata: the cache key of results. */
-  hash: string;
-  /** The ops (graphs) or layer classes (Layers models) the model uses, sorted. */
-  ops?: string[];
-  /** Where the front end was read from, when not from metadata.json (e.g. the GraphDef's op chain). */
-  frontEnd?: string;
-  predict(batch: tf.Tensor): tf.Tensor;
-  dispose(): void;
-}
+export type { ModelPackage } from './package';
 
 /** Options of a model load. */
 export interface ModelLoadOptions {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ModelError } from '../metadata';
 import { featureShape, inputShapeOf } from '../inputLayout';
-import type { ModelPackage } from '../modelPackage';
+import type { ModelPackage } from '../package';
 import {
   AUDIO_OPS,
   attrJson,

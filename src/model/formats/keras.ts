@@ -18,7 +18,7 @@ import { ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
 import { featureShape, inputShapeOf, layoutOf } from '../inputLayout';
-import type { ModelPackage } from '../modelPackage';
+import type { ModelPackage } from '../package';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
 const KERAS_EXTS = ['.keras', '.h5', '.hdf5'];

@@ -8,7 +8,7 @@ import { loadMetadata, ModelError } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
 import { featureShape, layoutOf } from '../inputLayout';
-import type { ModelPackage } from '../modelPackage';
+import type { ModelPackage } from '../package';
 import { initTfBackend } from '../tfBackend';
 import { compileInt8, UnsupportedOpError } from './tfliteInt8';
 import {

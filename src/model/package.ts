@@ -1,0 +1,25 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { InputLayout } from './inputLayout';
+import type { ModelMetadata } from './metadata';
+
+// The loaded-model interface on its own, so the format loaders (formats/*) and the dispatcher
+// (modelPackage.ts) that imports them do not import each other.
+
+/** A loaded model package, ready to predict. */
+export interface ModelPackage {
+  dir: string;
+  metadata: ModelMetadata;
+  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef' | 'tflite';
+  /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
+  inputLayout: InputLayout;
+  frames: number;
+  bins: number;
+  /** sha256 of model.json, the shards and the metadata: the cache key of results. */
+  hash: string;
+  /** The ops (graphs) or layer classes (Layers models) the model uses, sorted. */
+  ops?: string[];
+  /** Where the front end was read from, when not from metadata.json (e.g. the GraphDef's op chain). */
+  frontEnd?: string;
+  predict(batch: tf.Tensor): tf.Tensor;
+  dispose(): void;
+}
