@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { runCli } from './runCli';
 
 const FIX = join(__dirname, '../fixtures/tfcompat');
 const expected: {
@@ -29,33 +29,22 @@ test('classify: every clip predicted as TensorFlow predicts it, probabilities wi
       truth.set(e.file, label);
     }
     const csv = join(dir, 'out.csv');
-    const out: string[] = [];
-    const log = console.log;
-    const error = console.error;
-    console.log = (...a: unknown[]) => out.push(a.join(' '));
-    console.error = () => undefined;
-    let code: number;
-    try {
-      code = await main([
-        'classify',
-        ds,
-        '--model',
-        'digits',
-        '--workers',
-        '1',
-        '--top-k',
-        '12',
-        '--json',
-        '-',
-        '--csv',
-        csv,
-      ]);
-    } finally {
-      console.log = log;
-      console.error = error;
-    }
-    assert.equal(code, 0);
-    const report = JSON.parse(out.join('\n'));
+    const r = await runCli([
+      'classify',
+      ds,
+      '--model',
+      'digits',
+      '--workers',
+      '1',
+      '--top-k',
+      '12',
+      '--json',
+      '-',
+      '--csv',
+      csv,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
     const rows = new Map<
       string,
       {
