@@ -68,6 +68,17 @@ test('classifies a folder on 2 workers: rows, labels, errors, background, metric
 const here = __dirname;
 const countingWorker = join(here, 'workers', 'counting.ts');
 
+/** A one-worker pool on the counting worker, and the files its worker was sent so far (its task log). */
+function countingPool(): { pool: WorkerPool; ran: () => string[] } {
+  const log = join(tempDir('wb-pool-'), 'tasks.log');
+  writeFileSync(log, '');
+  const pool = new WorkerPool(undefined, 1, {
+    workerScript: countingWorker,
+    env: { ...process.env, WB_TASK_LOG: log },
+  });
+  return { pool, ran: () => readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
 test('a worker crash is survived: its files are error rows, the rest are classified', async () => {
   const model = await makeModelDir();
   const ds = makeDataset(8);
@@ -124,13 +135,7 @@ test('cancelling a folder run leaves a queued one-file prediction untouched (and
 });
 
 test("a cancelled job's queued batches never reach a worker; another job's all do", async () => {
-  const dir = tempDir('wb-pool-');
-  const log = join(dir, 'tasks.log');
-  writeFileSync(log, '');
-  const pool = new WorkerPool(undefined, 1, {
-    workerScript: countingWorker,
-    env: { ...process.env, WB_TASK_LOG: log },
-  });
+  const { pool, ran } = countingPool();
   try {
     const send = (p: WorkerPool, b: string[], o: TaskOptions) => p.classify(b, o);
     const cancelMe = new AbortController();
@@ -162,32 +167,26 @@ test("a cancelled job's queued batches never reach a worker; another job's all d
     assert.equal(bRows.length, 10, 'the other job got every row');
     // One worker answers in order: once this is back, everything sent before it has run.
     await pool.classify(['last']);
-    const ran = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    const fRan = ran.filter((f) => f.startsWith('f')).length;
+    const tasks = ran();
+    const fRan = tasks.filter((f) => f.startsWith('f')).length;
     // At the abort: the accepted batch, plus at most two batches already handed to the worker (PIPELINE).
     assert.equal(accepted, 2);
     assert.ok(fRan <= 2 + 2 * 2, `${fRan} files of the cancelled job ran`);
-    assert.equal(ran.filter((f) => f.startsWith('g')).length, 10);
+    assert.equal(tasks.filter((f) => f.startsWith('g')).length, 10);
   } finally {
     await pool.dispose();
   }
 });
 
 test('interactive tasks go ahead of queued batch tasks', async () => {
-  const dir = tempDir('wb-pool-');
-  const log = join(dir, 'tasks.log');
-  writeFileSync(log, '');
-  const pool = new WorkerPool(undefined, 1, {
-    workerScript: countingWorker,
-    env: { ...process.env, WB_TASK_LOG: log },
-  });
+  const { pool, ran } = countingPool();
   try {
     const batch = Array.from({ length: 8 }, (_, i) => pool.classify([`b${i}`]));
     const first = pool.classify(['i0'], { priority: 'interactive' });
     await Promise.all([...batch, first]);
-    const ran = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const tasks = ran();
     // b0 and b1 were handed to the worker before i0 was asked for (two tasks in flight); i0 is next.
-    assert.deepEqual(ran.slice(0, 4), ['b0', 'b1', 'i0', 'b2']);
+    assert.deepEqual(tasks.slice(0, 4), ['b0', 'b1', 'i0', 'b2']);
   } finally {
     await pool.dispose();
   }
