@@ -4,7 +4,7 @@ import { Spectrogram } from './spectrogram';
 import { arrayReader, spectrogramFrameStarts, spectrogramRange, type SampleReader } from './spectrogramRange';
 import { StatsAccumulator, type ChannelStats } from './stats';
 import { waveformOverview } from './waveformOverview';
-import { MAX_READ_BYTES, WavSource } from './wavSource';
+import { WavSource } from './wavSource';
 
 /**
  * Bounds of what one view may cost, by bytes and counts, never by seconds: a file's rate and
@@ -350,5 +350,3 @@ export class WavDocumentModel {
     void this.source.close();
   }
 }
-
-export { MAX_READ_BYTES };

@@ -135,7 +135,7 @@ export class Classifier {
   }
 
   /** The result of a file from its window probabilities (n: samples at the model rate). */
-  describe(
+  private describe(
     n: number,
     starts: number[],
     probs: Float32Array[],
