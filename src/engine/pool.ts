@@ -139,6 +139,8 @@ export class WorkerPool {
   private crashesInARow = 0;
   /** Set when workers kept crashing: the reason every task now fails with. */
   private broken: string | undefined;
+  /** The abort listener of each job signal with tasks still waiting for an answer (see watch). */
+  private readonly watched = new Map<AbortSignal, { tasks: Set<Task>; onAbort: () => void }>();
   readonly size: number;
 
   /** `modelDir` undefined: an indexing-only pool (no model, no TF.js in the workers). */
@@ -245,11 +247,7 @@ export class WorkerPool {
     if (this.broken) return failed(task, this.broken);
     const { signal } = task;
     if (signal?.aborted) return this.cancel(task);
-    if (signal) {
-      const onAbort = () => this.cancel(task);
-      signal.addEventListener('abort', onAbort, { once: true });
-      task.detach = () => signal.removeEventListener('abort', onAbort);
-    }
+    if (signal) this.watch(signal, task);
     let at = this.queue.length;
     if (task.priority === 'interactive') {
       at = this.queue.findIndex((t) => t.priority !== 'interactive');
@@ -260,12 +258,40 @@ export class WorkerPool {
   }
 
   /**
+   * One abort listener per signal, however many of its job's tasks are waiting (a folder of 20,000
+   * clips is hundreds of tasks on one signal: a listener each made Node warn of a leak), removed
+   * with the signal's last unsettled task.
+   */
+  private watch(signal: AbortSignal, task: Task): void {
+    let w = this.watched.get(signal);
+    if (!w) {
+      const tasks = new Set<Task>();
+      const onAbort = () => {
+        this.watched.delete(signal);
+        for (const t of [...tasks]) this.cancel(t);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      w = { tasks, onAbort };
+      this.watched.set(signal, w);
+    }
+    const entry = w;
+    entry.tasks.add(task);
+    task.detach = () => {
+      entry.tasks.delete(task);
+      if (entry.tasks.size || this.watched.get(signal) !== entry) return;
+      signal.removeEventListener('abort', entry.onAbort);
+      this.watched.delete(signal);
+    };
+  }
+
+  /**
    * A task's own signal fired: dropped from the queue if not started (it never runs); if a worker
    * has it, the caller is answered now and the worker's late answer dropped.
    */
   private cancel(task: Task): void {
     const at = this.queue.indexOf(task);
     if (at >= 0) this.queue.splice(at, 1);
+    task.detach?.();
     if (task.settled) return;
     task.settled = true;
     task.reject(new TaskCancelledError());
@@ -322,6 +348,7 @@ export class WorkerPool {
     this.disposed = true;
     const pending = [...this.queue.splice(0), ...this.slots.flatMap((s) => s.inflight.splice(0))];
     for (const t of pending) {
+      t.detach?.();
       if (t.settled) continue;
       t.settled = true;
       t.reject(new Error('pool disposed'));

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getEventListeners } from 'node:events';
 import { WaveFile } from 'wavefile';
 import { runClassifyJob } from '../../src/engine/classifyJob';
 import { runIndexJob } from '../../src/engine/indexJob';
@@ -174,6 +175,35 @@ test("a cancelled job's queued batches never reach a worker; another job's all d
     assert.ok(fRan <= 2 + 2 * 2, `${fRan} files of the cancelled job ran`);
     assert.equal(tasks.filter((f) => f.startsWith('g')).length, 10);
   } finally {
+    await pool.dispose();
+  }
+});
+
+test('one abort listener per job signal, however many of its tasks wait; none left once they settle', async () => {
+  const { pool } = countingPool();
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const job = new AbortController();
+    const tasks = Array.from({ length: 40 }, (_, i) => pool.classify([`t${i}`], { signal: job.signal }));
+    assert.equal(getEventListeners(job.signal, 'abort').length, 1, 'one listener for 40 waiting tasks');
+    await Promise.all(tasks);
+    assert.equal(getEventListeners(job.signal, 'abort').length, 0, 'removed with the last task');
+    // and a cancelled job's signal is let go too
+    const other = new AbortController();
+    const more = Array.from({ length: 20 }, (_, i) => pool.classify([`u${i}`], { signal: other.signal }));
+    other.abort();
+    const settled = await Promise.allSettled(more);
+    assert.ok(settled.every((r) => r.status === 'rejected'));
+    assert.equal(getEventListeners(other.signal, 'abort').length, 0);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(
+      warnings.map((w) => w.name),
+      [],
+    );
+  } finally {
+    process.off('warning', onWarning);
     await pool.dispose();
   }
 });
