@@ -711,6 +711,8 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None, s
     K = T.keras
     xn = ((x - mean) / std)[..., None].astype(np.float32)
     model = build_model(seed, channels=tuple(int(c) for c in args.channels.split(',')), head=args.head, arch=args.arch)
+    if getattr(args, 'init_from', None):
+        init_weights(model, args.init_from)
     steps = int(np.ceil(len(xn) / args.batch)) * args.epochs
     sched = K.optimizers.schedules.CosineDecay(args.lr * 0.1, steps, warmup_target=args.lr,
                                                warmup_steps=min(300, steps // 10), alpha=0.01)
@@ -747,6 +749,32 @@ def train_model(x, y, mean, std, args, seed, x_val=None, y_val=None, log=None, s
     if log is not None:
         log.append({k: [float(v) for v in vs] for k, vs in hist.history.items()})
     return model
+
+
+def init_weights(model, path):
+    """--init-from: every layer but the last (the dense softmax, whose labels differ) starts from the
+    same-named layer of another trained network of the same shape (transfer: the speech-commands
+    network has heard thousands of real speakers; digits has ~190 real Speech Commands clips)."""
+    src = tf().keras.models.load_model(path)
+    by_name = {l.name: l for l in src.layers}
+    copied = 0
+    for layer in model.layers[:-1]:
+        s = by_name.get(layer.name)
+        if s is None or [w.shape for w in s.get_weights()] != [w.shape for w in layer.get_weights()]:
+            raise SystemExit(f'--init-from {path}: layer {layer.name} is missing or another shape there '
+                             f'(train both networks with the same --channels and --head)')
+        layer.set_weights(s.get_weights())
+        copied += 1
+    print(f'initialised {copied} layers from {path}', flush=True)
+
+
+def fold_normalisation(x_clean, args):
+    """The per-coefficient statistics of the clean training features, or with --init-from the
+    statistics the initialising network was trained with (its first layer expects them)."""
+    if getattr(args, 'init_from', None):
+        d = np.load(args.init_from[:-len('.keras')] + '_norm.npz')
+        return d['mean'], d['std']
+    return normalisation(x_clean)
 
 
 def train_distilled(x, y, mean, std, args, seed, more_data=None):
@@ -788,7 +816,7 @@ def run_loso(bank, args):
         train_words = set(word_ids) - held
         train_speakers = [s for s in SPEAKERS if s != spk]
         x, y, ci = bank.build(train_speakers, train_words, args, rng, args.aug)
-        mean, std = normalisation(x[ci])
+        mean, std = fold_normalisation(x[ci], args)
         test = [c for c in bank.digits if c['speaker'] == spk]
         xv = mfcc_batch(np.stack([fit_window(c['audio']) for c in test]))
         yv = np.array([c['label'] for c in test])
@@ -1024,7 +1052,7 @@ def train_final(bank, args):
     rng = np.random.RandomState(args.seed)
     word_ids = set(bank.wgroup.tolist())
     x, y, ci = bank.build(SPEAKERS, word_ids, args, rng, args.aug)
-    mean, std = normalisation(x[ci])
+    mean, std = fold_normalisation(x[ci], args)
     tfeat = time.time() - t0
     model = train_model(x, y, mean, std, args, args.seed)
     ttrain = time.time() - t0
@@ -1033,8 +1061,16 @@ def train_final(bank, args):
     flops = count_flops(model)
     print(f'final: {len(x)} examples, features {tfeat:.0f}s, total {ttrain:.0f}s, params {params}, '
           f'{flops / 1e6:.1f} MFLOP/clip, training-set accuracy (clean) {acc:.3f}', flush=True)
-    model.save(os.path.join(WORK, 'digits.keras'))
-    np.savez(os.path.join(WORK, 'digits_norm.npz'), mean=mean, std=std)
+    if args.data:  # the validation split's Speech Commands digit clips (other speakers than training)
+        import speech_commands as SC
+        val = SC.load_split(sys.modules[__name__], args.data, 'validation', lambda w: w in SC.DIGIT_WORDS)
+        xv = mfcc_batch(np.stack([fit_window(a) for _, a, _ in val]))
+        yv = np.array([LABELS.index(w) for w, _, _ in val])
+        pv = predict(model, xv, mean, std).argmax(1)
+        print(f'validation split digit clips: {int((pv == yv).sum())}/{len(yv)}', flush=True)
+    for stem in ['digits'] + ([f'digits_{args.run}'] if args.run else []):  # --export-only --run RUN
+        model.save(os.path.join(WORK, f'{stem}.keras'))
+        np.savez(os.path.join(WORK, f'{stem}_norm.npz'), mean=mean, std=std)
     with open(os.path.join(WORK, 'final_stats.json'), 'w') as f:
         json.dump(dict(examples=int(len(x)), feature_seconds=round(tfeat, 1), total_seconds=round(ttrain, 1),
                        params=params, mflops=round(flops / 1e6, 2), train_clean_accuracy=acc, args=vars(args)), f, indent=1)
@@ -1078,8 +1114,8 @@ def main():
                          'for speech-commands FSDD digits are extra _unknown_ material')
     ap.add_argument('--work', default=os.environ.get('WAVEBENCH_TRAIN_WORK', WORK),
                     help='scratch folder (synthetic voices, feature caches, logs); env WAVEBENCH_TRAIN_WORK')
-    ap.add_argument('--per-class', type=int, default=1200, help='speech-commands: training examples per class')
-    ap.add_argument('--synth-share-rare', type=float, default=0.7,
+    ap.add_argument('--per-class', type=int, default=2600, help='speech-commands: training examples per class')
+    ap.add_argument('--synth-share-rare', type=float, default=0.6,
                     help='speech-commands: share of synthetic examples in a class with < 100 real clips (on, off)')
     ap.add_argument('--sc-aug', type=int, default=12, help='digits: augmented copies of each Speech Commands digit clip')
     ap.add_argument('--sc-unknown', type=int, default=2000, help='digits: Speech Commands non-digit clips used as _unknown_')
@@ -1093,7 +1129,17 @@ def main():
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--tag', default='run')
+    ap.add_argument('--tag', default='run', help='names the cached features (speech-commands) and the LOSO outputs')
+    ap.add_argument('--run', default='', help='names this run\'s saved network (WORK/speech-commands_RUN.keras, digits_RUN.keras; for speech-commands default: --tag)')
+    ap.add_argument('--init-from', default=None, help='digits: start from this trained network (a .keras with its _norm.npz beside it; same --channels/--head), all layers but the softmax')
+    ap.add_argument('--export-to', default=None, help='speech-commands --export-only: write the model folder here instead of models/speech-commands (to score a candidate with evaluate.mjs --model DIR)')
+    ap.add_argument('--draws', type=int, default=1, help='speech-commands: augmentation draws of --per-class examples each (more distinct augmented examples)')
+    ap.add_argument('--features-only', action='store_true', help='speech-commands: build and cache the training features, then stop')
+    ap.add_argument('--synth-share', type=float, default=0.3,
+                    help='speech-commands: share of synthetic renditions in the commands with hundreds of real clips')
+    ap.add_argument('--synth-share-unknown', type=float, default=0.3, help='speech-commands: share of synthetic words in _unknown_')
+    ap.add_argument('--background', type=float, default=0.3,
+                    help='speech-commands: share of augmented word examples mixed with an everyday background')
     ap.add_argument('--feature-aug', action='store_true',
                     help='also tempo / vocal-tract-length warping on the MFCC (measured worse on george, off by default)')
     ap.add_argument('--synth-digits', type=int, default=100, help='espeak-ng renditions per digit added to training')
@@ -1171,8 +1217,9 @@ def main():
         run_loso(bank, args)
     if args.export_only:
         T = tf()
-        model = T.keras.models.load_model(os.path.join(WORK, 'digits.keras'))
-        d = np.load(os.path.join(WORK, 'digits_norm.npz'))
+        stem = 'digits' + (f'_{args.run}' if args.run else '')
+        model = T.keras.models.load_model(os.path.join(WORK, f'{stem}.keras'))
+        d = np.load(os.path.join(WORK, f'{stem}_norm.npz'))
         export_all(model, d['mean'], d['std'], bank)
     elif not args.loso_only:
         train_final(bank, args)
