@@ -11,13 +11,24 @@
 // precision/recall and the confusion matrix as Markdown (for the model card); --write also stores
 // models/<name>/evaluation.json (what `wavebench models` shows).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** sha256 over the model's model.json and weight shards, in name order (the same in bundled.test.ts). */
+function weightsSha256(dir) {
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir)
+    .filter((f) => f === 'model.json' || f.endsWith('.bin'))
+    .sort())
+    h.update(readFileSync(join(dir, f)));
+  return h.digest('hex');
+}
+
 const { values } = parseArgs({
   options: {
     data: { type: 'string', default: process.env.SPEECH_COMMANDS_DIR },
@@ -128,6 +139,8 @@ if (values.write) {
     labels,
     confusion: conf,
     command: `node training/evaluate.mjs --data TREE --model ${values.model}${values.words ? ' --words ' + values.words : ''} --write`,
+    // which weights these figures belong to (test/unit/bundled.test.ts checks it against the shipped files)
+    weightsSha256: weightsSha256(join(ROOT, 'models', values.model)),
   };
   const dst = join(ROOT, 'models', values.model, 'evaluation.json');
   writeFileSync(dst, JSON.stringify(ev, null, 1) + '\n');

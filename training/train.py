@@ -1124,7 +1124,7 @@ def main():
     ap.add_argument('--loso-only', action='store_true', help='only the leave-one-speaker-out evaluation')
     ap.add_argument('--speakers', default='', help='comma list of speakers to hold out (LOSO), default all')
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 12 (speech-commands)')
+    ap.add_argument('--epochs', type=int, default=None, help='default: 5 (digits), 10 (speech-commands)')
     ap.add_argument('--aug', type=int, default=5, help='augmented copies per digit clip')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
@@ -1133,7 +1133,7 @@ def main():
     ap.add_argument('--run', default='', help='names this run\'s saved network (WORK/speech-commands_RUN.keras, digits_RUN.keras; for speech-commands default: --tag)')
     ap.add_argument('--init-from', default=None, help='digits: start from this trained network (a .keras with its _norm.npz beside it; same --channels/--head), all layers but the softmax')
     ap.add_argument('--export-to', default=None, help='speech-commands --export-only: write the model folder here instead of models/speech-commands (to score a candidate with evaluate.mjs --model DIR)')
-    ap.add_argument('--draws', type=int, default=1, help='speech-commands: augmentation draws of --per-class examples each (more distinct augmented examples)')
+    ap.add_argument('--draws', type=int, default=None, help='speech-commands: augmentation draws of --per-class examples each, 4 by default (more distinct augmented examples)')
     ap.add_argument('--features-only', action='store_true', help='speech-commands: build and cache the training features, then stop')
     ap.add_argument('--synth-share', type=float, default=0.3,
                     help='speech-commands: share of synthetic renditions in the commands with hundreds of real clips')
@@ -1147,7 +1147,7 @@ def main():
     ap.add_argument('--synth-ratio', type=float, default=1.0, help='max synthetic : real digit examples')
     ap.add_argument('--speed', type=float, default=None, help='speed (resampling) perturbation +- (default 0.82..1.2)')
     ap.add_argument('--coefs', type=int, default=20, help='MFCC coefficients kept (the dct_coefficient_count)')
-    ap.add_argument('--channels', default=None, help='conv channels per block (2x2 max-pool between blocks); default 12,24,32,48')
+    ap.add_argument('--channels', default=None, help='conv channels per block (2x2 max-pool between blocks); default 16,32,48,64')
     ap.add_argument('--arch', default='conv', choices=['conv', 'separable'], help='full 3x3 convolutions, or depthwise + pointwise after the first (DS-CNN; LOSO experiment)')
     ap.add_argument('--head', default='flatten', choices=['gap', 'flatten'], help='global average pooling or flatten before the dense layer')
     ap.add_argument('--tempo', type=float, default=0.0, help='tempo +- set apart from the speed change (librosa time stretch; 0: off)')
@@ -1174,9 +1174,11 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     sc = args.model == 'speech-commands'
     if args.epochs is None:
-        args.epochs = 12 if sc else 5
-    if args.channels is None:
-        args.channels = '12,24,32,48'
+        args.epochs = 10 if sc else 5
+    if args.channels is None:  # the shipped networks (speech-commands v3, digits v7); digits v5/v6 were 12,24,32,48
+        args.channels = '16,32,48,64'
+    if args.draws is None:
+        args.draws = 4 if sc else 1
     if args.trim is None:
         args.trim = 0.0 if sc else 0.3
     import speech_commands as SC

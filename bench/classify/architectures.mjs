@@ -3,7 +3,7 @@
 // candidate is built as the runtime runs the shipped model after folding batch norm and ReLU into the
 // convolutions (conv + bias + relu), and they are timed in alternation, ROUNDS rounds, so that a busy
 // moment of the machine falls on all of them; the table gives each one's median and its ratio to the
-// shipped architecture (v5) measured in the same run. It measures speed only: what a shape does to
+// previous shipped architecture (12/24/32/48: digits v5/v6, speech-commands v2) measured in the same run. It measures speed only: what a shape does to
 // accuracy is a training question (training/train.py --arch, leave-one-speaker-out).
 // Run: node bench/classify/architectures.mjs      (WAVEBENCH_BENCH_ROUNDS, default 7)
 import { cpus, loadavg } from 'node:os';
@@ -79,9 +79,10 @@ function flops(m) {
 }
 
 const candidates = [
-  { name: 'v5: conv 12/24/32/48 (shipped)', model: plain([12, 24, 32, 48]) },
+  { name: 'conv 12/24/32/48 (before: digits v6, speech-commands v2)', model: plain([12, 24, 32, 48]) },
   { name: 'conv 8/16/32/48', model: plain([8, 16, 32, 48]) },
-  { name: 'conv 16/32/48/64 (v3)', model: plain([16, 32, 48, 64]) },
+  { name: 'conv 16/32/48/64 (shipped: speech-commands v3, digits v7)', model: plain([16, 32, 48, 64]) },
+  { name: 'conv 24/48/64/64', model: plain([24, 48, 64, 64]) },
   { name: 'separable 12/24/32/48', model: separable([12, 24, 32, 48]) },
   { name: 'separable 24/48/64/96', model: separable([24, 48, 64, 96]) },
   { name: 'separable 32/64/96/128', model: separable([32, 64, 96, 128]) },
@@ -109,7 +110,7 @@ const base = median(candidates[0].times);
 console.log(
   `TF.js ${tf.version.tfjs}, backend ${info.backend} (SIMD ${info.simd}), one thread, batch ${BATCH}, ${cpus()[0]?.model}; median of ${ROUNDS} rounds of ${REPS} batches`,
 );
-console.log('| network | parameters | MFLOP per clip | µs per clip | time / v5 |');
+console.log('| network | parameters | MFLOP per clip | µs per clip | time / 12/24/32/48 |');
 console.log('|---|---|---|---|---|');
 for (const c of candidates) {
   const t = median(c.times);

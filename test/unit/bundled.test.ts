@@ -1,7 +1,8 @@
 // The bundled-model registry: how a model argument resolves, and what `wavebench models` lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -41,6 +42,34 @@ test('listBundledModels: every bundled model of the repository has its labels, s
     const ev = JSON.parse(readFileSync(join(ROOT, 'models', m.name, 'evaluation.json'), 'utf8'));
     assert.equal(m.evaluation?.accuracy, ev.accuracy);
     assert.equal(m.evaluation?.clips, ev.clips);
+  }
+});
+
+test("each bundled model's test figures belong to its shipped weights and agree with its confusion matrix and card", () => {
+  for (const name of ['speech-commands', 'digits']) {
+    const dir = join(ROOT, 'models', name);
+    const ev = JSON.parse(readFileSync(join(dir, 'evaluation.json'), 'utf8'));
+    // the same hash as training/evaluate.mjs --write: model.json and the shards, in name order
+    const h = createHash('sha256');
+    for (const f of readdirSync(dir)
+      .filter((f) => f === 'model.json' || f.endsWith('.bin'))
+      .sort())
+      h.update(readFileSync(join(dir, f)));
+    assert.equal(ev.weightsSha256, h.digest('hex'), `${name}: evaluation.json was made with other weights`);
+    const conf: number[][] = ev.confusion;
+    const total = conf.flat().reduce((a, b) => a + b, 0);
+    const correct = conf.reduce((a, row, i) => a + row[i], 0);
+    assert.equal(total, ev.clips, name);
+    assert.equal(ev.accuracy, Number((correct / total).toFixed(4)), name);
+    ev.labels.forEach((label: string, i: number) => {
+      const support = conf[i].reduce((a, b) => a + b, 0);
+      if (support)
+        assert.equal(ev.recall[label], Number((conf[i][i] / support).toFixed(4)), `${name} ${label}`);
+    });
+    // the card quotes the same headline figure
+    const card = readFileSync(join(dir, 'README.md'), 'utf8');
+    const pct = `${(100 * ev.accuracy).toFixed(1)}% top-1** (${correct}/${total})`;
+    assert.ok(card.includes(pct), `${name}: the card does not quote ${pct}`);
   }
 });
 
