@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
-const work = path.join(here, 'work');
+const work = process.argv[2] ?? process.env.WAVEBENCH_TRAIN_WORK ?? path.join(here, 'work'); // train.py's --work
 
 function fileHandler(dir) {
   return {
