@@ -11,24 +11,13 @@
 // precision/recall and the confusion matrix as Markdown (for the model card); --write also stores
 // models/<name>/evaluation.json (what `wavebench models` shows).
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** sha256 over the model's model.json and weight shards, in name order (the same in bundled.test.ts). */
-function weightsSha256(dir) {
-  const h = createHash('sha256');
-  for (const f of readdirSync(dir)
-    .filter((f) => f === 'model.json' || f.endsWith('.bin'))
-    .sort())
-    h.update(readFileSync(join(dir, f)));
-  return h.digest('hex');
-}
-
 const { values } = parseArgs({
   options: {
     data: { type: 'string', default: process.env.SPEECH_COMMANDS_DIR },
@@ -66,6 +55,7 @@ const t0 = Date.now();
 // one classify run over every clip (the file list can be long: xargs-like chunks of 2,000)
 const predicted = new Map();
 let modelName = '';
+let modelHash = '';
 for (let i = 0; i < clips.length; i += 2000) {
   const files = clips.slice(i, i + 2000).map((c) => join(values.data, c.file));
   execFileSync(
@@ -75,6 +65,7 @@ for (let i = 0; i < clips.length; i += 2000) {
   );
   const rep = JSON.parse(readFileSync(out, 'utf8'));
   modelName = rep.model.name;
+  modelHash = rep.model.hash;
   var labels = rep.model.labels;
   for (const r of rep.rows) {
     if (r.error) throw new Error(`${r.path}: ${r.error}`);
@@ -139,8 +130,9 @@ if (values.write) {
     labels,
     confusion: conf,
     command: `node training/evaluate.mjs --data TREE --model ${values.model}${values.words ? ' --words ' + values.words : ''} --write`,
-    // which weights these figures belong to (test/unit/bundled.test.ts checks it against the shipped files)
-    weightsSha256: weightsSha256(join(ROOT, 'models', values.model)),
+    // the runtime's model hash (model.json, shards, metadata) these figures were made with;
+    // test/unit/bundled.test.ts checks it against the shipped model
+    modelHash,
   };
   const dst = join(ROOT, 'models', values.model, 'evaluation.json');
   writeFileSync(dst, JSON.stringify(ev, null, 1) + '\n');
