@@ -229,16 +229,18 @@ class SCBank:
         return x, np.array(y), np.array(clean)
 
 
-def label_of(word):
-    return SC_LABELS.index(word) if word in SC_LABELS else 1
+def label_of(word, labels=SC_LABELS):
+    """speech_commands' rule: a word the model has is its label, any other word `_unknown_` (index 1)."""
+    return labels.index(word) if word in labels else 1
 
 
-def evaluate(tr, model, mean, std, clips):
-    """Top-1 and confusion on [(word, audio, file)] clips, the clip at sample 0 as at inference."""
+def evaluate(tr, model, mean, std, clips, labels=SC_LABELS):
+    """Top-1 and confusion on [(word, audio, file)] clips, the clip at sample 0 as at inference;
+    `labels`: the model's (train.LABELS for digits)."""
     x = tr.mfcc_batch(np.stack([tr.fit_window(a) for _, a, _ in clips]))
     p = tr.predict(model, x, mean, std)
-    yt = np.array([label_of(w) for w, _, _ in clips])
-    conf = np.zeros((12, 12), int)
+    yt = np.array([label_of(w, labels) for w, _, _ in clips])
+    conf = np.zeros((len(labels), len(labels)), int)
     for a, b in zip(yt, p.argmax(1)):
         conf[a, b] += 1
     return float((p.argmax(1) == yt).mean()), conf

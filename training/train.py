@@ -1063,11 +1063,10 @@ def train_final(bank, args):
           f'{flops / 1e6:.1f} MFLOP/clip, training-set accuracy (clean) {acc:.3f}', flush=True)
     if args.data:  # the validation split's Speech Commands digit clips (other speakers than training)
         import speech_commands as SC
-        val = SC.load_split(sys.modules[__name__], args.data, 'validation', lambda w: w in SC.DIGIT_WORDS)
-        xv = mfcc_batch(np.stack([fit_window(a) for _, a, _ in val]))
-        yv = np.array([LABELS.index(w) for w, _, _ in val])
-        pv = predict(model, xv, mean, std).argmax(1)
-        print(f'validation split digit clips: {int((pv == yv).sum())}/{len(yv)}', flush=True)
+        me = sys.modules[__name__]
+        val = SC.load_split(me, args.data, 'validation', lambda w: w in SC.DIGIT_WORDS)
+        _, conf = SC.evaluate(me, model, mean, std, val, LABELS)
+        print(f'validation split digit clips: {int(np.trace(conf))}/{len(val)}', flush=True)
     for stem in ['digits'] + ([f'digits_{args.run}'] if args.run else []):  # --export-only --run RUN
         model.save(os.path.join(WORK, f'{stem}.keras'))
         np.savez(os.path.join(WORK, f'{stem}_norm.npz'), mean=mean, std=std)
