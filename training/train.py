@@ -768,7 +768,7 @@ def init_weights(model, path):
     print(f'initialised {copied} layers from {path}', flush=True)
 
 
-def fold_normalisation(x_clean, args):
+def training_normalisation(x_clean, args):
     """The per-coefficient statistics of the clean training features, or with --init-from the
     statistics the initialising network was trained with (its first layer expects them)."""
     if getattr(args, 'init_from', None):
@@ -816,7 +816,7 @@ def run_loso(bank, args):
         train_words = set(word_ids) - held
         train_speakers = [s for s in SPEAKERS if s != spk]
         x, y, ci = bank.build(train_speakers, train_words, args, rng, args.aug)
-        mean, std = fold_normalisation(x[ci], args)
+        mean, std = training_normalisation(x[ci], args)
         test = [c for c in bank.digits if c['speaker'] == spk]
         xv = mfcc_batch(np.stack([fit_window(c['audio']) for c in test]))
         yv = np.array([c['label'] for c in test])
@@ -1052,7 +1052,7 @@ def train_final(bank, args):
     rng = np.random.RandomState(args.seed)
     word_ids = set(bank.wgroup.tolist())
     x, y, ci = bank.build(SPEAKERS, word_ids, args, rng, args.aug)
-    mean, std = fold_normalisation(x[ci], args)
+    mean, std = training_normalisation(x[ci], args)
     tfeat = time.time() - t0
     model = train_model(x, y, mean, std, args, args.seed)
     ttrain = time.time() - t0
