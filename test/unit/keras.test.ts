@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Classifier } from '../../src/model/classifier';
-import { loadModelPackage, ModelError } from '../../src/model/modelPackage';
+
+import { loadProblem } from './modelHelpers';
 import { parseMetadata } from '../../src/model/metadata';
 import { buildLayer } from '../../src/model/formats/kerasLayers';
 import { initTfBackend } from '../../src/model/tfBackend';
@@ -181,18 +182,6 @@ test("Resizing is Keras's bilinear (half-pixel centres, no antialias)", async ()
   assert.ok(err(alignCorners) > 1e-2 && err(noHalfPixel) > 1e-2);
 });
 
-async function problem(dir: string): Promise<string> {
-  try {
-    (await loadModelPackage(dir)).dispose();
-  } catch (e) {
-    assert.ok(e instanceof ModelError, `not a ModelError: ${e}`);
-    assert.ok(e.message.includes(dir), 'the message names the folder');
-    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
-    return e.problem;
-  }
-  return 'loaded';
-}
-
 /** A model folder in a temporary directory: metadata.json of `from` plus the given files. */
 function folder(
   from: string,
@@ -211,33 +200,33 @@ test('bad Keras files are one clear line naming the file', async () => {
   const keras = readFileSync(join(DIR, 'tutorial/model.keras'));
   const h5 = readFileSync(join(DIR, 'tutorial-h5/model.h5'));
   assert.match(
-    await problem(folder('tutorial', { 'model.keras': keras.subarray(0, keras.length >> 1) })),
+    await loadProblem(folder('tutorial', { 'model.keras': keras.subarray(0, keras.length >> 1) })),
     /^model\.keras is not a readable \.keras zip, truncated or corrupt \(/,
   );
   assert.match(
-    await problem(folder('tutorial', { 'model.h5': h5.subarray(0, h5.length >> 1) })),
+    await loadProblem(folder('tutorial', { 'model.h5': h5.subarray(0, h5.length >> 1) })),
     new RegExp(
       `^model\\.h5 is not a readable HDF5 file, truncated or corrupt \\(${h5.length >> 1} bytes, its superblock declares ${h5.length}\\)$`,
     ),
   );
   assert.match(
-    await problem(folder('tutorial', { 'model.h5': h5.subarray(0, 3000) })),
+    await loadProblem(folder('tutorial', { 'model.h5': h5.subarray(0, 3000) })),
     /^model\.h5 is not a readable HDF5 file, truncated or corrupt \(/,
   );
   assert.match(
-    await problem(join(DIR, 'unsupported')),
+    await loadProblem(join(DIR, 'unsupported')),
     /^model\.keras: layer 'my_lstm' \(LSTM\) is not supported \(supported: InputLayer, Resizing, /,
   );
   assert.equal(
-    await problem(folder('tutorial', { 'model.keras': keras }, (m) => (m.labels = ['a', 'b', 'c']))),
+    await loadProblem(folder('tutorial', { 'model.keras': keras }, (m) => (m.labels = ['a', 'b', 'c']))),
     'model.keras: the model outputs 11 values but there are 3 labels',
   );
   assert.equal(
-    await problem(folder('tutorial', { 'model.keras': keras, 'other.h5': h5 })),
+    await loadProblem(folder('tutorial', { 'model.keras': keras, 'other.h5': h5 })),
     'several candidate model files: model.keras, other.h5 (keep one)',
   );
   assert.match(
-    await problem(
+    await loadProblem(
       folder(
         'tutorial',
         { 'model.keras': keras },
@@ -253,10 +242,10 @@ test('only regular files inside the model folder are read', async () => {
   copyFileSync(join(DIR, 'tutorial/model.keras'), join(outside, 'model.keras'));
   const d = folder('tutorial', {});
   symlinkSync(join(outside, 'model.keras'), join(d, 'model.keras'));
-  assert.equal(await problem(d), 'model file model.keras is a link to a file outside the model folder');
+  assert.equal(await loadProblem(d), 'model file model.keras is a link to a file outside the model folder');
   const dirLink = folder('tutorial', {});
   symlinkSync(dirLink, join(dirLink, 'loop.keras'));
-  assert.equal(await problem(dirLink), 'model file loop.keras is not a regular file');
+  assert.equal(await loadProblem(dirLink), 'model file loop.keras is not a regular file');
 });
 
 test('metadata.json: stft fields and "output" are checked', () => {

@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { loadModelPackage, ModelError } from '../../src/model/modelPackage';
 import { initTfBackend } from '../../src/model/tfBackend';
 import { tempDir } from './tempDir';
 
@@ -68,4 +70,20 @@ export async function makeModelDir(
   if (opts.meta !== null) writeFileSync(join(dir, 'metadata.json'), JSON.stringify(opts.meta ?? metadata()));
   if (opts.labelsTxt) writeFileSync(join(dir, 'labels.txt'), opts.labelsTxt);
   return dir;
+}
+
+/**
+ * What loading a model folder says: 'loaded', or the ModelError's problem, after checking the error is
+ * one line naming the folder (what every bad model must give).
+ */
+export async function loadProblem(dir: string): Promise<string> {
+  try {
+    (await loadModelPackage(dir)).dispose();
+  } catch (e) {
+    assert.ok(e instanceof ModelError, `not a ModelError: ${e}`);
+    assert.ok(e.message.includes(dir), 'the message names the folder');
+    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
+    return e.problem;
+  }
+  return 'loaded';
 }

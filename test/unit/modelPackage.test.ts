@@ -3,19 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModelPackage, ModelError } from '../../src/model/modelPackage';
-import { LABELS, makeModelDir, metadata } from './modelHelpers';
-
-async function problem(dir: string): Promise<string> {
-  try {
-    (await loadModelPackage(dir)).dispose();
-  } catch (e) {
-    assert.ok(e instanceof ModelError, `not a ModelError: ${e}`);
-    assert.ok(e.message.includes(dir), 'the message names the folder');
-    return e.problem;
-  }
-  return 'loaded';
-}
+import { loadModelPackage } from '../../src/model/modelPackage';
+import { LABELS, loadProblem, makeModelDir, metadata } from './modelHelpers';
 
 test('loads a layers model with metadata.json', async () => {
   const m = await loadModelPackage(await makeModelDir());
@@ -39,34 +28,34 @@ test('loads a flattened-input model and a labels.txt-only package', async () => 
 
 test('mismatches are clear errors naming the folder', async () => {
   assert.match(
-    await problem(await makeModelDir({ inputShape: [49, 40, 1] })),
+    await loadProblem(await makeModelDir({ inputShape: [49, 40, 1] })),
     /input shape \[batch, 49, 40, 1\] does not match the features \(mfcc: 98 frames x 40 bins/,
   );
   assert.equal(
-    await problem(await makeModelDir({ units: 7 })),
+    await loadProblem(await makeModelDir({ units: 7 })),
     'the model outputs 7 values but there are 4 labels',
   );
   const noShard = await makeModelDir();
   rmSync(join(noShard, 'weights.bin'));
-  assert.equal(await problem(noShard), 'weight shard weights.bin is missing');
+  assert.equal(await loadProblem(noShard), 'weight shard weights.bin is missing');
   const short = await makeModelDir();
   const w = readFileSync(join(short, 'weights.bin'));
   writeFileSync(join(short, 'weights.bin'), w.subarray(0, w.length - 8));
-  assert.match(await problem(short), /weight shards hold \d+ bytes, the manifest needs \d+/);
+  assert.match(await loadProblem(short), /weight shards hold \d+ bytes, the manifest needs \d+/);
   assert.equal(
-    await problem(await makeModelDir({ meta: null })),
+    await loadProblem(await makeModelDir({ meta: null })),
     'neither metadata.json nor labels.txt found',
   );
   assert.match(
-    await problem(await makeModelDir({ meta: { ...metadata(), labels: 'yes' } })),
+    await loadProblem(await makeModelDir({ meta: { ...metadata(), labels: 'yes' } })),
     /"labels" must be an array/,
   );
   const nan = await makeModelDir();
   const bytes = readFileSync(join(nan, 'weights.bin'));
   new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).fill(NaN);
   writeFileSync(join(nan, 'weights.bin'), bytes);
-  assert.match(await problem(nan), /non-finite/);
+  assert.match(await loadProblem(nan), /non-finite/);
   const bad = await makeModelDir();
   writeFileSync(join(bad, 'model.json'), '{not json');
-  assert.match(await problem(bad), /model.json is not valid JSON/);
+  assert.match(await loadProblem(bad), /model.json is not valid JSON/);
 });

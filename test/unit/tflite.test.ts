@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier } from '../../src/model/classifier';
-import { loadModelPackage, ModelError } from '../../src/model/modelPackage';
+import { loadModelPackage } from '../../src/model/modelPackage';
+import { loadProblem } from './modelHelpers';
 import { parseTflite } from '../../src/model/formats/tfliteSchema';
 
 const DIR = join(__dirname, '..', 'fixtures', 'tflite');
@@ -159,18 +160,6 @@ function copyModel(m: string): string {
   return d;
 }
 
-async function problem(dir: string): Promise<string> {
-  try {
-    (await loadModelPackage(dir)).dispose();
-  } catch (e) {
-    assert.ok(e instanceof ModelError, `not a ModelError: ${e}`);
-    assert.ok(e.message.includes(dir), 'the message names the folder');
-    assert.ok(!e.message.includes('\n'), 'one line');
-    return e.problem;
-  }
-  return 'loaded';
-}
-
 /** Rewrites the builtin code of every operator code equal to `from` (both code fields). */
 function patchOpCode(file: string, from: number, to: number): void {
   const b = readFileSync(file);
@@ -204,7 +193,7 @@ test('errors: truncated file, wrong identifier, unsupported operator, labels vs 
   const bytes = readFileSync(join(truncated, 'model.tflite'));
   writeFileSync(join(truncated, 'model.tflite'), bytes.subarray(0, bytes.length >> 1));
   assert.match(
-    await problem(truncated),
+    await loadProblem(truncated),
     /^model\.tflite: the flatbuffer is truncated or corrupt \(a field at byte \d+ reaches past its \d+ bytes\)$/,
   );
 
@@ -213,7 +202,7 @@ test('errors: truncated file, wrong identifier, unsupported operator, labels vs 
   m.write('ABCD', 4, 'latin1');
   writeFileSync(join(magic, 'model.tflite'), m);
   assert.equal(
-    await problem(magic),
+    await loadProblem(magic),
     'model.tflite: not a TFLite model: the flatbuffer identifier is "ABCD", expected "TFL3"',
   );
 
@@ -223,7 +212,7 @@ test('errors: truncated file, wrong identifier, unsupported operator, labels vs 
   ] as const) {
     const d = copyModel(name);
     patchOpCode(join(d, 'model.tflite'), 25 /* SOFTMAX */, 16 /* LSTM */);
-    const p = await problem(d);
+    const p = await loadProblem(d);
     assert.match(
       p,
       new RegExp(`^model\\.tflite: operator ${index} \\(LSTM\\): this operator is not supported`),
@@ -233,7 +222,7 @@ test('errors: truncated file, wrong identifier, unsupported operator, labels vs 
   const labels = copyModel('digits_float');
   const meta = JSON.parse(readFileSync(join(labels, 'metadata.json'), 'utf8'));
   writeFileSync(join(labels, 'metadata.json'), JSON.stringify({ ...meta, labels: ['a', 'b', 'c'] }));
-  assert.equal(await problem(labels), 'model.tflite: the model outputs 12 values but there are 3 labels');
+  assert.equal(await loadProblem(labels), 'model.tflite: the model outputs 12 values but there are 3 labels');
 
   for (const d of [truncated, magic, labels]) rmSync(d, { recursive: true });
 });
@@ -241,17 +230,20 @@ test('errors: truncated file, wrong identifier, unsupported operator, labels vs 
 test('errors: several model files, and a model file leading outside the folder', async () => {
   const two = copyModel('tiny_conv_int8');
   cpSync(join(two, 'model.tflite'), join(two, 'other.tflite'));
-  assert.equal(await problem(two), '2 .tflite files (model.tflite, other.tflite): keep one model per folder');
+  assert.equal(
+    await loadProblem(two),
+    '2 .tflite files (model.tflite, other.tflite): keep one model per folder',
+  );
   const both = copyModel('tiny_conv_int8');
   writeFileSync(join(both, 'model.json'), '{}');
-  assert.equal(await problem(both), 'both model.json and model.tflite: keep one model per folder');
+  assert.equal(await loadProblem(both), 'both model.json and model.tflite: keep one model per folder');
   const outside = copyModel('tiny_conv_int8');
   const elsewhere = mkdtempSync(join(tmpdir(), 'wb-elsewhere-'));
   cpSync(join(outside, 'model.tflite'), join(elsewhere, 'model.tflite'));
   rmSync(join(outside, 'model.tflite'));
   symlinkSync(join(elsewhere, 'model.tflite'), join(outside, 'model.tflite'));
   assert.equal(
-    await problem(outside),
+    await loadProblem(outside),
     'model file model.tflite is a link to a file outside the model folder',
   );
   for (const d of [two, both, outside, elsewhere]) rmSync(d, { recursive: true });
