@@ -106,11 +106,14 @@ export function quantizeMultiplier(real: number): [multiplier: number, shift: nu
 
 const f32 = Math.fround;
 
+/** A per-tensor quantised tensor's zero point (0 when the file gives none). */
+const zp = (t: TfliteTensor): number => t.zeroPoint[0] ?? 0;
+
 /** CalculateActivationRangeQuantized for int8 outputs. */
 export function activationRange(op: TfliteOperator, act: Activation, out: TfliteTensor): [number, number] {
   const scale = out.scale[0];
-  const zp = out.zeroPoint[0] ?? 0;
-  const q = (f: number) => zp + roundHalfAway(f32(f / scale));
+  const outZp = zp(out);
+  const q = (f: number) => outZp + roundHalfAway(f32(f / scale));
   switch (act) {
     case 'none':
       return [-128, 127];
@@ -205,9 +208,9 @@ export function compileInt8(model: TfliteModel): Int8Program {
   const inBuf = buf(input.index);
   const outBuf = buf(output.index);
   const inScale = input.scale[0];
-  const inZp = input.zeroPoint[0] ?? 0;
+  const inZp = zp(input);
   const outScale = output.scale[0];
-  const outZp = output.zeroPoint[0] ?? 0;
+  const outZp = zp(output);
   return {
     inputSize: inBuf.length,
     outputSize: outBuf.length,
@@ -247,7 +250,6 @@ function compileOp(op: TfliteOperator, T: TfliteTensor[], buf: (i: number) => Bu
       `${typeName(x.type)} input and ${typeName(tout.type)} output in an int8 model (only full-integer int8 models are supported, not hybrid or uint8 ones)`,
     );
   }
-  const zp = (t: TfliteTensor) => t.zeroPoint[0] ?? 0;
   switch (op.code) {
     case Op.CONV_2D:
     case Op.DEPTHWISE_CONV_2D:
@@ -444,8 +446,8 @@ function convolution(
     );
   }
   const [lo, hi] = activationRange(op, o.activation, tout);
-  const inOff = -(x.zeroPoint[0] ?? 0);
-  const outOff = tout.zeroPoint[0] ?? 0;
+  const inOff = -zp(x);
+  const outOff = zp(tout);
   const batches = x.shape[0];
   return () => {
     const input = buf(x.index);
@@ -560,9 +562,9 @@ function addSub(
   const [mo, so] = quantizeMultiplier(twiceMax / ((1 << leftShift) * tout.scale[0]));
   const ia = broadcastIndex(tout.shape, a.shape);
   const ib = broadcastIndex(tout.shape, b.shape);
-  const oa = -(a.zeroPoint[0] ?? 0);
-  const ob = -(b.zeroPoint[0] ?? 0);
-  const oo = tout.zeroPoint[0] ?? 0;
+  const oa = -zp(a);
+  const ob = -zp(b);
+  const oo = zp(tout);
   const sign = op.code === Op.SUB ? -1 : 1;
   return () => {
     const A = buf(a.index);
@@ -597,8 +599,8 @@ function mean(
   // Output position of each input element.
   const outDims = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const map = broadcastIndex(x.shape, outDims, true);
-  const inZp = x.zeroPoint[0] ?? 0;
-  const outZp = tout.zeroPoint[0] ?? 0;
+  const inZp = zp(x);
+  const outZp = zp(tout);
   const sorted = [...axes].sort();
   const spatial = keep && rank === 4 && sorted.length === 2 && sorted[0] === 1 && sorted[1] === 2;
   const sums = new Int32Array(size(outDims));
