@@ -1,0 +1,160 @@
+import { findDuplicates, medianNearestDistance, NEAR_DUPLICATE_FACTOR } from './duplicates';
+import { nearestNeighbours, normalizeRows, type KnnOptions } from './knn';
+import { findOutliers, MIN_CLIPS_FOR_OUTLIERS } from './outliers';
+import { pca2d } from './projection';
+import { findSuspects } from './suspects';
+
+/** Neighbours kept a clip for the near-duplicate search. */
+const NEAR_K = 10;
+
+/** One clip as the review sees it. */
+export interface ReviewClip {
+  path: string;
+  /** The label folder's name (what the user sees). */
+  folder?: string;
+  /** The model label it is scored under (the folder, or `_unknown_`); undefined: not judged. */
+  label?: string;
+  split?: string;
+  contentHash?: string;
+  probabilities?: ArrayLike<number>;
+  error?: string;
+  /** The model was trained on this clip (its probabilities are in-sample). */
+  inSample?: boolean;
+}
+
+/** What the review is given. */
+export interface ReviewInput {
+  modelLabels: string[];
+  clips: ReviewClip[];
+  /** N x dim embeddings (row i: clip i), with `hasEmbedding[i]` set where one was computed. */
+  embeddings?: Float32Array;
+  dim?: number;
+  hasEmbedding?: Uint8Array;
+  /** An absolute cosine-distance threshold for near-duplicates instead of 0.13 x the median. */
+  nearThreshold?: number;
+  knn?: KnnOptions;
+  /** Include the 2-D PCA map (default true). */
+  map?: boolean;
+}
+
+/** The review's findings (the JSON the CLI writes). */
+export interface ReviewResult {
+  clips: number;
+  suspects: {
+    path: string;
+    label: string;
+    suggested: string;
+    score: number;
+    method: string;
+    inSample?: boolean;
+  }[];
+  duplicates: {
+    kind: 'exact' | 'near';
+    paths: string[];
+    distance: number;
+    labels: string[];
+    crossLabel: boolean;
+    crossSplit: boolean;
+  }[];
+  outliers: { path: string; label: string; distance: number; labelMedian: number; reason: string }[];
+  /** Clips (or labels) the review could not judge, and why. */
+  unjudged: { path: string; reason: string }[];
+  nearDuplicates?: { threshold: number; rule: string; medianNearestDistance: number; neighbours: string };
+  notes: string[];
+  map?: { method: 'pca'; explained: [number, number]; points: { path: string; x: number; y: number }[] };
+}
+
+/** Runs the three analyses on classified clips; never touches a file. */
+export function reviewClips(input: ReviewInput): ReviewResult {
+  const { clips, modelLabels } = input;
+  const notes: string[] = [];
+  const unjudged: ReviewResult['unjudged'] = [];
+  const K = modelLabels.length;
+  const index = new Map(modelLabels.map((l, i) => [l, i]));
+  const judged: number[] = [];
+  clips.forEach((c, i) => {
+    if (c.error) unjudged.push({ path: c.path, reason: c.error });
+    else if (c.label === undefined || !index.has(c.label))
+      unjudged.push({ path: c.path, reason: `its folder '${c.folder ?? ''}' is not one of the model's labels` });
+    else if (!c.probabilities || c.probabilities.length !== K)
+      unjudged.push({ path: c.path, reason: 'no probabilities for it' });
+    else judged.push(i);
+  });
+  const labels = Int32Array.from(judged, (i) => index.get(clips[i].label!)!);
+  const probs = judged.map((i) => Float64Array.from(clips[i].probabilities!));
+  const present = new Set(labels);
+  if (present.size === 1)
+    notes.push(
+      `every judged clip has the label '${modelLabels[labels[0]]}': a label can only be doubted against the model's other labels`,
+    );
+  const suspects = findSuspects(labels, probs, K).map((s) => {
+    const c = clips[judged[s.row]];
+    return {
+      path: c.path,
+      label: c.folder ?? modelLabels[s.given],
+      suggested: modelLabels[s.suggested],
+      score: s.score,
+      method: s.method,
+      ...(c.inSample ? { inSample: true } : {}),
+    };
+  });
+  const inSample = judged.filter((i) => clips[i].inSample).length;
+  if (inSample)
+    notes.push(
+      `${inSample} of ${judged.length} clips are in the model's training data: their probabilities are in-sample, so their label errors are under-reported (the model learnt those labels)`,
+    );
+
+  const result: ReviewResult = { clips: clips.length, suspects, duplicates: [], outliers: [], unjudged, notes };
+  const { embeddings, dim } = input;
+  const rows = Int32Array.from(
+    clips.map((_, i) => i).filter((i) => input.hasEmbedding?.[i] && !clips[i].error),
+  );
+  const hashes = clips.map((c) => c.contentHash);
+  const groupLabels = clips.map((c) => c.folder ?? c.label);
+  const splits = clips.map((c) => c.split);
+  let nn;
+  let threshold = 0;
+  if (embeddings && dim && rows.length > 1) {
+    normalizeRows(embeddings, dim);
+    nn = nearestNeighbours(embeddings, dim, rows, NEAR_K, input.knn);
+    const median = medianNearestDistance(nn);
+    threshold = input.nearThreshold ?? NEAR_DUPLICATE_FACTOR * Math.max(median, 1e-6);
+    result.nearDuplicates = {
+      threshold,
+      rule: input.nearThreshold !== undefined ? 'absolute' : `${NEAR_DUPLICATE_FACTOR} x median nearest-neighbour distance`,
+      medianNearestDistance: median,
+      neighbours: nn.method === 'exact' ? 'exact' : 'approximate (random-projection LSH)',
+    };
+  } else notes.push('no embeddings: near-duplicates, outliers and the map were not computed');
+  result.duplicates = findDuplicates(hashes, groupLabels, splits, nn, rows, threshold).map((g) => ({
+    kind: g.kind,
+    paths: g.rows.map((r) => clips[r].path),
+    distance: g.distance,
+    labels: [...new Set(g.rows.map((r) => groupLabels[r] ?? ''))],
+    crossLabel: g.crossLabel,
+    crossSplit: g.crossSplit,
+  }));
+  if (embeddings && dim && rows.length > 1) {
+    const { outliers, tooSmall } = findOutliers(embeddings, dim, rows, groupLabels, nn, input.knn);
+    result.outliers = outliers.map((o) => ({
+      path: clips[o.row].path,
+      label: groupLabels[o.row] ?? '',
+      distance: o.distance,
+      labelMedian: o.labelMedian,
+      reason: o.reason,
+    }));
+    if (tooSmall.length)
+      notes.push(
+        `outliers not judged in ${tooSmall.map((l) => `'${l}'`).join(', ')}: fewer than ${MIN_CLIPS_FOR_OUTLIERS} clips`,
+      );
+    if (input.map !== false) {
+      const m = pca2d(embeddings, dim, rows);
+      result.map = {
+        method: 'pca',
+        explained: m.explained,
+        points: Array.from(rows, (r, k) => ({ path: clips[r].path, x: m.x[k], y: m.y[k] })),
+      };
+    }
+  }
+  return result;
+}
