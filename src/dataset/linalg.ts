@@ -25,20 +25,40 @@ export function gaussian(uniform: () => number): () => number {
   };
 }
 
-/** Orthonormalises the r columns of a column-major D x r matrix in place (modified Gram-Schmidt). */
-export function orthonormalizeColumns(m: Float64Array, D: number, r: number): void {
+/**
+ * Orthonormalises the r columns of a column-major D x r matrix in place: Gram-Schmidt done twice a
+ * column ("twice is enough", Giraud et al. 2005) so rank-deficient input stays orthogonal; a column
+ * that vanishes (dependent on the earlier ones) is replaced by a draw of `fill` and done again.
+ */
+export function orthonormalizeColumns(
+  m: Float64Array,
+  D: number,
+  r: number,
+  fill: () => number = gaussian(rng(99)),
+): void {
   for (let c = 0; c < r; c++) {
     const col = m.subarray(c * D, (c + 1) * D);
-    for (let p = 0; p < c; p++) {
-      const prev = m.subarray(p * D, (p + 1) * D);
-      let dot = 0;
-      for (let i = 0; i < D; i++) dot += col[i] * prev[i];
-      for (let i = 0; i < D; i++) col[i] -= dot * prev[i];
+    for (let attempt = 0; ; attempt++) {
+      let before = 0;
+      for (let i = 0; i < D; i++) before += col[i] * col[i];
+      for (let pass = 0; pass < 2; pass++) {
+        for (let p = 0; p < c; p++) {
+          const prev = m.subarray(p * D, (p + 1) * D);
+          let dot = 0;
+          for (let i = 0; i < D; i++) dot += col[i] * prev[i];
+          for (let i = 0; i < D; i++) col[i] -= dot * prev[i];
+        }
+      }
+      let norm = 0;
+      for (let i = 0; i < D; i++) norm += col[i] * col[i];
+      if (norm > 1e-20 * before && norm > 0) {
+        norm = Math.sqrt(norm);
+        for (let i = 0; i < D; i++) col[i] /= norm;
+        break;
+      }
+      if (attempt >= 3) throw new Error('cannot complete an orthonormal basis');
+      for (let i = 0; i < D; i++) col[i] = fill();
     }
-    let norm = 0;
-    for (let i = 0; i < D; i++) norm += col[i] * col[i];
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < D; i++) col[i] /= norm;
   }
 }
 

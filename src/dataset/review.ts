@@ -75,7 +75,10 @@ export function reviewClips(input: ReviewInput): ReviewResult {
   clips.forEach((c, i) => {
     if (c.error) unjudged.push({ path: c.path, reason: c.error });
     else if (c.label === undefined || !index.has(c.label))
-      unjudged.push({ path: c.path, reason: `its folder '${c.folder ?? ''}' is not one of the model's labels` });
+      unjudged.push({
+        path: c.path,
+        reason: `its folder '${c.folder ?? ''}' is not one of the model's labels`,
+      });
     else if (!c.probabilities || c.probabilities.length !== K)
       unjudged.push({ path: c.path, reason: 'no probabilities for it' });
     else judged.push(i);
@@ -104,7 +107,14 @@ export function reviewClips(input: ReviewInput): ReviewResult {
       `${inSample} of ${judged.length} clips are in the model's training data: their probabilities are in-sample, so their label errors are under-reported (the model learnt those labels)`,
     );
 
-  const result: ReviewResult = { clips: clips.length, suspects, duplicates: [], outliers: [], unjudged, notes };
+  const result: ReviewResult = {
+    clips: clips.length,
+    suspects,
+    duplicates: [],
+    outliers: [],
+    unjudged,
+    notes,
+  };
   const { embeddings, dim } = input;
   const rows = Int32Array.from(
     clips.map((_, i) => i).filter((i) => input.hasEmbedding?.[i] && !clips[i].error),
@@ -121,7 +131,10 @@ export function reviewClips(input: ReviewInput): ReviewResult {
     threshold = input.nearThreshold ?? NEAR_DUPLICATE_FACTOR * Math.max(median, 1e-6);
     result.nearDuplicates = {
       threshold,
-      rule: input.nearThreshold !== undefined ? 'absolute' : `${NEAR_DUPLICATE_FACTOR} x median nearest-neighbour distance`,
+      rule:
+        input.nearThreshold !== undefined
+          ? 'absolute'
+          : `${NEAR_DUPLICATE_FACTOR} x median nearest-neighbour distance`,
       medianNearestDistance: median,
       neighbours: nn.method === 'exact' ? 'exact' : 'approximate (random-projection LSH)',
     };

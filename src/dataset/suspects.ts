@@ -35,7 +35,13 @@ export function findSuspects(labels: Int32Array, probs: Float64Array[], K: numbe
     const y = labels[row];
     if (tiny(y)) continue;
     const p = probs[row];
-    out.push({ row, given: y, suggested: bestOther(p, y), score: normalizedMargin(p, y), method: 'confident-learning' });
+    out.push({
+      row,
+      given: y,
+      suggested: bestOther(p, y),
+      score: normalizedMargin(p, y),
+      method: 'confident-learning',
+    });
   }
   labels.forEach((y, row) => {
     if (!tiny(y)) return;
