@@ -44,6 +44,8 @@ export interface FileClassification {
    */
   fileSize?: number;
   fileMtimeMs?: number;
+  /** With `embeddings`: the clip's (first window's) embedding, see Classifier.embeddingSource. */
+  embedding?: Float32Array;
 }
 
 /** Options of a classification. */
@@ -54,6 +56,8 @@ export interface ClassifyOptions {
   batchSize?: number;
   /** Files larger than this are streamed by window groups (default WHOLE_READ_BYTES, 32 MB). */
   wholeReadBytes?: number;
+  /** Also return each clip's embedding (classifyFiles; files read whole only). */
+  embeddings?: boolean;
 }
 
 /** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
@@ -96,20 +100,52 @@ export class Classifier {
     return { frames: this.model.frames, bins: this.model.bins, data };
   }
 
+  /** What embeddings are: the input of the model's last dense layer, or its input features without one. */
+  get embeddingSource(): string {
+    return (
+      this.model.embeddingSource ??
+      `the model's input features (${this.model.frames} x ${this.model.bins}): no dense layer found in the model`
+    );
+  }
+
   /** Runs the model over `count` inputs packed in `inputs`; returns one probability row per input. */
   async predict(inputs: Float32Array, count: number): Promise<Float32Array[]> {
+    return (await this.predictWith(inputs, count, false)).probs;
+  }
+
+  /**
+   * Probabilities and, with `embed`, embeddings (one run of the model when it has a dense layer;
+   * its normalised input features otherwise).
+   */
+  async predictWith(
+    inputs: Float32Array,
+    count: number,
+    embed: boolean,
+  ): Promise<{ probs: Float32Array[]; embeddings?: Float32Array[] }> {
     const n = this.labels.length;
-    const x = tf.tensor(inputs.subarray(0, count * this.featureSize), [count, this.featureSize]);
-    const out = this.model.predict(x);
+    const f = this.featureSize;
+    const x = tf.tensor(inputs.subarray(0, count * f), [count, f]);
+    const both = embed && this.model.embed ? this.model.embed(x) : undefined;
+    const out = both ? both.output : this.model.predict(x);
     // metadata.json "output": "logits" (e.g. the Keras tutorial's last Dense): the softmax is ours.
     const y = this.model.metadata.output === 'logits' ? tf.softmax(out) : out;
     if (y !== out) out.dispose();
     const flat = (await y.data()) as Float32Array;
     x.dispose();
     y.dispose();
-    const rows: Float32Array[] = [];
-    for (let i = 0; i < count; i++) rows.push(flat.slice(i * n, (i + 1) * n));
-    return rows;
+    const probs: Float32Array[] = [];
+    for (let i = 0; i < count; i++) probs.push(flat.slice(i * n, (i + 1) * n));
+    if (!embed) return { probs };
+    const embeddings: Float32Array[] = [];
+    if (both) {
+      const e = (await both.embedding.data()) as Float32Array;
+      const d = both.embedding.shape[1]!;
+      both.embedding.dispose();
+      for (let i = 0; i < count; i++) embeddings.push(e.slice(i * d, (i + 1) * d));
+    } else {
+      for (let i = 0; i < count; i++) embeddings.push(inputs.slice(i * f, (i + 1) * f));
+    }
+    return { probs, embeddings };
   }
 
   /** Classifies audio already at the model's rate: the clip, and windows over time if it is longer. */
@@ -221,9 +257,15 @@ export class Classifier {
     }
     const batch = options.batchSize ?? 64;
     const probs: Float32Array[] = [];
+    const firstWindows = new Map(jobs.map((j) => [j.offset, j.result]));
     for (let i = 0; i < total; i += batch) {
       const n = Math.min(batch, total - i);
-      probs.push(...(await this.predict(all.subarray(i * this.featureSize), n)));
+      const r = await this.predictWith(all.subarray(i * this.featureSize), n, !!options.embeddings);
+      probs.push(...r.probs);
+      r.embeddings?.forEach((e, k) => {
+        const owner = firstWindows.get(i + k);
+        if (owner) owner.embedding = e;
+      });
     }
     for (const j of jobs) {
       try {

@@ -9,6 +9,7 @@ import { readModelFileOr, readNamedFile } from './readModel';
 
 export { ModelError };
 import { foldBatchNorm } from './foldBatchNorm';
+import { describeEmbedding, flatRows, penultimateNode, type GraphNodeLike } from './embedding';
 import { findKerasFile, loadKerasPackage } from './formats/keras';
 import { loadGraphDefPackage, resolveModelTarget } from './formats/graphdef';
 import { featureShape, inputShapeOf, layoutOf } from './inputLayout';
@@ -176,6 +177,8 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     modelInitializer: modelJson.modelInitializer as object | undefined,
   };
   let predict: (x: tf.Tensor) => tf.Tensor;
+  let both: ((x: tf.Tensor) => [tf.Tensor, tf.Tensor]) | undefined;
+  let embeddingFrom = '';
   let inputShape: (number | null)[];
   let outputUnits: number | null | undefined;
   let dispose: () => void;
@@ -186,6 +189,12 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       const os = g.outputs[0].shape;
       outputUnits = os ? os[os.length - 1] : undefined;
       predict = (x) => g.predict(x) as tf.Tensor;
+      const out = g.outputNodes[0];
+      const emb = penultimateNode((topology as { node?: GraphNodeLike[] }).node ?? [], out);
+      if (emb) {
+        both = (x) => g.execute(x, [out, emb]) as [tf.Tensor, tf.Tensor];
+        embeddingFrom = `node ${emb}`;
+      }
       dispose = () => g.dispose();
     } else {
       const m = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
@@ -193,6 +202,14 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       const os = m.outputs[0].shape;
       outputUnits = os[os.length - 1];
       predict = (x) => m.predict(x) as tf.Tensor;
+      // The last Dense layer's input, and the output, from one model sharing the layers' weights.
+      const dense = [...m.layers].reverse().find((l) => l.getClassName() === 'Dense');
+      const head =
+        dense && tf.model({ inputs: m.inputs, outputs: [m.outputs[0], dense.input as tf.SymbolicTensor] });
+      if (head) {
+        both = (x) => head.predict(x) as [tf.Tensor, tf.Tensor];
+        embeddingFrom = `layer ${dense.name}`;
+      }
       dispose = () => m.dispose();
     }
   } catch (e) {
@@ -232,6 +249,14 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     dispose();
     throw new ModelError(dir, 'the model gives non-finite output (NaN or Infinity) on silence');
   }
+  const shaped = (x: tf.Tensor) => x.reshape(shapeOf(x.shape[0]));
+  const embed =
+    both &&
+    ((x: tf.Tensor) =>
+      tf.tidy(() => {
+        const [output, e] = both!(shaped(x));
+        return { output, embedding: flatRows(e) };
+      }));
   type LayersTopology = { config?: { layers?: { class_name: string }[] } };
   const topo = modelJson.modelTopology as {
     node?: { op: string }[];
@@ -251,7 +276,8 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     hash: hash.digest('hex'),
     // In a tidy: the reshaped input is a tensor of its own, and left undisposed it kept every batch's
     // input alive in the WASM heap (7.8 KB a clip: 1.1 GB over a 10-hour file's 144,000 windows).
-    predict: (x) => tf.tidy(() => predict(x.reshape(shapeOf(x.shape[0])))),
+    predict: (x) => tf.tidy(() => predict(shaped(x))),
+    ...(embed && { embed, embeddingSource: describeEmbedding(embeddingFrom, embed, shapeOf(1)) }),
     dispose,
   };
 }

@@ -21,5 +21,12 @@ export interface ModelPackage {
   /** Where the front end was read from, when not from metadata.json (e.g. the GraphDef's op chain). */
   frontEnd?: string;
   predict(batch: tf.Tensor): tf.Tensor;
+  /**
+   * The output and, in the same run, the embedding: the input of the model's last dense layer,
+   * flattened to [batch, D]. Absent when the graph has no dense layer to take it from.
+   */
+  embed?(batch: tf.Tensor): { output: tf.Tensor; embedding: tf.Tensor };
+  /** What `embed` returns, e.g. "input of dense (1536 values)". */
+  embeddingSource?: string;
   dispose(): void;
 }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { describeEmbedding, flatRows, penultimateNode, type EmbedFn, type GraphNodeLike } from '../embedding';
 import { ModelError } from '../metadata';
 import { featureShape, inputShapeOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
@@ -96,6 +97,18 @@ export async function loadGraphDefPackage(
     throw new ModelError(file, `TensorFlow.js cannot load the graph (${(e as Error).message})`);
   }
   const run = (x: tf.Tensor) => model.execute({ [inputNode.name]: x }, output.name) as tf.Tensor;
+  const emb = penultimateNode(jsonNodes as unknown as GraphNodeLike[], output.name);
+  const embed: EmbedFn | undefined =
+    emb === undefined
+      ? undefined
+      : (x) =>
+          tf.tidy(() => {
+            const [o, e] = model.execute({ [inputNode.name]: x.reshape(shapeOf(x.shape[0])) }, [
+              output.name,
+              emb,
+            ]) as tf.Tensor[];
+            return { output: o, embedding: flatRows(e) };
+          });
   // A trial prediction: unsupported ops show here; one probability per label, finite.
   let units: number;
   let finite: boolean;
@@ -141,6 +154,7 @@ export async function loadGraphDefPackage(
     ops: [...ops].sort(),
     frontEnd,
     predict: (x) => tf.tidy(() => run(x.reshape(shapeOf(x.shape[0])))),
+    ...(embed && { embed, embeddingSource: describeEmbedding(`node ${emb}`, embed, shapeOf(1)) }),
     dispose: () => model.dispose(),
   };
 }

@@ -14,6 +14,7 @@ import * as hdf5 from 'jsfive';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { extname } from 'node:path';
+import { describeEmbedding, flatRows, type EmbedFn } from '../embedding';
 import { ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
@@ -250,6 +251,9 @@ function legacyWeights(dir: string, file: string, h5: hdf5.File, specs: LayerSpe
 interface Network {
   inputShape: (number | null)[];
   run(x: tf.Tensor): tf.Tensor;
+  /** The output and the last Dense layer's input, when the model has a Dense layer. */
+  both?: (x: tf.Tensor) => [tf.Tensor, tf.Tensor];
+  dense?: string;
   ops: string[];
   owned: tf.Tensor[];
 }
@@ -300,7 +304,16 @@ function buildNetwork(
       throw new ModelError(dir, `${file}: the model's input shape is not in its config`);
     }
     const chain = specs.map((s) => fns.get(s.name)!);
-    return { inputShape: shape, ops, owned, run: (x) => chain.reduce((t, f) => f([t]), x) };
+    const at = specs.map((s) => s.className).lastIndexOf('Dense');
+    const both =
+      at < 0
+        ? undefined
+        : (x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+            const e = chain.slice(0, at).reduce((t, f) => f([t]), x);
+            return [chain.slice(at).reduce((t, f) => f([t]), e), e];
+          };
+    const dense = at < 0 ? undefined : specs[at].name;
+    return { inputShape: shape, ops, owned, run: (x) => chain.reduce((t, f) => f([t]), x), both, dense };
   }
   const refs = (v: unknown): [string, number, number][] => {
     const a = v as unknown[];
@@ -321,7 +334,8 @@ function buildNetwork(
     tf.dispose(owned);
     throw new ModelError(dir, `${file}: the model's input shape is not in its config`);
   }
-  const run = (x: tf.Tensor): tf.Tensor => {
+  const denseSpec = [...specs].reverse().find((s) => s.className === 'Dense' && s.inbound.length === 1);
+  const evaluate = (x: tf.Tensor): Map<string, tf.Tensor> => {
     const done = new Map<string, tf.Tensor>(); // `${layer}/${node}` -> output
     done.set(`${inputs[0][0]}/0`, x);
     const pending = specs.filter((s) => s.name !== inputs[0][0]);
@@ -339,11 +353,22 @@ function buildNetwork(
         progress = true;
       }
     }
+    return done;
+  };
+  const output = (done: Map<string, tf.Tensor>) => {
     const y = done.get(`${outputs[0][0]}/${outputs[0][1]}`);
     if (!y) throw new Error(`the graph does not reach its output ${outputs[0][0]}`);
     return y;
   };
-  return { inputShape, ops, owned, run };
+  const run = (x: tf.Tensor) => output(evaluate(x));
+  const both =
+    denseSpec &&
+    ((x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+      const done = evaluate(x);
+      const [l, n] = denseSpec.inbound[0][0];
+      return [output(done), done.get(`${l}/${n}`)!];
+    });
+  return { inputShape, ops, owned, run, both, dense: denseSpec?.name };
 }
 
 /** Loads a Keras model folder: `file` (.keras or .h5) and the metadata already read. */
@@ -435,6 +460,14 @@ async function checkPackage(
         `(${metadata.features.type}: ${frames} frames x ${bins} bins, expected [batch, ${frames}, ${bins}, 1])`,
     );
   const shapeOf = (n: number) => inputShapeOf(inputLayout, n, frames, bins);
+  const both = net.both;
+  const embed: EmbedFn | undefined =
+    both &&
+    ((x) =>
+      tf.tidy(() => {
+        const [output, e] = both(x.reshape(shapeOf(x.shape[0])));
+        return { output, embedding: flatRows(e) };
+      }));
   let out: Float32Array;
   let units: number;
   try {
@@ -467,6 +500,7 @@ async function checkPackage(
     bins,
     hash,
     predict: (x) => tf.tidy(() => net.run(x.reshape(shapeOf(x.shape[0])))),
+    ...(embed && { embed, embeddingSource: describeEmbedding(`layer ${net.dense}`, embed, shapeOf(1)) }),
     dispose,
   };
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { describeEmbedding, type EmbedFn } from '../embedding';
 import { loadMetadata, ModelError } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
@@ -108,10 +109,34 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
   }
 
   let predict: (x: tf.Tensor) => tf.Tensor;
+  let both: ((x: tf.Tensor) => [tf.Tensor, tf.Tensor]) | undefined;
   let dispose: () => void;
+  // The last FULLY_CONNECTED's input tensor: the dense layer's input, the embedding.
+  const fc = [...model.operators].reverse().find((op) => op.code === Op.FULLY_CONNECTED);
+  const embT = fc && fc.inputs[0] >= 0 && !model.tensors[fc.inputs[0]].data ? fc.inputs[0] : undefined;
   try {
     if (integer) {
       const program = compileInt8(model);
+      if (embT !== undefined) {
+        const t = model.tensors[embT];
+        const d = size(t.shape);
+        const scale = t.scale[0] ?? 1;
+        const z = t.zeroPoint[0] ?? 0;
+        both = (x) => {
+          const n = x.shape[0];
+          const data = x.dataSync() as Float32Array;
+          const out = new Float32Array(n * units);
+          const emb = new Float32Array(n * d);
+          const per = program.inputSize;
+          for (let i = 0; i < n; i++) {
+            out.set(program.run(data.subarray(i * per, (i + 1) * per)), i * units);
+            const v = program.tensor(embT)!;
+            for (let j = 0; j < d; j++)
+              emb[i * d + j] = t.type === TensorType.INT8 ? scale * (v[j] - z) : v[j];
+          }
+          return [tf.tensor2d(out, [n, units]), tf.tensor2d(emb, [n, d])];
+        };
+      }
       predict = (x) => {
         const n = x.shape[0];
         const data = x.dataSync() as Float32Array;
@@ -124,6 +149,11 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     } else {
       const g = compileFloat(model);
       predict = (x) => tf.tidy(() => g.run(x).reshape([x.shape[0], units]));
+      if (embT !== undefined)
+        both = (x) => {
+          const [o, e] = g.run(x, embT);
+          return [o.reshape([x.shape[0], units]), e.reshape([x.shape[0], -1])];
+        };
       dispose = g.dispose;
     }
   } catch (e) {
@@ -138,6 +168,13 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     fail('the model gives non-finite output (NaN or Infinity) on silence');
   }
   const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
+  const embed: EmbedFn | undefined =
+    both &&
+    ((x) =>
+      tf.tidy(() => {
+        const [output, embedding] = both!(x.reshape([x.shape[0], frames * bins]));
+        return { output, embedding };
+      }));
   return {
     dir,
     metadata,
@@ -148,6 +185,10 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     bins,
     hash,
     predict: (x) => tf.tidy(() => predict(x.reshape([x.shape[0], frames * bins]))),
+    ...(embed && {
+      embed,
+      embeddingSource: describeEmbedding(`tensor ${model.tensors[embT!].name}`, embed, [1, frames * bins]),
+    }),
     dispose,
   };
 }
@@ -230,7 +271,11 @@ const fusable = (a: Activation): 'linear' | 'relu' | 'relu6' | undefined =>
  * layout TF.js wants (filters [h, w, in, out], depthwise [h, w, in, multiplier], dense [in, out]).
  * The model's batch dimension (1) becomes the batch of the call.
  */
-function compileFloat(model: TfliteModel): { run(x: tf.Tensor): tf.Tensor; dispose(): void } {
+function compileFloat(model: TfliteModel): {
+  run(x: tf.Tensor): tf.Tensor;
+  run(x: tf.Tensor, also: number): [tf.Tensor, tf.Tensor];
+  dispose(): void;
+} {
   const T = model.tensors;
   const owned: tf.Tensor[] = [];
   const keep = <U extends tf.Tensor>(t: U): U => {
@@ -259,12 +304,13 @@ function compileFloat(model: TfliteModel): { run(x: tf.Tensor): tf.Tensor; dispo
   const input = model.inputs[0];
   const output = model.outputs[0];
   return {
-    run(x) {
+    // `also`: a tensor to return with the output (the embedding).
+    run: ((x: tf.Tensor, also?: number) => {
       const env = new Map<number, tf.Tensor>();
       env.set(input, x.reshape([-1, ...T[input].shape.slice(1)]));
       for (const s of steps) s(env);
-      return env.get(output)!;
-    },
+      return also === undefined ? env.get(output)! : [env.get(output)!, env.get(also)!];
+    }) as { (x: tf.Tensor): tf.Tensor; (x: tf.Tensor, also: number): [tf.Tensor, tf.Tensor] },
     dispose() {
       for (const t of owned) t.dispose();
     },
