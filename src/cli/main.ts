@@ -10,6 +10,7 @@ import { featuresCommand } from './commands/features';
 import { infoCommand } from './commands/info';
 import { inspectCommand } from './commands/inspect';
 import { modelsCommand } from './commands/models';
+import { reviewCommand } from './commands/review';
 import { spectrogramCommand } from './commands/spectrogram';
 import { exitAfterOutput, guardStdio, printable } from './output';
 
@@ -20,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   spectrogramCommand,
   classifyCommand,
   inspectCommand,
+  reviewCommand,
   modelsCommand,
 ];
 

@@ -5,7 +5,15 @@ import type { ModelDescription } from '../model/describe';
 /** Host -> worker. */
 export type ToWorker =
   | { type: 'init'; modelDir?: string; labelsFile?: string }
-  | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number }
+  | {
+      type: 'classify';
+      taskId: number;
+      files: string[];
+      topK: number;
+      windowStrideMs: number;
+      /** Also return each clip's embedding. */
+      embeddings?: boolean;
+    }
   | { type: 'index'; taskId: number; files: string[] };
 
 /** Worker -> host. */
@@ -18,6 +26,8 @@ export type FromWorker =
       backend?: string;
       /** The feature engine the worker's classifier uses: 'wasm' or 'js'. */
       featureEngine?: string;
+      /** What a clip's embedding is (Classifier.embeddingSource). */
+      embeddingSource?: string;
       warning?: string;
     }
   | { type: 'initError'; message: string }

@@ -20,6 +20,8 @@ export interface PoolModelInfo {
   warning?: string;
   /** What the worker read from the model (format, front end, input shape, labels, ops). */
   description?: ModelDescription;
+  /** What a clip's embedding is (Classifier.embeddingSource). */
+  embeddingSource?: string;
 }
 
 /**
@@ -45,6 +47,8 @@ export interface TaskOptions {
   /** Aborting drops this caller's queued tasks and rejects its pending ones; no other task is touched. */
   signal?: AbortSignal;
   priority?: TaskPriority;
+  /** classify: also return each clip's embedding (review). */
+  embeddings?: boolean;
 }
 
 /** The rejection of a task whose signal was aborted. */
@@ -69,7 +73,7 @@ interface TaskBase {
 
 /** A batch of files for one worker: classified with the model, or indexed (facts, stats, hash). */
 type Task =
-  | (TaskBase & { kind: 'classify'; resolve: (rows: FileClassification[]) => void })
+  | (TaskBase & { kind: 'classify'; embeddings?: boolean; resolve: (rows: FileClassification[]) => void })
   | (TaskBase & { kind: 'index'; resolve: (rows: IndexRecord[]) => void });
 
 interface Slot {
@@ -166,6 +170,7 @@ export class WorkerPool {
             featureEngine: m.featureEngine ?? 'none',
             warning: m.warning,
             description: m.description,
+            embeddingSource: m.embeddingSource,
           });
         } else if (m.type === 'initError') reject(new Error(m.message));
         else this.onResult(slot, m);
@@ -309,6 +314,7 @@ export class WorkerPool {
                 files: task.files,
                 topK: this.options.topK ?? DEFAULT_TOP_K,
                 windowStrideMs: this.options.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS,
+                ...(task.embeddings && { embeddings: true }),
               }
             : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
         ),
@@ -330,7 +336,7 @@ export class WorkerPool {
     if (this.disposed) return Promise.reject(new Error('pool disposed'));
     return new Promise((resolve, reject) => {
       const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
-      this.enqueue({ ...base, kind: 'classify', resolve, reject, settled: false });
+      this.enqueue({ ...base, kind: 'classify', embeddings: o.embeddings, resolve, reject, settled: false });
     });
   }
 

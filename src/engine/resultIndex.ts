@@ -48,7 +48,10 @@ export class ResultIndex {
     for (const r of rows) {
       if (r.error || !r.contentHash || r.fileSize === undefined || r.fileMtimeMs === undefined) continue;
       this.index.set(r.path, { size: r.fileSize, mtimeMs: r.fileMtimeMs, contentHash: r.contentHash });
-      this.results.set(`${modelHash}:${r.contentHash}`, { ...r, path: '' });
+      // Embeddings are not kept: 6 KB a clip (1,536 floats) would make the cache file gigabytes.
+      const kept = { ...r, path: '' };
+      delete kept.embedding;
+      this.results.set(`${modelHash}:${r.contentHash}`, kept);
     }
   }
 

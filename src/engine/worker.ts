@@ -39,6 +39,7 @@ async function handle(m: ToWorker): Promise<void> {
           backend: info.backend,
           featureEngine: classifier.featureEngine,
           description: describeModel(m.modelDir, classifier.model),
+          embeddingSource: classifier.embeddingSource,
           warning: info.warning,
         });
       } catch (e) {
@@ -59,6 +60,7 @@ async function handle(m: ToWorker): Promise<void> {
         const rows = await classifier.classifyFiles(m.files, {
           topK: m.topK,
           windowStrideMs: m.windowStrideMs,
+          embeddings: m.embeddings,
         });
         send({ type: 'result', taskId: m.taskId, rows });
       } catch (e) {

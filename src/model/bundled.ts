@@ -11,6 +11,11 @@ export interface BundledModel {
   name: string;
   /** One line: what it recognises. */
   description: string;
+  /**
+   * What it was trained on, so a review can say which clips' probabilities are in-sample: Speech
+   * Commands clips (speech_commands file names) of the training split, and FSDD speakers.
+   */
+  trainedOn: { speechCommandsTrainingSplit: boolean; fsddSpeakers: string[]; what: string };
 }
 
 /** The bundled models. */
@@ -19,8 +24,21 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
     name: 'speech-commands',
     description:
       '12-class Speech Commands keyword spotter (yes, no, up, down, left, right, on, off, stop, go)',
+    trainedOn: {
+      speechCommandsTrainingSplit: true,
+      fsddSpeakers: [],
+      what: "Speech Commands' training split",
+    },
   },
-  { name: 'digits', description: 'spoken English digits zero to nine' },
+  {
+    name: 'digits',
+    description: 'spoken English digits zero to nine',
+    trainedOn: {
+      speechCommandsTrainingSplit: true,
+      fsddSpeakers: ['george', 'jackson', 'lucas', 'nicolas', 'yweweler'],
+      what: "Speech Commands' training split and FSDD's five speakers",
+    },
+  },
 ];
 
 /** The model used when none is chosen. */

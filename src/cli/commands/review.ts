@@ -1,0 +1,182 @@
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CliError, parse } from '../args';
+import type { Command } from '../command';
+import { installRoot } from '../installRoot';
+import { printable } from '../output';
+import { BUNDLED_MODELS, bundledModelDir, DEFAULT_MODEL, resolveModelArg } from '../../model/bundled';
+import { runReviewJob, type ReviewReport } from '../../engine/reviewJob';
+
+export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--workers N]
+
+Reviews a folder-per-label dataset with a model, without changing it: the clips most likely
+mislabelled (confident learning on the model's probabilities, as cleanlab's find_label_issues:
+per-label thresholds, calibrated confident joint, prune by noise rate, ranked by normalized margin;
+labels with under 5 clips by self-confidence), exact copies (same bytes) and near copies (embeddings
+from the input of the model's last dense layer, cosine distance), and outliers (clips far from their
+label's other clips). Says when the model was trained on the clips (in-sample probabilities).
+  --model NAME|PATH      a bundled model (${BUNDLED_MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL}) or a model folder/file as for classify
+  --json OUT             write the review (suspects, duplicates, outliers, unjudged, notes, a 2-D PCA map) to OUT ('-': stdout)
+  --csv OUT              one line a finding: finding,path,label,suggested,score,group,distance,reason ('-': stdout)
+  --near-threshold X     near copies: cosine distance below X (default: 0.13 x the median nearest-neighbour distance)
+  --workers N            worker threads (default: cores - 1, at least 1)
+Exit code: 0 when it ran (clips it could not judge are listed), 2 for a bad model, folder or option,
+130 when interrupted (Ctrl-C: nothing is written).`;
+
+const LISTED = 20;
+
+const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** Every finding, one CSV line each. */
+export function reviewCsv(r: ReviewReport): string {
+  const lines = ['finding,path,label,suggested,score,group,distance,reason'];
+  const add = (...f: (string | number | undefined)[]) =>
+    lines.push(f.map((x) => csvField(x === undefined ? '' : String(x))).join(','));
+  for (const s of r.suspects) add('suspect', s.path, s.label, s.suggested, s.score, '', '', s.method);
+  r.duplicates.forEach((g, i) => {
+    for (const p of g.paths) add(`${g.kind}-duplicate`, p, '', '', '', i + 1, g.distance, g.labels.join(' '));
+  });
+  for (const o of r.outliers) add('outlier', o.path, o.label, '', '', '', o.distance, o.reason);
+  for (const u of r.unjudged) add('unjudged', u.path, '', '', '', '', '', u.reason);
+  return lines.join('\n') + '\n';
+}
+
+/** The summary printed on stdout. */
+export function formatReview(r: ReviewReport): string {
+  const out: string[] = [];
+  const p = printable;
+  out.push(`model: ${p(r.model.name)} (${p(r.model.dir)})`);
+  out.push(
+    `clips: ${r.clips}, unjudged: ${r.unjudged.length}, time: ${r.timeSec.toFixed(2)} s${r.cancelled ? ' (cancelled)' : ''}`,
+  );
+  out.push(
+    `embedding: ${p(r.embedding.source)}` +
+      (r.embedding.keptLength < r.embedding.length
+        ? `, reduced to ${r.embedding.keptLength} (PCA, ${(100 * r.embedding.energyKept).toFixed(1)}% of the energy)`
+        : ''),
+  );
+  for (const n of r.notes) out.push(`note: ${p(n)}`);
+  out.push(
+    '',
+    `likely mislabelled: ${r.suspects.length}${r.suspects.length > LISTED ? ` (first ${LISTED})` : ''}`,
+  );
+  for (const s of r.suspects.slice(0, LISTED))
+    out.push(
+      `  ${s.score.toFixed(3)}  ${p(s.path)}: '${p(s.label)}' -> '${p(s.suggested)}'${s.method === 'self-confidence' ? ' (self-confidence)' : ''}${s.inSample ? ' (in-sample)' : ''}`,
+    );
+  const nd = r.nearDuplicates;
+  out.push(
+    '',
+    `duplicate groups: ${r.duplicates.length}` +
+      (nd
+        ? ` (near: cosine distance < ${nd.threshold.toPrecision(3)}, ${nd.rule}; neighbours ${nd.neighbours})`
+        : ''),
+  );
+  for (const g of r.duplicates.slice(0, LISTED)) {
+    const flags = [g.crossLabel && 'across labels', g.crossSplit && 'across splits']
+      .filter(Boolean)
+      .join(', ');
+    out.push(
+      `  ${g.kind}${g.kind === 'near' ? ` ${g.distance.toFixed(4)}` : ''}${flags ? ` [${flags}]` : ''}:`,
+    );
+    for (const path of g.paths) out.push(`    ${p(path)}`);
+  }
+  out.push('', `outliers: ${r.outliers.length}`);
+  for (const o of r.outliers.slice(0, LISTED)) out.push(`  ${p(o.path)}: ${p(o.reason)}`);
+  return out.join('\n');
+}
+
+/** `wavebench review`; resolves to the exit code. */
+export async function runReviewCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    model: { type: 'string' },
+    json: { type: 'string' },
+    csv: { type: 'string' },
+    'near-threshold': { type: 'string' },
+    workers: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(REVIEW_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CliError('review: give one FOLDER');
+  const folder = positionals[0];
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new CliError(`${printable(folder)}: no such folder`);
+  let near: number | undefined;
+  if (values['near-threshold'] !== undefined) {
+    near = Number(values['near-threshold']);
+    if (!(near >= 0 && near <= 2))
+      throw new CliError('--near-threshold must be a cosine distance from 0 to 2');
+  }
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1) throw new CliError('--workers must be an integer >= 1');
+  }
+  if (values.csv === '-' && values.json === '-')
+    throw new CliError('review: only one of --csv and --json can go to stdout (-)');
+  const root = installRoot();
+  const modelDir = resolveModelArg(root, values.model as string | undefined);
+  if (!existsSync(modelDir)) throw new CliError(`model ${printable(modelDir)}: no such file or folder`);
+  const bundled = BUNDLED_MODELS.find((m) => resolve(bundledModelDir(root, m.name)) === resolve(modelDir));
+  const tty = process.stderr.isTTY;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let report: ReviewReport;
+  try {
+    report = await runReviewJob(folder, {
+      modelDir,
+      bundled,
+      workers,
+      nearThreshold: near,
+      signal: controller.signal,
+      progressIntervalMs: tty ? 100 : 2000,
+      onProgress: (pr) => {
+        if (!pr.total) return;
+        const line = `${pr.done}/${pr.total} clips, ${pr.clipsPerSec.toFixed(0)} clips/s`;
+        process.stderr.write(tty ? `\r${line}   ` : line + '\n');
+      },
+    });
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    console.error(`wavebench: ${printable((e as Error).message)}`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (tty) process.stderr.write('\n');
+  if (report.cancelled) {
+    console.error('wavebench: review: interrupted (nothing written)');
+    return 130;
+  }
+  if (!report.clips) throw new CliError(`review: no WAV files in ${printable(folder)}`);
+  for (const u of report.unjudged) console.error(`wavebench: ${printable(u.path)}: ${printable(u.reason)}`);
+  const toStdout = values.csv === '-' || values.json === '-';
+  (toStdout ? console.error : console.log)(formatReview(report));
+  for (const [out, text] of [
+    [values.json, () => JSON.stringify(report, null, 1) + '\n'],
+    [values.csv, () => reviewCsv(report)],
+  ] as const) {
+    if (typeof out !== 'string') continue;
+    if (out === '-') console.log(text().replace(/\n$/, ''));
+    else
+      try {
+        await writeFile(out, text());
+      } catch (e) {
+        console.error(`wavebench: ${printable(out)}: ${printable((e as Error).message)}`);
+        return 2;
+      }
+  }
+  return 0;
+}
+
+export const reviewCommand: Command = {
+  name: 'review',
+  synopsis: 'review FOLDER [--model NAME|DIR] [...]',
+  summary: 'likely mislabelled clips, copies, outliers (review --help)',
+  help: REVIEW_HELP,
+  run: runReviewCommand,
+};

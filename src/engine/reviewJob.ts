@@ -1,0 +1,150 @@
+import { relative, resolve, sep } from 'node:path';
+import { EmbeddingReducer } from '../dataset/embeddingReducer';
+import { readSplitLists } from '../dataset/inspect';
+import { reviewClips, type ReviewClip, type ReviewResult } from '../dataset/review';
+import { labelFor, scanInputs } from '../dataset/scan';
+import { speakerOf, splitFromLists, whichSet, type SplitName } from '../dataset/splits';
+import type { KnnOptions } from '../dataset/knn';
+import type { BundledModel } from '../model/bundled';
+import type { FileClassification } from '../model/classifier';
+import { runBatches } from './batches';
+import type { ClassifyProgress } from './classifyJob';
+import { WorkerPool } from './pool';
+
+/** Options of a review job. */
+export interface ReviewJobOptions {
+  modelDir: string;
+  /** The bundled model `modelDir` is, if it is one: says which clips it was trained on. */
+  bundled?: BundledModel;
+  workers?: number;
+  /** Absolute cosine-distance threshold for near-duplicates (default: 0.13 x the median NN distance). */
+  nearThreshold?: number;
+  /** Embedding length kept a clip (default 64): the memory bound. */
+  reducedDim?: number;
+  knn?: KnnOptions;
+  onProgress?: (p: ClassifyProgress) => void;
+  progressIntervalMs?: number;
+  signal?: AbortSignal;
+  pool?: WorkerPool;
+  /** Results already known (the classify cache); used only when they carry an embedding. */
+  cached?: (path: string) => FileClassification | undefined;
+  /** Each batch of fresh rows (to fill a cache). */
+  onFresh?: (rows: FileClassification[]) => void;
+  env?: NodeJS.ProcessEnv;
+  workerScript?: string;
+}
+
+/** The review with what it was computed from. */
+export interface ReviewReport extends ReviewResult {
+  folder: string;
+  model: { name: string; dir: string; hash: string; labels: string[] };
+  embedding: { source: string; length: number; keptLength: number; energyKept: number };
+  timeSec: number;
+  cancelled: boolean;
+}
+
+/** Was `path` (of split `split`) in the bundled model's training data? */
+export function inTrainingData(model: BundledModel | undefined, path: string, split: SplitName): boolean {
+  if (!model) return false;
+  const t = model.trainedOn;
+  if (t.speechCommandsTrainingSplit && /_nohash_/.test(path) && split === 'training') return true;
+  const speaker = speakerOf(path);
+  return !!speaker && !/_nohash_/.test(path) && t.fsddSpeakers.includes(speaker);
+}
+
+/**
+ * Classifies every clip of `folder` (one sub-folder a label) on the worker pool with embeddings,
+ * keeps each clip's probabilities, hash and reduced embedding (bounded: N x (labels + 64) floats),
+ * and runs the review. Reads files only; never writes, moves or deletes one.
+ */
+export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise<ReviewReport> {
+  const t0 = performance.now();
+  const root = resolve(folder);
+  const scan = await scanInputs([root]);
+  const pool =
+    o.pool ?? new WorkerPool(resolve(o.modelDir), o.workers, { env: o.env, workerScript: o.workerScript });
+  try {
+    const info = await pool.ready();
+    const labels = info.labels;
+    const lists = await readSplitLists(root);
+    const sets = lists && { validation: new Set(lists.validation), testing: new Set(lists.testing) };
+    const files = scan.files;
+    const row = new Map(files.map((f, i) => [f.path, i]));
+    const clips: ReviewClip[] = files.map((f) => {
+      const rel = relative(root, f.path).split(sep).join('/');
+      const split = sets ? splitFromLists(rel, sets) : whichSet(rel);
+      return {
+        path: f.path,
+        folder: f.named ? undefined : f.parent,
+        label: labelFor(f.parent, labels, f.named),
+        split,
+        inSample: inTrainingData(o.bundled, f.path, split) || undefined,
+      };
+    });
+    const reducer = new EmbeddingReducer(files.length, o.reducedDim);
+    const hasEmbedding = new Uint8Array(files.length);
+    const accept = (r: FileClassification) => {
+      const i = row.get(r.path);
+      if (i === undefined) return;
+      const c = clips[i];
+      c.contentHash = r.contentHash;
+      c.error = r.error;
+      // The review scores each clip once: its first window, as classify's clip probabilities.
+      if (r.probabilities) c.probabilities = Float32Array.from(r.probabilities);
+      if (r.embedding && !r.error) {
+        reducer.add(i, r.embedding);
+        hasEmbedding[i] = 1;
+      }
+    };
+    const todo: string[] = [];
+    for (const f of files) {
+      const c = o.cached?.(f.path);
+      if (c?.embedding) accept(c);
+      else todo.push(f.path);
+    }
+    const cancelled = await runBatches(pool, (p, b, t) => p.classify(b, { ...t, embeddings: true }), todo, {
+      batchFiles: 16,
+      alreadyDone: files.length - todo.length,
+      total: files.length,
+      accept: (rows) => {
+        for (const r of rows) accept(r);
+        o.onFresh?.(rows);
+      },
+      onProgress:
+        o.onProgress &&
+        ((p) => o.onProgress!({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec })),
+      intervalMs: o.progressIntervalMs,
+      signal: o.signal,
+    });
+    for (const p of scan.problems) clips.push({ path: p.path, error: p.error });
+    const embeddings = reducer.finish();
+    const result = reviewClips({
+      modelLabels: labels,
+      clips,
+      embeddings,
+      dim: reducer.dim,
+      hasEmbedding,
+      nearThreshold: o.nearThreshold,
+      knn: o.knn,
+    });
+    if (o.bundled && !clips.some((c) => c.inSample))
+      result.notes.push(
+        `no clip is from ${o.bundled.name}'s training data (${o.bundled.trainedOn.what}): its probabilities are out-of-sample`,
+      );
+    return {
+      folder: root,
+      model: { name: info.name, dir: resolve(o.modelDir), hash: info.hash, labels },
+      embedding: {
+        source: info.embeddingSource ?? 'unknown',
+        length: reducer.inputDim,
+        keptLength: Math.min(reducer.dim, reducer.inputDim),
+        energyKept: reducer.kept,
+      },
+      ...result,
+      timeSec: (performance.now() - t0) / 1000,
+      cancelled,
+    };
+  } finally {
+    if (!o.pool) await pool.dispose();
+  }
+}
