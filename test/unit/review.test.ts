@@ -46,7 +46,7 @@ test('planted mislabels lead the suspects; exact and near copies are grouped', a
   const moved = Object.keys(truth.moved);
   const K = moved.length;
   // Cross-label exact copies are label errors too (a copy filed under another digit).
-  const wrong = new Set([...moved, ...truth.exact.map((p) => p[1]).filter((p, i) => i % 2 === 1)]);
+  const wrong = new Set([...moved, ...truth.exact.map((p) => p[1]).filter((_, i) => i % 2 === 1)]);
   const top = r.suspects.slice(0, K).map((s) => rel(s.path));
   const hits = top.filter((p) => wrong.has(p)).length;
   // Measured: precision at 8 is 8/8 (7 moved clips, 1 copy in another digit's folder).
