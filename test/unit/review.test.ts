@@ -99,9 +99,8 @@ test('bad input: an unreadable clip, an unknown folder and a label with one clip
   ]);
   assert.equal(code, 0, err);
   const r = JSON.parse(readFileSync(json, 'utf8'));
-  const reasons = new Map(
-    r.unjudged.map((u: { path: string; reason: string }) => [relative(dir, u.path), u.reason]),
-  );
+  const unjudged = r.unjudged as { path: string; reason: string }[];
+  const reasons = new Map(unjudged.map((u) => [relative(dir, u.path), u.reason]));
   assert.match(String(reasons.get(join('one', 'broken.wav'))), /./);
   assert.match(String(reasons.get(join('.hidden', 'x.wav'))), /not one of the model's labels/);
   // One line per unjudged clip on stderr: `wavebench: PATH: REASON`.
