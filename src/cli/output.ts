@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import type { ClassifyProgress } from '../engine/classifyJob';
 /**
  * What the CLI prints, and how the process ends so that all of it arrives.
  *
@@ -83,4 +85,71 @@ export function printable(s: string): string {
 export function printHelp(command: { help: string }): number {
   console.log(command.help);
   return 0;
+}
+
+/**
+ * Writes each export whose target is a string: '-' to stdout (the caller printed its summary to
+ * stderr), else to that file. A write failure is one line; resolves to 2 then, else 0.
+ */
+export async function writeExports(exports: readonly (readonly [unknown, () => string])[]): Promise<number> {
+  for (const [out, text] of exports) {
+    if (typeof out !== 'string') continue;
+    if (out === '-') {
+      console.log(text().replace(/\n$/, ''));
+      continue;
+    }
+    try {
+      await writeFile(out, text());
+    } catch (e) {
+      console.error(`wavebench: ${printable(out)}: ${printable((e as Error).message)}`);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+/** Prints clip progress on stderr: a bar redrawn in place on a terminal, a line a report otherwise. */
+export function progressPrinter(tty: boolean | undefined): (p: ClassifyProgress) => void {
+  return (p) => {
+    if (!p.total) return;
+    const line = `${p.done}/${p.total} clips, ${p.clipsPerSec.toFixed(0)} clips/s, ETA ${Number.isFinite(p.etaSec) ? p.etaSec.toFixed(0) + ' s' : '-'}`;
+    if (tty) {
+      const width = 30;
+      const fill = p.total ? Math.round((width * p.done) / p.total) : width;
+      process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${line}   `);
+    } else process.stderr.write(line + '\n');
+  };
+}
+
+/**
+ * Runs a cancellable job with progress on stderr: the first Ctrl-C aborts `signal` (the job
+ * resolves with what it has; process.once leaves the default handler for a second one); a failure
+ * is one line on stderr and resolves to undefined.
+ */
+export async function runInterruptible<T>(
+  job: (o: {
+    signal: AbortSignal;
+    progressIntervalMs: number;
+    onProgress: (p: ClassifyProgress) => void;
+  }) => Promise<T>,
+): Promise<T | undefined> {
+  const tty = process.stderr.isTTY;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await job({
+      signal: controller.signal,
+      progressIntervalMs: tty ? 100 : 2000,
+      onProgress: progressPrinter(tty),
+    });
+    if (tty) process.stderr.write('\n');
+    return r;
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    console.error(`wavebench: ${printable((e as Error).message)}`);
+    return undefined;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

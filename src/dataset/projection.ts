@@ -1,9 +1,13 @@
-import { symmetricEigen } from './linalg';
+import { gaussian, orthonormalizeColumns, rng, symmetricEigen } from './linalg';
+
+/** Up to this length the covariance is decomposed exactly; above, by subspace iteration. */
+const EXACT_EIGEN_MAX = 128;
 
 /**
  * A 2-D map of embeddings by PCA: the rows (`rows[i]` of the N x d `data`) centred and projected
- * on the two directions of largest variance. Deterministic (no random start: the d x d covariance
- * is decomposed exactly; signs fixed by symmetricEigen), O(N d^2) time and O(d^2) memory.
+ * on the two directions of largest variance. Deterministic: the d x d covariance is decomposed
+ * exactly up to d = 128 (Jacobi is O(d^3) a sweep), above by subspace iteration from a seeded start
+ * (100 steps on 4 vectors, Rayleigh-Ritz); signs fixed by symmetricEigen. O(N d^2) time, O(d^2) memory.
  * `explained` is each axis' share of the total variance.
  */
 export function pca2d(
@@ -26,8 +30,10 @@ export function pca2d(
     }
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[i * d + j] = cov[j * d + i];
-  const { values, vectors } = symmetricEigen(cov, d);
-  const total = values.reduce((s, v) => s + Math.max(v, 0), 0) || 1;
+  const { values, vectors } = d <= EXACT_EIGEN_MAX ? symmetricEigen(cov, d) : topEigen(cov, d, 4);
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += cov[i * d + i];
+  const total = trace || 1;
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   rows.forEach((r, k) => {
@@ -42,4 +48,45 @@ export function pca2d(
     y[k] = b;
   });
   return { x, y, explained: [Math.max(values[0] ?? 0, 0) / total, Math.max(values[1] ?? 0, 0) / total] };
+}
+
+/** The r leading eigenpairs of a symmetric d x d matrix by subspace iteration (vectors as rows). */
+function topEigen(a: Float64Array, d: number, r: number): { values: number[]; vectors: Float64Array } {
+  let Q = Float64Array.from({ length: d * r }, gaussian(rng(3)));
+  orthonormalizeColumns(Q, d, r);
+  const multiply = (m: Float64Array) => {
+    const out = new Float64Array(d * r);
+    for (let c = 0; c < r; c++)
+      for (let i = 0; i < d; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += a[i * d + j] * m[c * d + j];
+        out[c * d + i] = s;
+      }
+    return out;
+  };
+  for (let it = 0; it < 100; it++) {
+    Q = multiply(Q);
+    orthonormalizeColumns(Q, d, r);
+  }
+  const AQ = multiply(Q);
+  const small = new Float64Array(r * r);
+  for (let p = 0; p < r; p++)
+    for (let q = 0; q < r; q++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += Q[p * d + i] * AQ[q * d + i];
+      small[p * r + q] = s;
+    }
+  const e = symmetricEigen(small, r);
+  const vectors = new Float64Array(r * d);
+  for (let k = 0; k < r; k++) {
+    let big = 0;
+    for (let i = 0; i < d; i++) {
+      let s = 0;
+      for (let p = 0; p < r; p++) s += e.vectors[k * r + p] * Q[p * d + i];
+      vectors[k * d + i] = s;
+      if (Math.abs(s) > Math.abs(big)) big = s;
+    }
+    if (big < 0) for (let i = 0; i < d; i++) vectors[k * d + i] *= -1;
+  }
+  return { values: e.values, vectors };
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { labelFor, scanInputs } from '../dataset/scan';
 import type { FileClassification } from '../model/classifier';
 import { buildReport, toRow, type ClassifyReport, type ReportRow } from '../model/report';
-import { runBatches } from './batches';
+import { runBatches, type BatchProgress } from './batches';
 import { WorkerPool } from './pool';
 
 /** Progress of a classification. */
@@ -11,6 +11,13 @@ export interface ClassifyProgress {
   total: number;
   clipsPerSec: number;
   etaSec: number;
+}
+
+/** runBatches' progress as a ClassifyProgress callback. */
+export function clipProgress(
+  on: ((p: ClassifyProgress) => void) | undefined,
+): ((p: BatchProgress) => void) | undefined {
+  return on && ((p) => on({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec }));
 }
 
 /** Options of a classification job. */
@@ -76,9 +83,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
         for (const r of rows) results.set(r.path, r);
         o.onFresh?.(rows);
       },
-      onProgress:
-        o.onProgress &&
-        ((p) => o.onProgress!({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec })),
+      onProgress: clipProgress(o.onProgress),
       intervalMs: o.progressIntervalMs,
       signal: o.signal,
     });

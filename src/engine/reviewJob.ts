@@ -8,7 +8,7 @@ import type { KnnOptions } from '../dataset/knn';
 import type { BundledModel } from '../model/bundled';
 import type { FileClassification } from '../model/classifier';
 import { runBatches } from './batches';
-import type { ClassifyProgress } from './classifyJob';
+import { clipProgress, type ClassifyProgress } from './classifyJob';
 import { WorkerPool } from './pool';
 
 /** Options of a review job. */
@@ -19,7 +19,7 @@ export interface ReviewJobOptions {
   workers?: number;
   /** Absolute cosine-distance threshold for near-duplicates (default: 0.13 x the median NN distance). */
   nearThreshold?: number;
-  /** Embedding length kept a clip (default 64): the memory bound. */
+  /** Embedding length kept a clip (default 128): the memory bound. */
   reducedDim?: number;
   knn?: KnnOptions;
   onProgress?: (p: ClassifyProgress) => void;
@@ -54,7 +54,7 @@ export function inTrainingData(model: BundledModel | undefined, path: string, sp
 
 /**
  * Classifies every clip of `folder` (one sub-folder a label) on the worker pool with embeddings,
- * keeps each clip's probabilities, hash and reduced embedding (bounded: N x (labels + 64) floats),
+ * keeps each clip's probabilities, hash and reduced embedding (bounded: N x (labels + 128) floats),
  * and runs the review. Reads files only; never writes, moves or deletes one.
  */
 export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise<ReviewReport> {
@@ -110,9 +110,7 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
         for (const r of rows) accept(r);
         o.onFresh?.(rows);
       },
-      onProgress:
-        o.onProgress &&
-        ((p) => o.onProgress!({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec })),
+      onProgress: clipProgress(o.onProgress),
       intervalMs: o.progressIntervalMs,
       signal: o.signal,
     });
@@ -137,7 +135,7 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       embedding: {
         source: info.embeddingSource ?? 'unknown',
         length: reducer.inputDim,
-        keptLength: Math.min(reducer.dim, reducer.inputDim),
+        keptLength: reducer.usedDim,
         energyKept: reducer.kept,
       },
       ...result,

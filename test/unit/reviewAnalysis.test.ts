@@ -207,4 +207,21 @@ test('embedding reducer keeps dot products of low-rank data; PCA map axes', () =
   );
   assert.ok(m.explained[0] > 0.999);
   assert.ok(Math.abs(m.x[99] - m.x[0] - 99 * Math.SQRT2) < 1e-3);
+  // Above 128 values the two axes come from subspace iteration: a plane in 200-D, spread 3:1.
+  const wide = new Float32Array(300 * 200);
+  for (let i = 0; i < 300; i++) {
+    const a = 3 * g();
+    const b = g();
+    for (let j = 0; j < 200; j++)
+      wide[i * 200 + j] = a * (j === 5 ? 1 : 0) + b * (j === 9 ? 1 : 0) + 0.001 * g();
+  }
+  const w = pca2d(
+    wide,
+    200,
+    Int32Array.from({ length: 300 }, (_, i) => i),
+  );
+  assert.ok(w.explained[0] > 0.8 && w.explained[1] > 0.05 && w.explained[0] + w.explained[1] > 0.999);
+  for (let i = 0; i < 300; i++) {
+    assert.ok(Math.abs(Math.abs(w.x[i]) - Math.abs(wide[i * 200 + 5] - 0)) < 0.5);
+  }
 });

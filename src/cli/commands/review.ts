@@ -1,14 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError, parse } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
-import { printable } from '../output';
+import { printable, runInterruptible, writeExports } from '../output';
 import { BUNDLED_MODELS, bundledModelDir, DEFAULT_MODEL, resolveModelArg } from '../../model/bundled';
 import { runReviewJob, type ReviewReport } from '../../engine/reviewJob';
+import { DEFAULT_REDUCED_DIM } from '../../dataset/embeddingReducer';
 
-export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--workers N]
+export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--dims N] [--workers N]
 
 Reviews a folder-per-label dataset with a model, without changing it: the clips most likely
 mislabelled (confident learning on the model's probabilities, as cleanlab's find_label_issues:
@@ -20,6 +20,7 @@ label's other clips). Says when the model was trained on the clips (in-sample pr
   --json OUT             write the review (suspects, duplicates, outliers, unjudged, notes, a 2-D PCA map) to OUT ('-': stdout)
   --csv OUT              one line a finding: finding,path,label,suggested,score,group,distance,reason ('-': stdout)
   --near-threshold X     near copies: cosine distance below X (default: 0.13 x the median nearest-neighbour distance)
+  --dims N               embedding values kept a clip, its leading principal coordinates (default ${DEFAULT_REDUCED_DIM}; memory: N x 4 bytes a clip)
   --workers N            worker threads (default: cores - 1, at least 1)
 Exit code: 0 when it ran (clips it could not judge are listed), 2 for a bad model, folder or option,
 130 when interrupted (Ctrl-C: nothing is written).`;
@@ -94,6 +95,7 @@ export async function runReviewCommand(args: string[]): Promise<number> {
     json: { type: 'string' },
     csv: { type: 'string' },
     'near-threshold': { type: 'string' },
+    dims: { type: 'string' },
     workers: { type: 'string' },
   });
   if (values.help) {
@@ -110,6 +112,12 @@ export async function runReviewCommand(args: string[]): Promise<number> {
     if (!(near >= 0 && near <= 2))
       throw new CliError('--near-threshold must be a cosine distance from 0 to 2');
   }
+  let dims: number | undefined;
+  if (values.dims !== undefined) {
+    dims = Number(values.dims);
+    if (!Number.isInteger(dims) || dims < 2 || dims > 4096)
+      throw new CliError('--dims must be an integer from 2 to 4096');
+  }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -121,33 +129,10 @@ export async function runReviewCommand(args: string[]): Promise<number> {
   const modelDir = resolveModelArg(root, values.model as string | undefined);
   if (!existsSync(modelDir)) throw new CliError(`model ${printable(modelDir)}: no such file or folder`);
   const bundled = BUNDLED_MODELS.find((m) => resolve(bundledModelDir(root, m.name)) === resolve(modelDir));
-  const tty = process.stderr.isTTY;
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  let report: ReviewReport;
-  try {
-    report = await runReviewJob(folder, {
-      modelDir,
-      bundled,
-      workers,
-      nearThreshold: near,
-      signal: controller.signal,
-      progressIntervalMs: tty ? 100 : 2000,
-      onProgress: (pr) => {
-        if (!pr.total) return;
-        const line = `${pr.done}/${pr.total} clips, ${pr.clipsPerSec.toFixed(0)} clips/s`;
-        process.stderr.write(tty ? `\r${line}   ` : line + '\n');
-      },
-    });
-  } catch (e) {
-    if (tty) process.stderr.write('\n');
-    console.error(`wavebench: ${printable((e as Error).message)}`);
-    return 2;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-  if (tty) process.stderr.write('\n');
+  const report = await runInterruptible((progress) =>
+    runReviewJob(folder, { modelDir, bundled, workers, nearThreshold: near, reducedDim: dims, ...progress }),
+  );
+  if (!report) return 2;
   if (report.cancelled) {
     console.error('wavebench: review: interrupted (nothing written)');
     return 130;
@@ -156,21 +141,10 @@ export async function runReviewCommand(args: string[]): Promise<number> {
   for (const u of report.unjudged) console.error(`wavebench: ${printable(u.path)}: ${printable(u.reason)}`);
   const toStdout = values.csv === '-' || values.json === '-';
   (toStdout ? console.error : console.log)(formatReview(report));
-  for (const [out, text] of [
+  return writeExports([
     [values.json, () => JSON.stringify(report, null, 1) + '\n'],
     [values.csv, () => reviewCsv(report)],
-  ] as const) {
-    if (typeof out !== 'string') continue;
-    if (out === '-') console.log(text().replace(/\n$/, ''));
-    else
-      try {
-        await writeFile(out, text());
-      } catch (e) {
-        console.error(`wavebench: ${printable(out)}: ${printable((e as Error).message)}`);
-        return 2;
-      }
-  }
-  return 0;
+  ]);
 }
 
 export const reviewCommand: Command = {

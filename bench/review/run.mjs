@@ -1,0 +1,162 @@
+// `wavebench review` on real data, with the default `speech-commands` model:
+// 1. quality: 480 clips of 8 words (yes no up down left right stop go, 60 each) from Speech Commands'
+//    official test speakers (never in the model's training or validation data); 23 clips moved to a
+//    wrong word's folder, 24 copies planted (12 exact, 12 at gain 0.8 shifted 10 ms, as
+//    test/fixtures/review/make_dataset.mjs makes them). Reports precision at 23 of the review's
+//    suspects against the baseline a user has without it (classify, then sort by the probability of
+//    the folder's label, lowest first), exact/near copy recall and false near pairs.
+// 2. scale: the whole tree (review vs classify, same run): wall time and peak RSS (/usr/bin/time).
+// The tree is built by ../shared/data/speech-commands/prepare.py (dev only; see its README).
+// Run: npm run build && node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale]
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { machine, machineLine } from '../classify/tensorflow.mjs';
+import { nearCopy } from '../../test/fixtures/review/make_dataset.mjs';
+
+const tree = resolve(process.argv[2] ?? '');
+const workers = process.argv.includes('--workers')
+  ? process.argv[process.argv.indexOf('--workers') + 1]
+  : '2';
+const WORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'stop', 'go'];
+const PER_WORD = 60;
+const MOVED = 23;
+const EXACT = 12;
+const NEAR = 12;
+const load0 = loadavg();
+const key = (s) => createHash('sha1').update(s).digest('hex');
+
+const testing = new Set(readFileSync(join(tree, 'testing_list.txt'), 'utf8').split('\n').filter(Boolean));
+const dir = mkdtempSync(join(tmpdir(), 'wb-review-bench-'));
+const truth = { moved: new Map(), exact: [], near: [] };
+const chosen = [];
+for (const w of WORDS) {
+  // One clip a speaker, the 60 first by a hash of the name (a fixed, arbitrary choice).
+  const bySpeaker = new Map();
+  for (const f of readdirSync(join(tree, w)).sort((a, b) => key(a).localeCompare(key(b)))) {
+    const sp = f.split('_nohash_')[0];
+    if (testing.has(`${w}/${f}`) && !bySpeaker.has(sp)) bySpeaker.set(sp, f);
+  }
+  const files = [...bySpeaker.values()].slice(0, PER_WORD);
+  if (files.length < PER_WORD) throw new Error(`${w}: only ${files.length} test speakers`);
+  mkdirSync(join(dir, w));
+  for (const f of files) chosen.push({ word: w, name: f });
+}
+chosen.forEach((c, i) => {
+  let folder = c.word;
+  // Every 20th clip (23 in all) goes to another word's folder.
+  if (i % 20 === 7 && truth.moved.size < MOVED) {
+    folder = WORDS[(WORDS.indexOf(c.word) + 1 + (i % 7)) % WORDS.length];
+    truth.moved.set(`${folder}/${c.name}`, c.word);
+  }
+  copyFileSync(join(tree, c.word, c.name), join(dir, folder, c.name));
+  c.path = `${folder}/${c.name}`;
+});
+const plain = chosen.filter((c) => !truth.moved.has(c.path));
+for (let k = 0; k < EXACT + NEAR; k++) {
+  const c = plain[11 + 17 * k];
+  const bytes = readFileSync(join(dir, c.path));
+  // Copies keep the speaker part of the name (as a second take would) under a new utterance number.
+  const copy = `${c.path.replace(/_nohash_\d+\.wav$/, '')}_nohash_9${k}.wav`;
+  writeFileSync(join(dir, copy), k < EXACT ? bytes : nearCopy(bytes));
+  (k < EXACT ? truth.exact : truth.near).push([c.path, copy]);
+}
+console.error(`dataset: ${chosen.length + EXACT + NEAR} clips in ${dir}`);
+
+function run(args) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'dist/cli.js', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const sec = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  const rssMB = Number(r.stderr.trim().split('\n').pop()) / 1024;
+  return { sec, rssMB, stdout: r.stdout };
+}
+
+const rel = (p) => relative(dir, p).split(sep).join('/');
+const reviewJson = join(dir, '..', `${relative(tmpdir(), dir)}-review.json`);
+const extra = process.argv.includes('--dims')
+  ? ['--dims', process.argv[process.argv.indexOf('--dims') + 1]]
+  : [];
+const review = run(['review', dir, '--workers', workers, '--json', reviewJson, ...extra]);
+const r = JSON.parse(readFileSync(reviewJson, 'utf8'));
+const classifyJson = `${reviewJson}.classify.json`;
+run(['classify', dir, '--workers', workers, '--top-k', '12', '--json', classifyJson]);
+const rows = JSON.parse(readFileSync(classifyJson, 'utf8')).rows;
+
+const moved = new Set(truth.moved.keys());
+const precision = (ranked, k) => ranked.slice(0, k).filter((p) => moved.has(p)).length;
+const ours = r.suspects.map((s) => rel(s.path));
+// Baseline: every clip ranked by the probability of its folder's label, lowest first.
+const base = rows
+  .filter((x) => !x.error && x.label)
+  .map((x) => ({ p: x.top_k.find((t) => t.label === x.label).probability, path: rel(x.path) }))
+  .sort((a, b) => a.p - b.p)
+  .map((x) => x.path);
+const groups = r.duplicates.map((g) => ({ kind: g.kind, paths: g.paths.map(rel) }));
+const found = (pairs, kind) =>
+  pairs.filter((pair) => groups.some((g) => g.kind === kind && pair.every((p) => g.paths.includes(p))))
+    .length;
+const planted = new Set([...truth.exact, ...truth.near].map((p) => [...p].sort().join('|')));
+let nearPairs = 0;
+let falsePairs = 0;
+for (const g of groups.filter((x) => x.kind === 'near'))
+  for (let a = 0; a < g.paths.length; a++)
+    for (let b = a + 1; b < g.paths.length; b++) {
+      nearPairs++;
+      if (!planted.has([g.paths[a], g.paths[b]].sort().join('|'))) falsePairs++;
+    }
+
+const lines = [];
+lines.push(`# review bench, ${new Date().toISOString()}`);
+lines.push(
+  `quality: ${chosen.length} test-speaker clips of ${WORDS.length} words + ${EXACT + NEAR} copies, ${MOVED} moved (model speech-commands, out-of-sample)`,
+);
+lines.push(
+  `  precision at ${MOVED}: review ${precision(ours, MOVED)}/${MOVED}, baseline (sort by p(folder label)) ${precision(base, MOVED)}/${MOVED}; ` +
+    `moved clips among all ${ours.length} suspects: ${ours.filter((p) => moved.has(p)).length}/${MOVED}`,
+);
+lines.push(
+  `  copies: exact ${found(truth.exact, 'exact')}/${EXACT}, near ${found(truth.near, 'near')}/${NEAR}; near pairs reported ${nearPairs}, not planted ${falsePairs} ` +
+    `(threshold ${r.nearDuplicates.threshold.toFixed(4)} = ${r.nearDuplicates.rule}; median NN ${r.nearDuplicates.medianNearestDistance.toFixed(4)})`,
+);
+lines.push(
+  `  outliers: ${r.outliers.length}; embedding: ${r.embedding.source}, kept ${r.embedding.keptLength} (${(100 * r.embedding.energyKept).toFixed(1)}% energy)`,
+);
+lines.push(`  review ${review.sec.toFixed(1)} s, ${review.rssMB.toFixed(0)} MB peak RSS`);
+rmSync(dir, { recursive: true, force: true });
+
+if (!process.argv.includes('--skip-scale')) {
+  const n = spawnSync('find', [tree, '-name', '*.wav'], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    .stdout.split('\n')
+    .filter(Boolean).length;
+  const out = `${reviewJson}.large.json`;
+  const rv = run(['review', tree, '--workers', workers, '--json', out]);
+  const big = JSON.parse(readFileSync(out, 'utf8'));
+  const cl = run(['classify', tree, '--workers', workers]);
+  lines.push(`scale: ${n} clips (the whole tree), ${workers} workers`);
+  lines.push(
+    `  review ${rv.sec.toFixed(1)} s, ${rv.rssMB.toFixed(0)} MB peak RSS (neighbours: ${big.nearDuplicates.neighbours}); ` +
+      `classify ${cl.sec.toFixed(1)} s, ${cl.rssMB.toFixed(0)} MB; ratio ${(rv.sec / cl.sec).toFixed(2)}x time, ${(rv.rssMB / cl.rssMB).toFixed(2)}x memory`,
+  );
+  lines.push(
+    `  found: ${big.suspects.length} suspects, ${big.duplicates.length} duplicate groups (${big.duplicates.filter((g) => g.kind === 'exact').length} exact), ${big.outliers.length} outliers`,
+  );
+  rmSync(out, { force: true });
+}
+lines.push(machineLine(machine(load0)));
+rmSync(reviewJson, { force: true });
+rmSync(classifyJson, { force: true });
+console.log(lines.join('\n'));
