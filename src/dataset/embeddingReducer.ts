@@ -20,7 +20,8 @@ export class EmbeddingReducer {
   private readonly store: Float32Array;
   private pending: Float32Array[] = [];
   private pendingRows: number[] = [];
-  private basis: Float32Array | undefined; // column-major D x dim (float32: half the memory traffic)
+  private basis: Float32Array | undefined; // row-major D x used (float32: half the memory traffic)
+  private acc = new Float64Array(0);
   private keptEnergy = 1;
   private used = 0;
   readonly dim: number;
@@ -78,24 +79,18 @@ export class EmbeddingReducer {
       out.set(v);
       return;
     }
+    // Row-major by input value: embeddings after a ReLU are mostly zeros, skipped whole here.
     const B = this.basis!;
-    for (let c = 0; c < this.used; c++) {
-      const o = c * D;
-      // Four partial sums: independent chains the CPU can overlap.
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let i = 0;
-      for (; i + 3 < D; i += 4) {
-        s0 += B[o + i] * v[i];
-        s1 += B[o + i + 1] * v[i + 1];
-        s2 += B[o + i + 2] * v[i + 2];
-        s3 += B[o + i + 3] * v[i + 3];
-      }
-      for (; i < D; i++) s0 += B[o + i] * v[i];
-      out[c] = s0 + s1 + s2 + s3;
+    const used = this.used;
+    const acc = this.acc;
+    acc.fill(0);
+    for (let i = 0; i < D; i++) {
+      const x = v[i];
+      if (x === 0) continue;
+      const o = i * used;
+      for (let c = 0; c < used; c++) acc[c] += x * B[o + c];
     }
+    out.set(acc.subarray(0, used));
   }
 
   private fit(): void {
@@ -138,7 +133,12 @@ export class EmbeddingReducer {
       let total = 0;
       for (const x of X) for (let i = 0; i < D; i++) total += x[i] * x[i];
       this.keptEnergy = total ? values.slice(0, this.used).reduce((s, v) => s + v, 0) / total : 1;
-      this.basis = Float32Array.from(basis);
+      // Column-major D x dim to row-major D x used for project().
+      const rowMajor = new Float32Array(D * this.used);
+      for (let c = 0; c < this.used; c++)
+        for (let i = 0; i < D; i++) rowMajor[i * this.used + c] = basis[c * D + i];
+      this.basis = rowMajor;
+      this.acc = new Float64Array(this.used);
     }
     this.basis ??= new Float32Array(0);
     X.forEach((v, k) => this.project(this.pendingRows[k], v));
