@@ -149,7 +149,7 @@ export async function runReviewCommand(args: string[]): Promise<number> {
 
 export const reviewCommand: Command = {
   name: 'review',
-  synopsis: 'review FOLDER [--model NAME|DIR] [...]',
+  synopsis: 'review FOLDER [--model NAME|DIR] ...',
   summary: 'likely mislabelled clips, copies, outliers (review --help)',
   help: REVIEW_HELP,
   run: runReviewCommand,
