@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { breakActivation } from './env';
 import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
-import { DatasetPanel } from './vscode/datasetPanel';
+import { DatasetPanels } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
 import { DatasetTreeProvider } from './vscode/datasetTree';
 import { ModelService } from './vscode/modelService';
+import { ReportPanels } from './vscode/reportPanel';
 import { ResultCache } from './vscode/resultCache';
 import { TestRecorder } from './vscode/testRecorder';
 import { WavEditorProvider } from './vscode/wavEditor';
@@ -38,11 +39,15 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const models = new ModelService(context.extensionUri);
   const dataset = new DatasetService(storage);
   const cache = new ResultCache(storage);
+  const reports = new ReportPanels(context.extensionUri, recorder);
+  const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
   context.subscriptions.push(
     models,
     dataset,
+    reports,
+    datasetPanels,
     WavEditorProvider.register(context, models, recorder),
-    registerClassifyCommand(context, models, cache, recorder),
+    registerClassifyCommand(models, cache, reports),
     vscode.window.registerTreeDataProvider('wavebench.datasetView', new DatasetTreeProvider(dataset)),
     vscode.commands.registerCommand('wavebench.inspectDataset', async (uri?: vscode.Uri) => {
       let root = uri?.scheme === 'file' ? uri.fsPath : undefined;
@@ -65,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
         },
         (progress, token) => dataset.inspect(target, progress, token),
       );
-      if (view) DatasetPanel.show(context.extensionUri, dataset, recorder);
+      if (view) datasetPanels.show();
       return view;
     }),
     vscode.commands.registerCommand('wavebench.refreshDataset', async () => {

@@ -193,3 +193,85 @@ export type HostToDataset = { type: 'init'; dataset: DatasetView };
 /** Dataset webview -> host. */
 export type DatasetToHost =
   { type: 'ready' } | { type: 'openClip'; path: string } | { type: 'painted'; ms: number };
+
+/** A finite number. */
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The fields of a message-shaped value (an object with a string `type`), or undefined. */
+function fields(raw: unknown): Record<string, unknown> | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const m = raw as Record<string, unknown>;
+  return typeof m.type === 'string' ? m : undefined;
+}
+
+/** The editor's message if `raw` is a well-formed one (only its known fields kept), else undefined. */
+export function parseEditorToHost(raw: unknown): EditorToHost | undefined {
+  const m = fields(raw);
+  if (!m) return undefined;
+  switch (m.type) {
+    case 'ready':
+    case 'pickModel':
+    case 'retry':
+    case 'reopenWithDefault':
+      return { type: m.type };
+    case 'requestAudio':
+      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.durationSec) || m.durationSec <= 0)
+        return undefined;
+      return {
+        type: 'requestAudio',
+        requestId: m.requestId,
+        startSec: m.startSec,
+        durationSec: m.durationSec,
+      };
+    case 'requestRange':
+      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.endSec) || !finite(m.columns))
+        return undefined;
+      if (m.endSec < m.startSec || m.columns < 1 || m.columns > 10000) return undefined;
+      return {
+        type: 'requestRange',
+        requestId: m.requestId,
+        startSec: m.startSec,
+        endSec: m.endSec,
+        columns: m.columns,
+      };
+    case 'painted':
+      if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
+      return { type: 'painted', what: m.what, ms: m.ms };
+    default:
+      return undefined;
+  }
+}
+
+/** The report page's message if `raw` is a well-formed one, else undefined. */
+export function parseReportToHost(raw: unknown): ReportToHost | undefined {
+  const m = fields(raw);
+  if (!m) return undefined;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'painted':
+      return finite(m.ms) ? { type: 'painted', ms: m.ms } : undefined;
+    case 'openClip':
+      return typeof m.path === 'string' && m.path ? { type: 'openClip', path: m.path } : undefined;
+    case 'export':
+      return m.format === 'csv' || m.format === 'json' ? { type: 'export', format: m.format } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The dataset page's message if `raw` is a well-formed one, else undefined. */
+export function parseDatasetToHost(raw: unknown): DatasetToHost | undefined {
+  const m = fields(raw);
+  if (!m) return undefined;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'painted':
+      return finite(m.ms) ? { type: 'painted', ms: m.ms } : undefined;
+    case 'openClip':
+      return typeof m.path === 'string' && m.path ? { type: 'openClip', path: m.path } : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -4,9 +4,8 @@ import { runClassifyJob } from '../engine/classifyJob';
 import type { FileClassification } from '../model/classifier';
 import type { ClassifyReport } from '../model/report';
 import type { ModelService } from './modelService';
-import { ReportPanel } from './reportPanel';
+import type { ReportPanels } from './reportPanel';
 import type { ResultCache } from './resultCache';
-import type { TestRecorder } from './testRecorder';
 
 /** A classification run with its cache hits, as the command shows it. */
 export interface ClassifyRun {
@@ -60,10 +59,9 @@ export async function classifyPaths(
 
 /** `wavebench.classifyFolder`: from the Explorer (folder or selected WAVs) or the palette (asks for a folder). */
 export function registerClassifyCommand(
-  context: vscode.ExtensionContext,
   models: ModelService,
   cache: ResultCache,
-  recorder: TestRecorder,
+  reports: ReportPanels,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(
     'wavebench.classifyFolder',
@@ -104,7 +102,7 @@ export function registerClassifyCommand(
           `Wavebench: cancelled after ${run.report.rows.length} files; the report shows those.`,
         );
       }
-      ReportPanel.show(context.extensionUri, run.report, root, run.cached, recorder);
+      reports.show(run.report, root, run.cached);
       return run.report;
     },
   );

@@ -18,11 +18,14 @@ import type {
   WaveformView,
   WavFactsView,
 } from '../protocol';
+import { parseEditorToHost } from '../protocol';
+import { Disposable } from './dispose';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
 import type { TestRecorder } from './testRecorder';
 import type { WavDocument } from './wavDocument';
+import { WebviewHost } from './webviewHost';
 
 /** Where an editor is: waiting for its webview or a model, showing a file, showing an error, or closed. */
 export type SessionState = 'loading' | 'ready' | 'error' | 'disposed';
@@ -30,26 +33,42 @@ export type SessionState = 'loading' | 'ready' | 'error' | 'disposed';
 /**
  * One open Wavebench editor: its webview's messages, the views it sends, its predictions. State is
  * explicit and checked again after every await (the panel may have closed, the document may have
- * been reloaded into a new model meanwhile); every subscription is disposed with the panel.
+ * been reloaded into a new model meanwhile); every subscription is registered and disposed with
+ * the panel.
  */
-export class WavEditorSession implements vscode.Disposable {
+export class WavEditorSession extends Disposable {
   private state: SessionState = 'loading';
   private webviewReady = false;
   private predictionAbort: AbortController | undefined;
-  private readonly subs: vscode.Disposable[] = [];
+  private readonly host: WebviewHost<EditorToHost, HostToEditor>;
 
   constructor(
     private readonly doc: WavDocument,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly models: ModelService,
-    private readonly recorder: TestRecorder,
+    recorder: TestRecorder,
   ) {
-    this.subs.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
-      doc.onDidReload(() => this.show()),
-      models.onDidChange(() => void this.predict()),
-      panel.onDidDispose(() => this.dispose()),
+    super();
+    this.host = this._register(
+      new WebviewHost<EditorToHost, HostToEditor>(
+        panel,
+        {
+          name: 'editor',
+          key: doc.uri.toString(),
+          parse: parseEditorToHost,
+          receive: (m) => this.onMessage(m),
+          // A read that failed mid-way (the file vanished or shrank): the editor says so.
+          onError: (e) => this.fail(e.message),
+          note: (m) =>
+            m.type === 'painted' ? { what: m.what } : m.type === 'decodeError' ? { message: m.message } : {},
+        },
+        recorder,
+      ),
     );
+    this._register(doc.onDidReload(() => this.show()));
+    this._register(models.onDidChange(() => void this.predict()));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register({ dispose: () => this.predictionAbort?.abort() });
   }
 
   /** The model this session shows, if it is still the document's current one and the panel is open. */
@@ -58,68 +77,47 @@ export class WavEditorSession implements vscode.Disposable {
   }
 
   private post(m: HostToEditor): void {
-    if (this.state === 'disposed') return;
-    this.recorder.record({
-      panel: 'editor',
-      dir: 'out',
-      uri: this.doc.uri.toString(),
-      type: m.type,
-      ...(m.type === 'decodeError' && { message: m.message }),
-    });
-    void this.panel.webview.postMessage(m);
+    if (this.state !== 'disposed') this.host.post(m);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = validateEditorMessage(raw);
-    if (!m || this.state === 'disposed') return;
-    this.recorder.record({
-      panel: 'editor',
-      dir: 'in',
-      uri: this.doc.uri.toString(),
-      type: m.type,
-      what: m.type === 'painted' ? m.what : undefined,
-    });
-    try {
-      switch (m.type) {
-        case 'ready':
-          this.webviewReady = true;
-          this.show();
-          break;
-        case 'requestRange': {
-          const model = this.doc.state.model;
-          if (!model) break;
-          const r = await rangeViews(model, m.startSec, m.endSec, m.columns);
-          if (this.live(model)) this.post({ type: 'range', requestId: m.requestId, ...r });
-          break;
-        }
-        case 'requestAudio': {
-          const model = this.doc.state.model;
-          if (!model) break;
-          const a = await model.audio(m.startSec, m.durationSec);
-          if (!this.live(model)) break;
-          this.post({
-            type: 'audio',
-            requestId: m.requestId,
-            startSec: a.startSec,
-            audio: { sampleRate: model.facts.sampleRate, samples: a.samples.buffer as ArrayBuffer },
-          });
-          break;
-        }
-        case 'pickModel':
-          await pickModel(this.models);
-          break;
-        case 'retry':
-          await this.doc.reload(true);
-          break;
-        case 'reopenWithDefault':
-          await vscode.commands.executeCommand('vscode.openWith', this.doc.uri, 'default');
-          break;
-        case 'painted':
-          break;
+  private async onMessage(m: EditorToHost): Promise<void> {
+    if (this.state === 'disposed') return;
+    switch (m.type) {
+      case 'ready':
+        this.webviewReady = true;
+        this.show();
+        break;
+      case 'requestRange': {
+        const model = this.doc.state.model;
+        if (!model) break;
+        const r = await rangeViews(model, m.startSec, m.endSec, m.columns);
+        if (this.live(model)) this.post({ type: 'range', requestId: m.requestId, ...r });
+        break;
       }
-    } catch (e) {
-      // A read that failed mid-way (the file vanished or shrank): the editor says so.
-      this.fail(e instanceof Error ? e.message : String(e));
+      case 'requestAudio': {
+        const model = this.doc.state.model;
+        if (!model) break;
+        const a = await model.audio(m.startSec, m.durationSec);
+        if (!this.live(model)) break;
+        this.post({
+          type: 'audio',
+          requestId: m.requestId,
+          startSec: a.startSec,
+          audio: { sampleRate: model.facts.sampleRate, samples: a.samples.buffer as ArrayBuffer },
+        });
+        break;
+      }
+      case 'pickModel':
+        await pickModel(this.models);
+        break;
+      case 'retry':
+        await this.doc.reload(true);
+        break;
+      case 'reopenWithDefault':
+        await vscode.commands.executeCommand('vscode.openWith', this.doc.uri, 'default');
+        break;
+      case 'painted':
+        break;
     }
   }
 
@@ -246,11 +244,9 @@ export class WavEditorSession implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (this.state === 'disposed') return;
+  override dispose(): void {
     this.state = 'disposed';
-    this.predictionAbort?.abort();
-    for (const s of this.subs.splice(0)) s.dispose();
+    super.dispose();
   }
 }
 
@@ -290,43 +286,4 @@ function statsView(stats: ChannelStats[]): WavFactsView['stats'] {
     clippedRatio: s.clippedRatio,
     silenceRatio: s.silenceRatio,
   }));
-}
-
-/** Accepts only well-formed editor messages; anything else is ignored. */
-export function validateEditorMessage(raw: unknown): EditorToHost | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const m = raw as Record<string, unknown>;
-  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  switch (m.type) {
-    case 'ready':
-    case 'pickModel':
-    case 'retry':
-    case 'reopenWithDefault':
-      return { type: m.type };
-    case 'requestAudio':
-      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.durationSec) || m.durationSec <= 0)
-        return undefined;
-      return {
-        type: 'requestAudio',
-        requestId: m.requestId,
-        startSec: m.startSec,
-        durationSec: m.durationSec,
-      };
-    case 'requestRange':
-      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.endSec) || !finite(m.columns))
-        return undefined;
-      if (m.endSec < m.startSec || m.columns < 1 || m.columns > 10000) return undefined;
-      return {
-        type: 'requestRange',
-        requestId: m.requestId,
-        startSec: m.startSec,
-        endSec: m.endSec,
-        columns: m.columns,
-      };
-    case 'painted':
-      if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
-      return { type: 'painted', what: m.what, ms: m.ms };
-    default:
-      return undefined;
-  }
 }
