@@ -1,7 +1,7 @@
 import { parse } from './cliArgs';
 import { stat, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import type { DatasetView, ProblemKind } from './protocol';
+import type { DatasetView, ProblemKind } from './dataset/datasetView';
 import { IndexCache } from './dataset/indexFile';
 import { buildDatasetView, readSplitLists } from './dataset/inspect';
 import { printable } from './cliOutput';

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { DatasetView, ProblemKind } from '../protocol';
+import type { DatasetView, ProblemKind } from './datasetView';
 import type { IndexRecord } from './indexFile';
 import { BACKGROUND_FOLDER } from './scan';
 import {

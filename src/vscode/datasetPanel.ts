@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseDatasetToHost, type DatasetToHost, type HostToDataset } from '../protocol';
+import { parseDatasetToHost, type DatasetToHost, type HostToDataset } from '../protocol/dataset';
 import type { DatasetService } from './datasetService';
 import { Disposable } from './dispose';
 import type { TestRecorder } from './testRecorder';

@@ -4,7 +4,7 @@ import { buildDatasetView, readSplitLists } from '../dataset/inspect';
 import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from '../dataset/splits';
 import { WorkerPool } from '../engine/pool';
 import { runIndexJob } from '../engine/indexJob';
-import type { DatasetView, ProblemKind } from '../protocol';
+import type { DatasetView, ProblemKind } from '../dataset/datasetView';
 import { readSettings } from './settings';
 
 /**

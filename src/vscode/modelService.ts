@@ -2,29 +2,31 @@ import * as vscode from 'vscode';
 import { WorkerPool, type PoolModelInfo } from '../engine/pool';
 import { resolveModelSetting } from '../model/modelFiles';
 import { BUNDLED_MODELS, bundledModel, bundledModelDir } from '../model/bundled';
+import { Disposable } from './dispose';
 import { readSettings } from './settings';
 
 /**
  * The model in use and the worker pool that has it loaded: one pool for the whole extension, made
  * when first needed, replaced when the model setting (or the editor's choice) changes.
  */
-export class ModelService implements vscode.Disposable {
+export class ModelService extends Disposable {
   private pool: WorkerPool | undefined;
   private poolDir: string | undefined;
   private override: string | undefined;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the model in use changes. */
   readonly onDidChange = this.changed.event;
-  private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri) {
-    this.subs.push(
+    super();
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('wavebench.modelPath') || e.affectsConfiguration('wavebench.workers'))
           this.reset();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()),
     );
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()));
+    this._register({ dispose: () => void this.pool?.dispose() });
   }
 
   /** The bundled default model folder. */
@@ -84,11 +86,5 @@ export class ModelService implements vscode.Disposable {
       }
       throw e;
     }
-  }
-
-  dispose(): void {
-    void this.pool?.dispose();
-    this.changed.dispose();
-    for (const s of this.subs) s.dispose();
   }
 }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import { toCsv, toJson, type ClassifyReport } from '../model/report';
-import { parseReportToHost, type HostToReport, type ReportToHost, type ReportView } from '../protocol';
+import { parseReportToHost, type HostToReport, type ReportToHost, type ReportView } from '../protocol/report';
 import { Disposable } from './dispose';
 import type { TestRecorder } from './testRecorder';
 import { WebviewHost } from './webviewHost';

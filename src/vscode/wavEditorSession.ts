@@ -17,8 +17,8 @@ import type {
   SpectrogramView,
   WaveformView,
   WavFactsView,
-} from '../protocol';
-import { parseEditorToHost } from '../protocol';
+} from '../protocol/editor';
+import { parseEditorToHost } from '../protocol/editor';
 import { Disposable } from './dispose';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';

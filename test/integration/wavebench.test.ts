@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WavebenchApi } from '../../src/extension';
 import type { ClassifyReport } from '../../src/model/report';
-import type { DatasetView } from '../../src/protocol';
+import type { DatasetView } from '../../src/dataset/datasetView';
 import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
 
 async function api(): Promise<WavebenchApi> {

@@ -2,7 +2,9 @@
 // nothing is posted or received once disposed, and owned objects are released once, newest first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDatasetToHost, parseEditorToHost, parseReportToHost } from '../../src/protocol';
+import { parseDatasetToHost } from '../../src/protocol/dataset';
+import { parseEditorToHost } from '../../src/protocol/editor';
+import { parseReportToHost } from '../../src/protocol/report';
 import { Disposable } from '../../src/vscode/dispose';
 import { TestRecorder } from '../../src/vscode/testRecorder';
 import { WebviewHost, type HostedPanel } from '../../src/vscode/webviewHost';

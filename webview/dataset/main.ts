@@ -4,7 +4,7 @@
  * background files. Every file name opens the clip.
  */
 import { relativeTo } from '../common/relativePath';
-import type { DatasetToHost, DatasetView, HostToDataset } from '../../src/protocol';
+import type { DatasetToHost, DatasetView, HostToDataset } from '../../src/protocol/dataset';
 import { runReportView } from '../common/reportLifecycle';
 import { vscodeApi } from '../common/vscodeApi';
 import {

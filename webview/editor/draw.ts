@@ -26,7 +26,7 @@ import type {
   SpectrogramView,
   WaveformView,
   WavFactsView,
-} from '../../src/protocol';
+} from '../../src/protocol/editor';
 import { colormapTable, type ColormapName } from '../../src/audio/colormap';
 
 /** The theme colours and font the plots use, read from the `--vscode-*` variables at draw time. */

@@ -13,7 +13,7 @@ import type {
   PredictionView,
   SpectrogramView,
   WaveformView,
-} from '../../src/protocol';
+} from '../../src/protocol/editor';
 import { COLORMAP_NAMES, type ColormapName } from '../../src/audio/colormap';
 
 const api = vscodeApi<EditorToHost, HostToEditor, Partial<ViewState>>();

@@ -4,7 +4,7 @@
  * table, the paginated clip table with filters and quick views, errors and background files.
  */
 import { relativeTo } from '../common/relativePath';
-import type { HostToReport, ReportToHost, ReportView } from '../../src/protocol';
+import type { HostToReport, ReportToHost, ReportView } from '../../src/protocol/report';
 import { runReportView } from '../common/reportLifecycle';
 import { vscodeApi } from '../common/vscodeApi';
 import {

@@ -1,8 +1,9 @@
 /**
- * Every message between the extension host and the webviews: one discriminated union per direction
- * and per view, imported by both sides (host: src/vscode, browser: webview/). Self-contained: the
- * webview build sees only this file. Binary data crosses as an ArrayBuffer plus its shape.
+ * Every message between the extension host and the WAV editor, both directions, and the validator its
+ * host receives through: imported by both sides (host: src/vscode, browser: webview/).
+ * Binary data crosses as an ArrayBuffer plus its shape.
  */
+import { fields, finite } from './parse';
 
 /** Facts of an opened WAV, with per-channel levels. */
 export interface WavFactsView {
@@ -118,92 +119,6 @@ export type EditorToHost =
   | { type: 'retry' }
   | { type: 'reopenWithDefault' };
 
-/** A classification report as the report view draws it. */
-export interface ReportView {
-  title: string;
-  model: { name: string; dir: string; labels: string[] };
-  rows: {
-    path: string;
-    rel: string;
-    label: string | null;
-    predicted: string | null;
-    probability: number | null;
-    correct: boolean | null;
-    topK: { label: string; probability: number }[];
-    error: string | null;
-  }[];
-  metrics: {
-    labels: string[];
-    confusion: number[][];
-    accuracy: number;
-    scored: number;
-    correct: number;
-    macroF1: number;
-    perClass: { label: string; precision: number; recall: number; f1: number; support: number }[];
-  };
-  counts: {
-    files: number;
-    scored: number;
-    unlabelled: number;
-    errors: number;
-    background: number;
-    cached: number;
-  };
-  background: string[];
-  problems: { path: string; error: string }[];
-  timeSec: number;
-  cancelled: boolean;
-}
-
-/** Host -> report webview. */
-export type HostToReport = { type: 'init'; report: ReportView };
-
-/** Report webview -> host. */
-export type ReportToHost =
-  | { type: 'ready' }
-  | { type: 'openClip'; path: string }
-  | { type: 'export'; format: 'csv' | 'json' }
-  | { type: 'painted'; ms: number };
-
-/** A dataset inspection as the dataset view draws it. */
-export interface DatasetView {
-  root: string;
-  totals: { files: number; bytes: number; durationSec: number; readable: number };
-  labels: { label: string; count: number; durations: number[] }[];
-  formats: { key: string; count: number; examples: string[] }[];
-  /** Files whose format differs from the most common one. */
-  oddFormats: { path: string; format: string }[];
-  splitSource: 'hash' | 'lists';
-  splitPercent: { validation: number; testing: number };
-  splits: { name: 'training' | 'validation' | 'testing'; total: number; perLabel: Record<string, number> }[];
-  leakage: { speaker: string; splits: string[]; files: number }[];
-  problems: { path: string; kind: ProblemKind; message: string }[];
-  duplicates: { hash: string; paths: string[]; labels: string[]; splits: string[] }[];
-  background: string[];
-  timeSec: number;
-}
-
-/** Kinds of dataset problems. */
-export type ProblemKind =
-  'unreadable' | 'empty' | 'silent' | 'clipped' | 'dc-offset' | 'duration' | 'sample-rate' | 'duplicate';
-
-/** Host -> dataset webview. */
-export type HostToDataset = { type: 'init'; dataset: DatasetView };
-
-/** Dataset webview -> host. */
-export type DatasetToHost =
-  { type: 'ready' } | { type: 'openClip'; path: string } | { type: 'painted'; ms: number };
-
-/** A finite number. */
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** The fields of a message-shaped value (an object with a string `type`), or undefined. */
-function fields(raw: unknown): Record<string, unknown> | undefined {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const m = raw as Record<string, unknown>;
-  return typeof m.type === 'string' ? m : undefined;
-}
-
 /** The editor's message if `raw` is a well-formed one (only its known fields kept), else undefined. */
 export function parseEditorToHost(raw: unknown): EditorToHost | undefined {
   const m = fields(raw);
@@ -237,40 +152,6 @@ export function parseEditorToHost(raw: unknown): EditorToHost | undefined {
     case 'painted':
       if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
       return { type: 'painted', what: m.what, ms: m.ms };
-    default:
-      return undefined;
-  }
-}
-
-/** The report page's message if `raw` is a well-formed one, else undefined. */
-export function parseReportToHost(raw: unknown): ReportToHost | undefined {
-  const m = fields(raw);
-  if (!m) return undefined;
-  switch (m.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'painted':
-      return finite(m.ms) ? { type: 'painted', ms: m.ms } : undefined;
-    case 'openClip':
-      return typeof m.path === 'string' && m.path ? { type: 'openClip', path: m.path } : undefined;
-    case 'export':
-      return m.format === 'csv' || m.format === 'json' ? { type: 'export', format: m.format } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** The dataset page's message if `raw` is a well-formed one, else undefined. */
-export function parseDatasetToHost(raw: unknown): DatasetToHost | undefined {
-  const m = fields(raw);
-  if (!m) return undefined;
-  switch (m.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'painted':
-      return finite(m.ms) ? { type: 'painted', ms: m.ms } : undefined;
-    case 'openClip':
-      return typeof m.path === 'string' && m.path ? { type: 'openClip', path: m.path } : undefined;
     default:
       return undefined;
   }
