@@ -143,8 +143,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
     return 2;
   }
 
-  // The extension's own index job on an indexing-only pool (no cache between CLI runs).
-  const pool = new WorkerPool(undefined);
+  // The extension's own index job (no model is loaded for it; no cache between CLI runs).
+  const pool = new WorkerPool();
   let index: Awaited<ReturnType<typeof runIndexJob>>;
   try {
     index = await runIndexJob(root, pool, new IndexCache());

@@ -5,6 +5,7 @@ import { DatasetPanels } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
 import { DatasetTreeProvider } from './vscode/datasetTree';
 import { ModelService } from './vscode/modelService';
+import { PoolService } from './vscode/poolService';
 import { ReportPanels } from './vscode/reportPanel';
 import { ResultCache } from './vscode/resultCache';
 import { TestRecorder } from './vscode/testRecorder';
@@ -36,8 +37,11 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const storage = context.globalStorageUri;
   const recorder = new TestRecorder();
   if (context.extensionMode === vscode.ExtensionMode.Test) recorder.enable();
-  const models = new ModelService(context.extensionUri);
-  const dataset = new DatasetService(storage);
+  // One worker pool for the editor, folder runs and dataset scans (disposed last: registered first).
+  const pools = new PoolService();
+  context.subscriptions.push(pools);
+  const models = new ModelService(context.extensionUri, pools);
+  const dataset = new DatasetService(storage, pools);
   const cache = new ResultCache(storage);
   const reports = new ReportPanels(context.extensionUri, recorder);
   const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);

@@ -58,7 +58,8 @@ export interface ClassifyOptions {
 
 /** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
 export class Classifier {
-  private readonly window: number;
+  /** Samples of one window at the model's rate. */
+  readonly window: number;
   private readonly featureSize: number;
 
   private constructor(

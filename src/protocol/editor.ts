@@ -95,17 +95,16 @@ export type HostToEditor =
       settings: EditorSettings;
       waveform: WaveformView;
       spectrogram: SpectrogramView;
-      features?: FeatureView;
       /** The whole file for playback (absent for long files: the webview asks for chunks). */
       audio?: AudioView;
-      model?: ModelView;
     }
   | { type: 'audio'; requestId: number; startSec: number; audio: AudioView }
   /** Long files: levels and the whole-file waveform, after the first paint (one pass over the file). */
   | { type: 'overview'; waveform: WaveformView; stats: WavFactsView['stats'] }
   | { type: 'decodeError'; path: string; message: string }
   | { type: 'range'; requestId: number; waveform: WaveformView; spectrogram: SpectrogramView }
-  | { type: 'predictions'; model: ModelView; prediction: PredictionView }
+  /** The prediction, and the model's input for the first window (absent if it could not be computed). */
+  | { type: 'predictions'; model: ModelView; prediction: PredictionView; features?: FeatureView }
   | { type: 'predictionError'; message: string };
 
 /** Editor webview -> host. */

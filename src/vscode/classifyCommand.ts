@@ -26,13 +26,13 @@ export async function classifyPaths(
 ): Promise<ClassifyRun> {
   const controller = new AbortController();
   token.onCancellationRequested(() => controller.abort());
-  const { pool, info } = await models.getPool();
+  const { pool, info, model } = await models.getPool();
   let last = 0;
   let cached = 0;
   const known = new Map<string, FileClassification>();
   const fresh: FileClassification[] = [];
   const report = await runClassifyJob(paths, {
-    modelDir: models.modelDir,
+    modelDir: model.dir,
     pool,
     signal: controller.signal,
     progressIntervalMs: 300,

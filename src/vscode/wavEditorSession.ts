@@ -7,11 +7,10 @@ import type {
   WaveformRange,
   WavDocumentModel,
 } from '../audio/wavDocumentModel';
-import { loadModelMetadata } from '../model/formats/graphdefRead';
-import { ModelInput } from '../model/modelInput';
+import type { ClipInput } from '../engine/jobs';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import type {
   EditorToHost,
-  FeatureView,
   HostToEditor,
   ModelView,
   SpectrogramView,
@@ -26,6 +25,14 @@ import { readSettings } from './settings';
 import type { TestRecorder } from './testRecorder';
 import type { WavDocument } from './wavDocument';
 import { WebviewHost } from './webviewHost';
+
+/**
+ * Largest document handed to a worker as bytes to classify (the classifier's own whole-read
+ * limit: 17 min of 16 kHz 16-bit mono). A longer document on disk is classified by path, streamed
+ * by window groups in the worker; a longer one from another file system is already in memory
+ * (VS Code's fs API reads it whole), so it goes as bytes too.
+ */
+const CLIP_BYTES_LIMIT = 32 * 1024 * 1024;
 
 /** Where an editor is: waiting for its webview or a model, showing a file, showing an error, or closed. */
 export type SessionState = 'loading' | 'ready' | 'error' | 'disposed';
@@ -160,26 +167,8 @@ export class WavEditorSession extends Disposable {
     const f = model.facts;
     const settings = readSettings();
     const views = await rangeViews(model, 0, f.durationSec, 1600);
-    let features: FeatureView | undefined;
-    let modelView: ModelView | undefined;
-    try {
-      const md = await loadModelMetadata(this.models.modelDir);
-      const input = await ModelInput.create(md);
-      try {
-        const m = await input.firstWindow((st, n) => model.read(st, n), f.sampleRate, f.frames);
-        features = {
-          type: md.features.type,
-          frames: m.frames,
-          bins: m.bins,
-          data: m.data.buffer as ArrayBuffer,
-        };
-      } finally {
-        input.dispose();
-      }
-      modelView = this.modelView(md.name, md.labels);
-    } catch {
-      // The model's own error reaches the webview through predictionError.
-    }
+    // The model's facts and input come with the prediction, from the worker that loaded the model:
+    // no model-format code runs on the extension host.
     return {
       type: 'init',
       facts: {
@@ -198,8 +187,6 @@ export class WavEditorSession extends Disposable {
       },
       settings: { colormap: settings.colormap, dbFloor: settings.dbFloor },
       ...views,
-      features,
-      model: modelView,
       audio: model.mono
         ? { sampleRate: f.sampleRate, samples: Float32Array.from(model.mono).buffer }
         : undefined,
@@ -211,18 +198,28 @@ export class WavEditorSession extends Disposable {
     return { name, dir, labels, isDefault: dir === this.models.defaultDir };
   }
 
-  /** Classifies the file on the shared pool, ahead of any folder run; a newer request cancels this one. */
+  /**
+   * Classifies the document on the shared pool, ahead of any folder run or dataset scan, from the
+   * document model's bytes (so a file on any file system classifies); the same worker answers with
+   * what the model sees. A newer request cancels this one.
+   */
   private async predict(): Promise<void> {
     if (this.state === 'disposed') return;
     this.predictionAbort?.abort();
     const abort = (this.predictionAbort = new AbortController());
-    const current = () => this.state !== 'disposed' && !abort.signal.aborted;
+    const doc = this.doc.state.model;
+    const current = () => this.state !== 'disposed' && !abort.signal.aborted && (!doc || this.live(doc));
     try {
-      const { pool, info } = await this.models.getPool();
+      if (!doc) return;
+      const { pool, info, model } = await this.models.getPool();
       if (!current()) return;
-      const [row] = await pool.classify([this.doc.uri.fsPath], {
+      const input = await this.clipInput(doc);
+      if (!current()) return;
+      const { row, features } = await pool.run('clip', input, {
+        model,
         priority: 'interactive',
         signal: abort.signal,
+        transfer: 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : undefined,
       });
       if (!current()) return;
       if (row.error || !row.probabilities) {
@@ -238,10 +235,24 @@ export class WavEditorSession extends Disposable {
           windows: row.windows,
           detections: row.detections,
         },
+        features: features && {
+          type: features.type,
+          frames: features.frames,
+          bins: features.bins,
+          data: features.data.buffer as ArrayBuffer,
+        },
       });
     } catch (e) {
       if (current()) this.post({ type: 'predictionError', message: (e as Error).message });
     }
+  }
+
+  /** What the worker classifies: the document model's bytes, or the path of a long file on disk. */
+  private async clipInput(doc: WavDocumentModel): Promise<ClipInput> {
+    const options = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    if (doc.source.size > CLIP_BYTES_LIMIT && this.doc.uri.scheme === 'file')
+      return { path: this.doc.uri.fsPath, ...options };
+    return { bytes: await doc.source.readAll(), name: basename(this.doc.uri.path), ...options };
   }
 
   override dispose(): void {

@@ -216,12 +216,14 @@ export function drawFeatures(
   f: FeatureView | undefined,
   colormap: ColormapName,
   theme: Theme,
+  /** What to say while there are no features (still computing, or the model failed). */
+  missing: string,
 ): void {
   const { w, h: hgt, ctx } = sizeCanvas(canvas, fallbackW);
   ctx.clearRect(0, 0, w, hgt);
   if (!f) {
     ctx.fillStyle = theme.muted;
-    ctx.fillText('No model input: the model could not be loaded.', AXIS_L, 20);
+    ctx.fillText(missing, AXIS_L, 20);
     return;
   }
   const data = new Float32Array(f.data);

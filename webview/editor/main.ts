@@ -9,7 +9,9 @@ import { AXIS_B, AXIS_L, fmtTime } from './model';
 import { Player } from './player';
 import type {
   EditorToHost,
+  FeatureView,
   HostToEditor,
+  ModelView,
   PredictionView,
   SpectrogramView,
   WaveformView,
@@ -44,6 +46,9 @@ type Views = { waveform: WaveformView; spectrogram: SpectrogramView };
 /** What the host has sent (never modified: updates replace objects). */
 const data: {
   init?: Init;
+  /** The model and its input for this file: they come with the prediction, from the worker. */
+  model?: ModelView;
+  features?: FeatureView;
   pred?: PredictionView;
   predError?: string;
   /** The zoomed-in ranges, for the view of the last `requestRange`. */
@@ -157,9 +162,12 @@ const drawMfcc = () =>
   draw.drawFeatures(
     mfccB.canvas,
     canvases.clientWidth,
-    data.init?.features,
+    data.features,
     state.colormap,
     draw.readTheme(),
+    data.predError || data.pred
+      ? 'No model input: the model could not be loaded.'
+      : 'Computing the model input…',
   );
 function drawStrip() {
   const p = data.pred;
@@ -171,7 +179,7 @@ function drawStrip() {
 function drawSide() {
   side.replaceChildren();
   const init = data.init;
-  if (init) side.append(...draw.sidePanel(init.facts, init.model, data.pred, data.predError));
+  if (init) side.append(...draw.sidePanel(init.facts, data.model, data.pred, data.predError));
 }
 function drawCursor() {
   const sec = player.cursorSec;
@@ -383,15 +391,19 @@ api.onMessage((m) => {
     case 'predictions':
       data.pred = m.prediction;
       data.predError = undefined;
-      if (data.init) data.init = { ...data.init, model: m.model };
+      data.model = m.model;
+      data.features = m.features;
       drawSide();
       drawStrip();
+      if (state.showMfcc) drawMfcc();
       painted('predictions');
       break;
     case 'predictionError':
       data.predError = `Model: ${m.message}`;
       data.pred = undefined;
+      data.features = undefined;
       drawSide();
+      if (state.showMfcc) drawMfcc();
       break;
     case 'decodeError':
       player.stop();
