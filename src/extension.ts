@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { breakActivation } from './env';
 import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
 import { DatasetPanels } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
@@ -30,10 +29,6 @@ export interface WavebenchApi {
 
 /** Wires Wavebench's parts into VS Code. */
 export function activate(context: vscode.ExtensionContext): WavebenchApi {
-  // Used only by the test runner's own test, to prove a broken activation fails the suite.
-  if (breakActivation()) {
-    throw new Error('activation broken on purpose (WAVEBENCH_TEST_BREAK_ACTIVATION=1)');
-  }
   const storage = context.globalStorageUri;
   const recorder = new TestRecorder();
   if (context.extensionMode === vscode.ExtensionMode.Test) recorder.enable();
