@@ -7,6 +7,9 @@ import * as viewModel from './model';
 import * as draw from './draw';
 import { AXIS_B, AXIS_L, fmtTime } from './model';
 import { Player } from './player';
+import { sidePanel } from './sidePanel';
+import { buildLayout, errorPage } from './layout';
+import { restoreViewState, type ViewState } from './viewState';
 import type {
   EditorToHost,
   FeatureView,
@@ -21,24 +24,8 @@ import { COLORMAP_NAMES, type ColormapName } from '../../src/audio/colormap';
 const api = vscodeApi<EditorToHost, HostToEditor, Partial<ViewState>>();
 const t0 = performance.now();
 
-/** What the webview persists across reloads. */
-interface ViewState {
-  colormap: ColormapName;
-  dbFloor: number;
-  melScale: boolean;
-  showMfcc: boolean;
-  view: [number, number] | null;
-}
 const saved = api.getState() ?? {};
-const state: ViewState = {
-  colormap: (COLORMAP_NAMES as readonly string[]).includes(saved.colormap ?? '')
-    ? saved.colormap!
-    : 'viridis',
-  dbFloor: typeof saved.dbFloor === 'number' ? saved.dbFloor : -100,
-  melScale: !!saved.melScale,
-  showMfcc: saved.showMfcc ?? true,
-  view: saved.view ?? null,
-};
+const state = restoreViewState(saved);
 const persist = () => api.setState(state);
 
 type Init = Extract<HostToEditor, { type: 'init' }>;
@@ -64,64 +51,21 @@ const viewRange = () => viewModel.viewRange(state.view, duration());
 const tOf = (x: number, w: number) => viewModel.timeOfX(x, viewRange(), w, AXIS_L);
 
 // ---- layout ----
-const header = h('div', { class: 'wb-header' });
-const toolbar = h('div', { class: 'wb-toolbar' });
-const canvases = h('div', { class: 'wb-canvases' });
-const side = h('div', { class: 'wb-side' });
-const main = h('div', { class: 'wb-main' }, canvases, side);
-app.append(header, toolbar, main);
-
-function canvasBlock(title: string, height: number): { wrap: HTMLDivElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { class: 'wb-canvas', height, dataset: { h: String(height) } });
-  const wrap = h('div', { class: 'wb-block' }, h('div', { class: 'wb-block-title' }, title), canvas);
-  canvases.append(wrap);
-  return { wrap, canvas };
-}
-const wave = canvasBlock('Waveform', 110);
-const specB = canvasBlock('Spectrogram', 240);
-const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
-const stripB = canvasBlock('Probabilities over time', 10);
-const readout = h('div', { class: 'wb-readout' }, ' ');
-canvases.append(readout);
-/** The canvases with a play cursor (a positioned div right after each). */
-const timeCanvases = [wave.canvas, specB.canvas, stripB.canvas];
-for (const c of timeCanvases) c.after(h('div', { class: 'wb-cursor' }));
-
-const playBtn = h('button', { class: 'wb-button', title: 'Play / pause (Space)' }, 'Play');
-const timeLabel = h('span', { class: 'wb-time' }, '0.000 s');
-const cmapSel = h(
-  'select',
-  null,
-  COLORMAP_NAMES.map((c) => h('option', { value: c }, c)),
-);
-const scaleSel = h(
-  'select',
-  null,
-  h('option', { value: 'linear' }, 'linear Hz'),
-  h('option', { value: 'mel' }, 'mel'),
-);
-const floor = h('input', { type: 'range', min: '-160', max: '-20', step: '5' });
-const floorLabel = h('span', { class: 'wb-muted' });
-const mfccToggle = h('input', { type: 'checkbox' });
-const zoomIn = h('button', { class: 'wb-button', title: 'Zoom in' }, '+');
-const zoomOut = h('button', { class: 'wb-button', title: 'Zoom out' }, '−');
-const zoomAll = h('button', { class: 'wb-button', title: 'Show the whole file' }, 'All');
-const modelBtn = h('button', { class: 'wb-button wb-secondary' }, 'Model…');
-const label = (t: string, c: HTMLElement) =>
-  h('label', { class: 'wb-field' }, h('span', { class: 'wb-muted' }, t), c);
-toolbar.append(
+const ui = buildLayout(app);
+const { header, toolbar, canvases, side, main, wave, specB, mfccB, stripB, readout, timeCanvases } = ui;
+const {
   playBtn,
   timeLabel,
-  label('Colormap', cmapSel),
-  label('Scale', scaleSel),
-  label('Floor', floor),
+  cmapSel,
+  scaleSel,
+  floor,
   floorLabel,
-  label('MFCC', mfccToggle),
+  mfccToggle,
   zoomIn,
   zoomOut,
   zoomAll,
   modelBtn,
-);
+} = ui.controls;
 
 function syncControls() {
   cmapSel.value = state.colormap;
@@ -179,7 +123,7 @@ function drawStrip() {
 function drawSide() {
   side.replaceChildren();
   const init = data.init;
-  if (init) side.append(...draw.sidePanel(init.facts, data.model, data.pred, data.predError));
+  if (init) side.append(...sidePanel(init.facts, data.model, data.pred, data.predError));
 }
 function drawCursor() {
   const sec = player.cursorSec;
@@ -330,23 +274,6 @@ modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
 new ResizeObserver(() => drawAll()).observe(canvases);
 onThemeChange(() => drawAll());
 
-function errorPage(m: Extract<HostToEditor, { type: 'decodeError' }>): HTMLElement {
-  return h(
-    'div',
-    { class: 'wb-error-page' },
-    h('h2', null, 'Wavebench cannot decode this file'),
-    h('p', { class: 'wb-error' }, m.message),
-    h('p', { class: 'wb-muted' }, m.path),
-    h(
-      'p',
-      { class: 'wb-actions' },
-      h('button', { onClick: () => api.post({ type: 'retry' }) }, 'Try again'),
-      ' ',
-      h('button', { onClick: () => api.post({ type: 'reopenWithDefault' }) }, 'Open in the default editor'),
-    ),
-    h('p', { class: 'wb-muted' }, 'The editor comes back by itself when the file is fixed on disk.'),
-  );
-}
 const painted = (what: 'init' | 'predictions') =>
   api.post({ type: 'painted', what, ms: Math.round(performance.now() - t0) });
 
@@ -407,7 +334,12 @@ api.onMessage((m) => {
       break;
     case 'decodeError':
       player.stop();
-      app.replaceChildren(errorPage(m));
+      app.replaceChildren(
+        errorPage(m, {
+          retry: () => api.post({ type: 'retry' }),
+          reopen: () => api.post({ type: 'reopenWithDefault' }),
+        }),
+      );
       painted('init');
       break;
   }
