@@ -73,21 +73,21 @@ export default tseslint.config(
     },
   },
   boundary(['src/audio/**/*.ts'], {
-    up: ['model', 'dataset', 'engine', 'vscode', 'protocol', 'cli[A-Za-z]*', 'extension'],
+    up: ['model', 'dataset', 'engine', 'vscode', 'protocol', 'cli', 'extension'],
   }),
   boundary(['src/dataset/**/*.ts'], {
-    up: ['model', 'engine', 'vscode', 'protocol', 'cli[A-Za-z]*', 'extension'],
+    up: ['model', 'engine', 'vscode', 'protocol', 'cli', 'extension'],
   }),
   boundary(['src/model/**/*.ts'], {
     tf: true,
-    up: ['dataset', 'engine', 'vscode', 'protocol', 'cli[A-Za-z]*', 'extension'],
+    up: ['dataset', 'engine', 'vscode', 'protocol', 'cli', 'extension'],
   }),
-  boundary(['src/engine/**/*.ts'], { up: ['vscode', 'protocol', 'cli[A-Za-z]*', 'extension'] }),
-  boundary(['src/cli*.ts'], { up: ['vscode', 'extension'] }),
+  boundary(['src/engine/**/*.ts'], { up: ['vscode', 'protocol', 'cli', 'extension'] }),
+  boundary(['src/cli/**/*.ts'], { up: ['vscode', 'extension'] }),
   // The protocol is read by the webviews too: of the layers, only the dataset page's view type (types
   // only, src/dataset/datasetView.ts) may be imported.
   boundary(['src/protocol/**/*.ts'], {
-    up: ['audio', 'model', 'dataset(?!/datasetView$)', 'engine', 'vscode', 'cli[A-Za-z]*', 'extension'],
+    up: ['audio', 'model', 'dataset(?!/datasetView$)', 'engine', 'vscode', 'cli', 'extension'],
   }),
   boundary(['src/vscode/**/*.ts', 'src/extension.ts'], { vscode: true }),
   {
