@@ -1,6 +1,6 @@
 /**
- * The checks every page's validator starts from. The protocol files are read by both sides (host:
- * src/vscode, browser: webview/); this one holds no types of its own.
+ * The checks every page's validator starts from, and the messages the report and dataset pages
+ * share. The protocol files are read by both sides (host: src/vscode, browser: webview/).
  */
 
 /** A finite number. */
@@ -11,4 +11,22 @@ export function fields(raw: unknown): Record<string, unknown> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const m = raw as Record<string, unknown>;
   return typeof m.type === 'string' ? m : undefined;
+}
+
+/** What the report and dataset pages both send: asking for their data, the first paint, a clip to open. */
+export type PageToHost =
+  { type: 'ready' } | { type: 'painted'; ms: number } | { type: 'openClip'; path: string };
+
+/** One of the shared page messages, well formed; else undefined (another type, or malformed). */
+export function parsePageToHost(m: Record<string, unknown>): PageToHost | undefined {
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'painted':
+      return finite(m.ms) ? { type: 'painted', ms: m.ms } : undefined;
+    case 'openClip':
+      return typeof m.path === 'string' && m.path ? { type: 'openClip', path: m.path } : undefined;
+    default:
+      return undefined;
+  }
 }

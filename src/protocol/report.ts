@@ -3,7 +3,7 @@
  * host receives through: imported by both sides (host: src/vscode, browser: webview/).
  * Binary data crosses as an ArrayBuffer plus its shape.
  */
-import { fields, finite } from './parse';
+import { fields, parsePageToHost, type PageToHost } from './parse';
 
 /** A classification report as the report view draws it. */
 export interface ReportView {
@@ -45,27 +45,13 @@ export interface ReportView {
 /** Host -> report webview. */
 export type HostToReport = { type: 'init'; report: ReportView };
 
-/** Report webview -> host. */
-export type ReportToHost =
-  | { type: 'ready' }
-  | { type: 'openClip'; path: string }
-  | { type: 'export'; format: 'csv' | 'json' }
-  | { type: 'painted'; ms: number };
+/** Report webview -> host: the shared page messages, and an export in a format. */
+export type ReportToHost = PageToHost | { type: 'export'; format: 'csv' | 'json' };
 
 /** The report page's message if `raw` is a well-formed one, else undefined. */
 export function parseReportToHost(raw: unknown): ReportToHost | undefined {
   const m = fields(raw);
   if (!m) return undefined;
-  switch (m.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'painted':
-      return finite(m.ms) ? { type: 'painted', ms: m.ms } : undefined;
-    case 'openClip':
-      return typeof m.path === 'string' && m.path ? { type: 'openClip', path: m.path } : undefined;
-    case 'export':
-      return m.format === 'csv' || m.format === 'json' ? { type: 'export', format: m.format } : undefined;
-    default:
-      return undefined;
-  }
+  if (m.type !== 'export') return parsePageToHost(m);
+  return m.format === 'csv' || m.format === 'json' ? { type: 'export', format: m.format } : undefined;
 }

@@ -14,3 +14,13 @@ export function stat(label: string, value: string, cls = ''): HTMLElement {
     h('div', { class: 'stat-label' }, label),
   );
 }
+
+/** A page's header: the title block (title line, then what it is about), optional actions, the headline figures. */
+export function pageHeader(title: Node[], actions: HTMLElement | null, stats: HTMLElement[]): HTMLElement {
+  return h(
+    'header',
+    { class: 'page-header' },
+    h('div', { class: 'title-row' }, h('div', { class: 'title-block' }, ...title), actions),
+    h('div', { class: 'stats' }, ...stats),
+  );
+}

@@ -7,7 +7,7 @@
 import type { DatasetToHost, DatasetView, HostToDataset } from '../../src/protocol/dataset';
 import { debounce, fmtBytes, fmtInt, fmtSeconds, h, replaceChildren } from '../common/dom';
 import { runPageLifecycle } from '../common/pageLifecycle';
-import { section, stat } from '../common/sections';
+import { pageHeader, section, stat } from '../common/sections';
 import { vscodeApi } from '../common/vscodeApi';
 import { chartWidth, renderBars, renderHistograms } from './charts';
 import { DatasetPage, type DatasetState } from './page';
@@ -39,34 +39,18 @@ function render(d: DatasetView): void {
   const durations = d.labels.reduce((a, l) => a + l.durations.length, 0);
   replaceChildren(
     app,
-    h(
-      'header',
-      { class: 'page-header' },
-      h(
-        'div',
-        { class: 'title-row' },
-        h(
-          'div',
-          { class: 'title-block' },
-          h('h1', null, 'Dataset'),
-          h('div', { class: 'muted mono', title: d.root }, d.root),
-        ),
-      ),
-      h(
-        'div',
-        { class: 'stats' },
-        stat('files', fmtInt(t.files), 'primary'),
-        stat('readable', fmtInt(t.readable), t.readable < t.files ? 'bad' : ''),
-        stat('labels', fmtInt(d.labels.length)),
-        stat('audio', fmtSeconds(t.durationSec)),
-        stat('size', fmtBytes(t.bytes)),
-        stat('problems', fmtInt(d.problems.length), d.problems.length ? 'warn' : ''),
-        stat('duplicate groups', fmtInt(d.duplicates.length), d.duplicates.length ? 'warn' : ''),
-        stat('leaking speakers', fmtInt(d.leakage.length), d.leakage.length ? 'warn' : ''),
-        stat('background', fmtInt(d.background.length)),
-        stat('time', fmtSeconds(d.timeSec)),
-      ),
-    ),
+    pageHeader([h('h1', null, 'Dataset'), h('div', { class: 'muted mono', title: d.root }, d.root)], null, [
+      stat('files', fmtInt(t.files), 'primary'),
+      stat('readable', fmtInt(t.readable), t.readable < t.files ? 'bad' : ''),
+      stat('labels', fmtInt(d.labels.length)),
+      stat('audio', fmtSeconds(t.durationSec)),
+      stat('size', fmtBytes(t.bytes)),
+      stat('problems', fmtInt(d.problems.length), d.problems.length ? 'warn' : ''),
+      stat('duplicate groups', fmtInt(d.duplicates.length), d.duplicates.length ? 'warn' : ''),
+      stat('leaking speakers', fmtInt(d.leakage.length), d.leakage.length ? 'warn' : ''),
+      stat('background', fmtInt(d.background.length)),
+      stat('time', fmtSeconds(d.timeSec)),
+    ]),
     section('Clips per label', barsBox),
     section(
       'Durations per label',

@@ -52,28 +52,14 @@ const tOf = (x: number, w: number) => viewModel.timeOfX(x, viewRange(), w, AXIS_
 
 // ---- layout ----
 const ui = buildLayout(app);
-const { header, toolbar, canvases, side, main, wave, specB, mfccB, stripB, readout, timeCanvases } = ui;
-const {
-  playBtn,
-  timeLabel,
-  cmapSel,
-  scaleSel,
-  floor,
-  floorLabel,
-  mfccToggle,
-  zoomIn,
-  zoomOut,
-  zoomAll,
-  modelBtn,
-} = ui.controls;
 
 function syncControls() {
-  cmapSel.value = state.colormap;
-  scaleSel.value = state.melScale ? 'mel' : 'linear';
-  floor.value = String(state.dbFloor);
-  floorLabel.textContent = `${state.dbFloor} dB`;
-  mfccToggle.checked = state.showMfcc;
-  mfccB.wrap.hidden = !state.showMfcc;
+  ui.cmapSel.value = state.colormap;
+  ui.scaleSel.value = state.melScale ? 'mel' : 'linear';
+  ui.floor.value = String(state.dbFloor);
+  ui.floorLabel.textContent = `${state.dbFloor} dB`;
+  ui.mfccToggle.checked = state.showMfcc;
+  ui.mfccB.wrap.hidden = !state.showMfcc;
 }
 
 // ---- drawing ----
@@ -87,16 +73,16 @@ function currentViews(): Views | undefined {
 }
 const drawWaveform = () =>
   draw.drawWaveform(
-    wave.canvas,
-    canvases.clientWidth,
+    ui.wave.canvas,
+    ui.canvases.clientWidth,
     currentViews()?.waveform,
     viewRange(),
     draw.readTheme(),
   );
 const drawSpectrogram = () =>
   draw.drawSpectrogram(
-    specB.canvas,
-    canvases.clientWidth,
+    ui.specB.canvas,
+    ui.canvases.clientWidth,
     currentViews()?.spectrogram,
     viewRange(),
     state,
@@ -104,8 +90,8 @@ const drawSpectrogram = () =>
   );
 const drawMfcc = () =>
   draw.drawFeatures(
-    mfccB.canvas,
-    canvases.clientWidth,
+    ui.mfccB.canvas,
+    ui.canvases.clientWidth,
     data.features,
     state.colormap,
     draw.readTheme(),
@@ -116,18 +102,25 @@ const drawMfcc = () =>
 function drawStrip() {
   const p = data.pred;
   const shown = !!p?.windows && p.windows.length >= 2;
-  stripB.wrap.hidden = !shown;
+  ui.stripB.wrap.hidden = !shown;
   if (p && shown)
-    draw.drawStrip(stripB.canvas, canvases.clientWidth, p, viewRange(), state.colormap, draw.readTheme());
+    draw.drawStrip(
+      ui.stripB.canvas,
+      ui.canvases.clientWidth,
+      p,
+      viewRange(),
+      state.colormap,
+      draw.readTheme(),
+    );
 }
 function drawSide() {
-  side.replaceChildren();
+  ui.side.replaceChildren();
   const init = data.init;
-  if (init) side.append(...sidePanel(init.facts, data.model, data.pred, data.predError));
+  if (init) ui.side.append(...sidePanel(init.facts, data.model, data.pred, data.predError));
 }
 function drawCursor() {
   const sec = player.cursorSec;
-  for (const c of timeCanvases) {
+  for (const c of ui.timeCanvases) {
     const over = c.nextElementSibling as HTMLDivElement | null;
     if (!over || !over.classList.contains('wb-cursor')) continue;
     const w = c.clientWidth;
@@ -136,7 +129,7 @@ function drawCursor() {
     over.style.left = `${x}px`;
     over.style.height = `${c.clientHeight}px`;
   }
-  timeLabel.textContent = `${fmtTime(sec)} / ${fmtTime(duration())}`;
+  ui.timeLabel.textContent = `${fmtTime(sec)} / ${fmtTime(duration())}`;
 }
 function drawAll() {
   syncControls();
@@ -154,12 +147,12 @@ const player = new Player({
   requestAudio: (requestId, startSec, durationSec) =>
     api.post({ type: 'requestAudio', requestId, startSec, durationSec }),
   onStatus: (s) => {
-    playBtn.textContent = PLAY_TEXT[s];
+    ui.playBtn.textContent = PLAY_TEXT[s];
   },
   onCursor: () => drawCursor(),
 });
 window.addEventListener('pagehide', () => player.dispose());
-playBtn.addEventListener('click', () => player.togglePlay());
+ui.playBtn.addEventListener('click', () => player.togglePlay());
 document.addEventListener('keydown', (e) => {
   if (
     e.code === 'Space' &&
@@ -183,7 +176,7 @@ function hover(e: MouseEvent) {
   const t = tOf(e.offsetX, c.clientWidth);
   let text = `t = ${fmtTime(Math.max(0, t))}`;
   const v = currentViews();
-  if (c === specB.canvas && v && v.spectrogram.frames) {
+  if (c === ui.specB.canvas && v && v.spectrogram.frames) {
     const s = v.spectrogram;
     const plotH = Number(c.dataset.h) - AXIS_B;
     const bin = Math.round(viewModel.binPosAtY(e.offsetY, plotH, s.maxHz, s.bins, state.melScale));
@@ -191,9 +184,9 @@ function hover(e: MouseEvent) {
     const db = new Float32Array(s.db)[f * s.bins + bin];
     text += ` · f = ${Math.round((bin / (s.bins - 1)) * s.maxHz)} Hz · ${db.toFixed(1)} dB`;
   }
-  readout.textContent = text;
+  ui.readout.textContent = text;
 }
-for (const c of timeCanvases) {
+for (const c of ui.timeCanvases) {
   c.addEventListener('click', seekFrom);
   c.addEventListener('mousemove', hover);
   c.addEventListener(
@@ -231,7 +224,7 @@ const postRangeRequest = debounce(() => {
     requestId: ++data.requestId,
     startSec: a,
     endSec: b,
-    columns: Math.round(canvases.clientWidth || 1000),
+    columns: Math.round(ui.canvases.clientWidth || 1000),
   });
 }, 120);
 function requestDetail() {
@@ -239,39 +232,39 @@ function requestDetail() {
   if (!state.view) data.detail = undefined;
   else postRangeRequest();
 }
-zoomIn.addEventListener('click', () => {
+ui.zoomIn.addEventListener('click', () => {
   const [a, b] = viewRange();
   const c = player.cursorSec;
   zoomAround(player.isPlaying || c > 0 ? c : (a + b) / 2, 0.5);
 });
-zoomOut.addEventListener('click', () => {
+ui.zoomOut.addEventListener('click', () => {
   const [a, b] = viewRange();
   zoomAround((a + b) / 2, 2);
 });
-zoomAll.addEventListener('click', () => setView(0, duration()));
-cmapSel.addEventListener('change', () => {
-  state.colormap = cmapSel.value as ColormapName;
+ui.zoomAll.addEventListener('click', () => setView(0, duration()));
+ui.cmapSel.addEventListener('change', () => {
+  state.colormap = ui.cmapSel.value as ColormapName;
   persist();
   drawAll();
 });
-scaleSel.addEventListener('change', () => {
-  state.melScale = scaleSel.value === 'mel';
+ui.scaleSel.addEventListener('change', () => {
+  state.melScale = ui.scaleSel.value === 'mel';
   persist();
   drawAll();
 });
-floor.addEventListener('input', () => {
-  state.dbFloor = Number(floor.value);
+ui.floor.addEventListener('input', () => {
+  state.dbFloor = Number(ui.floor.value);
   persist();
   drawSpectrogram();
   syncControls();
 });
-mfccToggle.addEventListener('change', () => {
-  state.showMfcc = mfccToggle.checked;
+ui.mfccToggle.addEventListener('change', () => {
+  state.showMfcc = ui.mfccToggle.checked;
   persist();
   drawAll();
 });
-modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
-new ResizeObserver(() => drawAll()).observe(canvases);
+ui.modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
+new ResizeObserver(() => drawAll()).observe(ui.canvases);
 onThemeChange(() => drawAll());
 
 const painted = (what: 'init' | 'predictions') =>
@@ -281,14 +274,14 @@ api.onMessage((m) => {
   switch (m.type) {
     case 'init':
       // A file fixed on disk: the host reloads and sends init; the editor comes back from its error page.
-      if (app.firstChild !== header) app.replaceChildren(header, toolbar, main);
+      if (app.firstChild !== ui.header) app.replaceChildren(ui.header, ui.toolbar, ui.main);
       data.init = m;
       player.load(m.audio, m.facts.durationSec);
       data.detail = undefined;
       if (!saved.colormap && (COLORMAP_NAMES as readonly string[]).includes(m.settings.colormap))
         state.colormap = m.settings.colormap as ColormapName;
       if (saved.dbFloor === undefined) state.dbFloor = m.settings.dbFloor;
-      header.replaceChildren(
+      ui.header.replaceChildren(
         h('span', { class: 'wb-title' }, m.facts.name),
         h('span', { class: 'wb-muted' }, ` ${m.facts.path}`),
       );

@@ -1,7 +1,7 @@
 /** The report page's summary parts: header with headline figures, per-class table, errors, background. */
 import { relativeTo } from '../common/relativePath';
 import { clipLink, fmtFixed, fmtInt, fmtPercent, fmtSeconds, h } from '../common/dom';
-import { section, stat } from '../common/sections';
+import { pageHeader, section, stat } from '../common/sections';
 import { errorList } from './model';
 import type { ReportPage } from './page';
 
@@ -9,46 +9,32 @@ import type { ReportPage } from './page';
 export function header(page: ReportPage): HTMLElement {
   const r = page.report;
   const c = r.counts;
-  return h(
-    'header',
-    { class: 'page-header' },
+  return pageHeader(
+    [
+      h(
+        'h1',
+        null,
+        r.title,
+        r.cancelled
+          ? h('span', { class: 'badge warn', title: 'The run was cancelled: partial results' }, 'cancelled')
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'muted' },
+        'Model ',
+        h('strong', null, r.model.name),
+        ` · ${r.model.labels.length} labels · `,
+        h('span', { title: r.model.dir }, r.model.dir),
+      ),
+    ],
     h(
       'div',
-      { class: 'title-row' },
-      h(
-        'div',
-        { class: 'title-block' },
-        h(
-          'h1',
-          null,
-          r.title,
-          r.cancelled
-            ? h('span', { class: 'badge warn', title: 'The run was cancelled: partial results' }, 'cancelled')
-            : null,
-        ),
-        h(
-          'div',
-          { class: 'muted' },
-          'Model ',
-          h('strong', null, r.model.name),
-          ` · ${r.model.labels.length} labels · `,
-          h('span', { title: r.model.dir }, r.model.dir),
-        ),
-      ),
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', { type: 'button', onClick: () => page.export('csv') }, 'Export CSV'),
-        h(
-          'button',
-          { type: 'button', class: 'secondary', onClick: () => page.export('json') },
-          'Export JSON',
-        ),
-      ),
+      { class: 'actions' },
+      h('button', { type: 'button', onClick: () => page.export('csv') }, 'Export CSV'),
+      h('button', { type: 'button', class: 'secondary', onClick: () => page.export('json') }, 'Export JSON'),
     ),
-    h(
-      'div',
-      { class: 'stats' },
+    [
       stat('accuracy', fmtPercent(r.metrics.accuracy), 'primary'),
       stat('macro F1', fmtFixed(r.metrics.macroF1)),
       stat('correct / scored', `${fmtInt(r.metrics.correct)} / ${fmtInt(r.metrics.scored)}`),
@@ -58,7 +44,7 @@ export function header(page: ReportPage): HTMLElement {
       stat('background', fmtInt(c.background)),
       stat('cached', fmtInt(c.cached)),
       stat('time', fmtSeconds(r.timeSec)),
-    ),
+    ],
   );
 }
 
