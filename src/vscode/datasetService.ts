@@ -4,6 +4,7 @@ import { buildDatasetView, readSplitLists } from '../dataset/inspect';
 import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from '../dataset/splits';
 import { runIndexJob } from '../engine/indexJob';
 import type { DatasetView, ProblemKind } from '../dataset/datasetView';
+import { Disposable } from './dispose';
 import type { PoolService } from './poolService';
 import { readSettings } from './settings';
 
@@ -12,7 +13,7 @@ import { readSettings } from './settings';
  * extension's storage by path/size/mtime, kept current by a file-system watcher), the report built
  * from it, and its problems published as diagnostics.
  */
-export class DatasetService implements vscode.Disposable {
+export class DatasetService extends Disposable {
   root: string | undefined;
   view: DatasetView | undefined;
   private cache = new IndexCache();
@@ -20,15 +21,23 @@ export class DatasetService implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  readonly diagnostics = vscode.languages.createDiagnosticCollection('wavebench');
-  private readonly changed = new vscode.EventEmitter<void>();
+  readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('wavebench'));
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the report changes (new inspection or a watched change). */
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly storage: vscode.Uri,
     private readonly pools: PoolService,
-  ) {}
+  ) {
+    super();
+    this._register({
+      dispose: () => {
+        this.watcher?.dispose();
+        clearTimeout(this.timer);
+      },
+    });
+  }
 
   private async loadCache(): Promise<void> {
     if (this.cacheLoaded) return;
@@ -190,12 +199,5 @@ export class DatasetService implements vscode.Disposable {
   /** Clears the Problems panel entries (the `wavebench.clearDiagnostics` command). */
   clearDiagnostics(): void {
     this.diagnostics.clear();
-  }
-
-  dispose(): void {
-    this.watcher?.dispose();
-    clearTimeout(this.timer);
-    this.diagnostics.dispose();
-    this.changed.dispose();
   }
 }
