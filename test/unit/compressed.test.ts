@@ -85,13 +85,15 @@ for (const [f, ch, rate, format] of lossy) {
     assert.equal(d.facts.format, format);
     assert.equal(d.facts.sampleRate, rate);
     assert.equal(d.channels.length, ch, 'channel count (mono stays mono)');
+    let shifted = 0;
     for (let c = 0; c < ch; c++) {
       assert.equal(d.channels[c].length, ref[c].length, 'length (delay and padding removed)');
       const e = maxDiff(d.channels[c], ref[c]);
       assert.ok(e <= LOSSY_TOL, `channel ${c}: max difference ${e}`);
-      // The same comparison catches a one-sample misalignment.
-      assert.ok(maxDiff(d.channels[c], ref[c], 1) > 100 * LOSSY_TOL);
+      shifted = Math.max(shifted, maxDiff(d.channels[c], ref[c], 1));
     }
+    // The same comparison catches a one-sample misalignment.
+    assert.ok(shifted > 50 * LOSSY_TOL, `one-sample shift: ${shifted}`);
   });
 }
 
