@@ -167,12 +167,16 @@ export class CompressedStream {
 
   private finishChecks(): void {
     if (this.walker) this.warnings.push(...this.walker.finish());
-    if (this.frames === 0) throw new WavError(`no ${this.header.codec} audio frames could be decoded (0 frames)`);
+    if (this.frames === 0) {
+      const why = this.warnings.find((w) => w.startsWith('truncated'));
+      throw new WavError(`no ${this.header.codec} audio frames could be decoded (0 frames)${why ? `; ${why}` : ''}`);
+    }
     const declared = this.header.declaredFrames;
+    const rate = this.header.sampleRate;
     if (declared && this.frames < declared)
       this.warnings.push(
-        `truncated: decoded ${this.frames} of the ${declared} frames the header declares ` +
-          `(${(this.frames / this.header.sampleRate).toFixed(2)} of ${(declared / this.header.sampleRate).toFixed(2)} s)`,
+        `incomplete: decoded ${this.frames} of the ${declared} frames the header declares ` +
+          `(${(this.frames / rate).toFixed(2)} of ${(declared / rate).toFixed(2)} s): the rest is missing or corrupt`,
       );
     else if (declared && this.frames > declared)
       this.warnings.push(`the header declares ${declared} frames; ${this.frames} were decoded`);
