@@ -72,8 +72,9 @@ export async function decodeCompressed(
   kind: Exclude<AudioKind, 'wav'>,
   reader: ByteReader,
   maxSamples = MAX_WHOLE_DECODE_SAMPLES,
+  readBytes?: number,
 ): Promise<DecodedWav> {
-  const s = await CompressedStream.open(kind, reader);
+  const s = await CompressedStream.open(kind, reader, readBytes);
   try {
     const { header } = s;
     const limitFrames = Math.floor(maxSamples / header.channels);

@@ -28,8 +28,8 @@ export interface StreamHeader {
   warnings: string[];
 }
 
-/** FLAC's largest block (the frame header's 16-bit field) and the bit depths the decoder gives exactly. */
-const FLAC_DEPTHS = [8, 16, 24, 32];
+/** Bit depths @wasm-audio-decoders/flac 0.2.11 decodes exactly (measured: 8, 16, 24 bit equal the source WAV; 20 bit gives infinities, 32 bit no frames). */
+const FLAC_DEPTHS = [8, 16, 24];
 
 /** STREAMINFO of a FLAC file (the first metadata block, required) and where the frames start. */
 export function readFlacHeader(b: Uint8Array, fileSize: number): StreamHeader {
@@ -48,7 +48,7 @@ export function readFlacHeader(b: Uint8Array, fileSize: number): StreamHeader {
     throw new WavError(`FLAC STREAMINFO has an impossible block size (${minBlock}..${maxBlock})`);
   if (!FLAC_DEPTHS.includes(bits))
     throw new WavError(
-      `unsupported FLAC sample size: ${bits} bits (the decoder handles 8, 16, 24 and 32 bits exactly)`,
+      `unsupported FLAC sample size: ${bits} bits (the decoder gives 8, 16 and 24 bits exactly; it turns 20-bit into infinities and decodes no 32-bit frames)`,
     );
   // Walk the metadata blocks to the first frame (bounded: each block header gives its size).
   let o = 4;

@@ -71,12 +71,17 @@ export class CompressedStream {
     private readonly walker: OggWalker | undefined,
     private pending: Uint8Array[],
     private readonly flacScale: number,
+    private readonly readBytes: number,
   ) {
     this.warnings = [...header.warnings];
   }
 
   /** Reads the headers and readies the decoder (throws WavError for a broken or unsupported stream). */
-  static async open(kind: 'flac' | 'mp3' | 'ogg', reader: ByteReader): Promise<CompressedStream> {
+  static async open(
+    kind: 'flac' | 'mp3' | 'ogg',
+    reader: ByteReader,
+    readBytes = STREAM_READ_BYTES,
+  ): Promise<CompressedStream> {
     const head = await reader.read(0, Math.min(reader.size, HEAD_BYTES));
     let header: StreamHeader;
     let decoder: Decoder;
@@ -108,6 +113,7 @@ export class CompressedStream {
       walker,
       pending,
       header.bitsPerSample ? 2 ** (header.bitsPerSample - 1) : 0,
+      readBytes,
     );
     s.offset = walker ? head.length : 0;
     return s;
@@ -129,7 +135,7 @@ export class CompressedStream {
       input = this.pending;
       this.pending = [];
     } else if (this.offset < this.reader.size && !this.walker?.done) {
-      const bytes = await this.reader.read(this.offset, Math.min(STREAM_READ_BYTES, this.reader.size - this.offset));
+      const bytes = await this.reader.read(this.offset, Math.min(this.readBytes, this.reader.size - this.offset));
       if (!bytes.length) throw new WavError('file changed while being read');
       input = this.walker ? this.walker.push(bytes) : [bytes];
       this.offset += bytes.length;

@@ -75,17 +75,7 @@ export function sniffAudio(head: Uint8Array, fileSize = head.length): AudioKind 
     if (head.length >= 4 && r.test(head)) throw new WavError(`unsupported format: ${r.name}`);
   if (isMpegHeader(head, 0))
     throw new WavError(`unsupported format: MPEG audio layer ${4 - ((head[1] >> 1) & 3)} (MP1/MP2)`);
-  const shown = JSON.stringify(ascii(head, 0, Math.min(4, head.length)));
-  throw new WavError(
-    `not an audio file Wavebench reads (WAV, FLAC, MP3, Ogg Vorbis, Opus): starts with bytes ${shown}`,
-  );
-}
-
-/** File name extensions the folder scans and the editor take (content is still sniffed). */
-export const AUDIO_EXTENSIONS = ['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga', '.opus'];
-
-/** True for a name ending in one of AUDIO_EXTENSIONS (any case). */
-export function hasAudioExtension(name: string): boolean {
-  const n = name.toLowerCase();
-  return AUDIO_EXTENSIONS.some((e) => n.endsWith(e));
+  const id4 = ascii(head, 0, Math.min(4, head.length));
+  const shown = /^[\x20-\x7e]{4}$/.test(id4) ? `'${id4}'` : `bytes ${JSON.stringify(id4)}`;
+  throw new WavError(`not a WAV, FLAC, MP3, Ogg Vorbis or Opus file (starts with ${shown})`);
 }

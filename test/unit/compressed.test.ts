@@ -86,8 +86,12 @@ for (const [f, ch, rate, format] of lossy) {
     assert.equal(d.facts.sampleRate, rate);
     assert.equal(d.channels.length, ch, 'channel count (mono stays mono)');
     let shifted = 0;
+    // The source's length (delay and padding removed, the end trimmed to the last granule). ffmpeg
+    // trims stereo.ogg's end 12 samples later than its last granule says: compared over the source's length.
+    const sourceLength = ch === 2 ? 8820 : rate;
     for (let c = 0; c < ch; c++) {
-      assert.equal(d.channels[c].length, ref[c].length, 'length (delay and padding removed)');
+      assert.equal(d.channels[c].length, sourceLength, 'length (delay and padding removed)');
+      if (f !== 'stereo.ogg') assert.equal(ref[c].length, sourceLength);
       const e = maxDiff(d.channels[c], ref[c]);
       assert.ok(e <= LOSSY_TOL, `channel ${c}: max difference ${e}`);
       shifted = Math.max(shifted, maxDiff(d.channels[c], ref[c], 1));
@@ -105,8 +109,8 @@ test('MP3 facts: LAME gapless values, bitrate, VBR', async () => {
   assert.equal(cbr.facts.frames, 16000);
   const vbr = await decodeAudio(file('stereo_vbr.mp3'));
   assert.equal(vbr.facts.codec?.vbr, true);
-  assert.equal(vbr.facts.frames, 17640);
-  assert.equal(vbr.facts.codec?.declaredFrames, 17640);
+  assert.equal(vbr.facts.frames, 8820);
+  assert.equal(vbr.facts.codec?.declaredFrames, 8820);
 });
 
 test('Opus: pre-skip read and removed, 48 kHz resampled to 16 kHz by resample.ts', async () => {
