@@ -1,3 +1,4 @@
+import { formatLabel } from '../audio/audioFile';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChannelStats } from '../audio/stats';
@@ -189,6 +190,7 @@ export class WavEditorSession implements vscode.Disposable {
         name: basename(this.doc.uri.fsPath),
         container: f.container,
         format: f.format,
+        formatLabel: formatLabel(f),
         bitsPerSample: f.bitsPerSample,
         sampleRate: f.sampleRate,
         channels: f.channels,

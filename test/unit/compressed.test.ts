@@ -146,3 +146,29 @@ test('sniffed by content: a FLAC named .wav decodes as FLAC; M4A is refused nami
   await assert.rejects(decodeAudio(file('refused.m4a')), /^WavError: unsupported format: MP4\/M4A/);
   assert.deepEqual(decodeWav(file('speech.wav')).channels, (await decodeAudio(file('speech.wav'))).channels);
 });
+
+test('the editor document model serves a FLAC and an MP3: facts, overview, waveform, spectrogram, playback', async () => {
+  const { WavDocumentModel } = await import('../../src/audio/wavDocumentModel');
+  const { memorySource } = await import('../../src/audio/byteSource');
+  for (const [f, format] of [
+    ['speech.flac', 'flac'],
+    ['stereo_vbr.mp3', 'mp3'],
+  ]) {
+    const m = await WavDocumentModel.open(memorySource(file(f)));
+    try {
+      const whole = await decodeAudio(file(f));
+      assert.equal(m.facts.format, format);
+      assert.equal(m.facts.frames, whole.channels[0].length);
+      const o = await m.overview(-60);
+      assert.equal(o.stats.length, whole.channels.length);
+      const w = await m.waveform(0, m.facts.durationSec, 100);
+      assert.ok(Math.max(...w.max) > 0.05);
+      const sp = await m.spectrogram(0, m.facts.durationSec, 50);
+      assert.ok(sp.frames > 0);
+      const a = await m.audio(0, 10);
+      assert.equal(a.samples.length, m.facts.frames);
+    } finally {
+      m.dispose();
+    }
+  }
+});
