@@ -47,7 +47,12 @@ const integrationTests = existsSync('test/integration')
   : [];
 
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...node.external] },
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode', ...node.external],
+  },
   {
     ...node,
     entryPoints: ['src/cli/main.ts'],

@@ -30,9 +30,26 @@ const wav = join(out, `src${args.seconds}.wav`);
 const run = (cmd, a) => execFileSync(cmd, a, { stdio: ['ignore', 'ignore', 'inherit'] });
 if (!existsSync(wav)) {
   const speech = join(root, 'test', 'fixtures', 'compressed', 'speech.wav');
-  run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', speech, '-f', 'lavfi', '-i', `anoisesrc=d=${args.seconds}:r=44100:a=0.05:seed=1`,
-    '-filter_complex', '[0]aresample=44100,pan=stereo|c0=c0|c1=0.5*c0[s];[s][1]amix=inputs=2:duration=shortest',
-    '-t', String(args.seconds), '-c:a', 'pcm_s16le', wav]);
+  run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-stream_loop',
+    '-1',
+    '-i',
+    speech,
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=d=${args.seconds}:r=44100:a=0.05:seed=1`,
+    '-filter_complex',
+    '[0]aresample=44100,pan=stereo|c0=c0|c1=0.5*c0[s];[s][1]amix=inputs=2:duration=shortest',
+    '-t',
+    String(args.seconds),
+    '-c:a',
+    'pcm_s16le',
+    wav,
+  ]);
 }
 const files = {
   wav,
@@ -57,16 +74,26 @@ for (const [name, path] of Object.entries(files)) {
     best = Math.min(best, (performance.now() - t) / 1000);
     samples = d.channels.length * d.channels[0].length;
   }
-  rows.push({ format: name, bytes: statSync(path).size, samples, seconds: best, samplesPerSec: samples / best });
+  rows.push({
+    format: name,
+    bytes: statSync(path).size,
+    samples,
+    seconds: best,
+    samplesPerSec: samples / best,
+  });
 }
 const base = rows[0].samplesPerSec;
-console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; ${args.seconds} s stereo 44.1 kHz, best of ${args.runs}`);
+console.log(
+  `machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; ${args.seconds} s stereo 44.1 kHz, best of ${args.runs}`,
+);
 console.log('format  file bytes   decoded samples/s   x real time   vs WAV');
 for (const r of rows) {
   const rt = r.samplesPerSec / (2 * 44100);
   r.realTime = rt;
   r.vsWav = r.samplesPerSec / base;
-  console.log(`${r.format.padEnd(6)}  ${String(r.bytes).padStart(10)}   ${(r.samplesPerSec / 1e6).toFixed(1).padStart(10)} M/s   ${rt.toFixed(0).padStart(10)}x   ${r.vsWav.toFixed(3)}`);
+  console.log(
+    `${r.format.padEnd(6)}  ${String(r.bytes).padStart(10)}   ${(r.samplesPerSec / 1e6).toFixed(1).padStart(10)} M/s   ${rt.toFixed(0).padStart(10)}x   ${r.vsWav.toFixed(3)}`,
+  );
 }
 
 // Bundle bytes of the decoders: every input of an esbuild bundle of audioDecode.ts under their packages.
@@ -82,7 +109,8 @@ const meta = (
     external: ['@wasm-audio-decoders/opus-ml'], // as esbuild.mjs
   })
 ).metafile;
-const pkgs = /node_modules\/(@wasm-audio-decoders\/[^/]+|mpg123-decoder|ogg-opus-decoder|opus-decoder|codec-parser)\//;
+const pkgs =
+  /node_modules\/(@wasm-audio-decoders\/[^/]+|mpg123-decoder|ogg-opus-decoder|opus-decoder|codec-parser)\//;
 const byPkg = {};
 for (const [p, o] of Object.entries(Object.values(meta.outputs)[0].inputs)) {
   const m = p.match(pkgs);
@@ -90,4 +118,7 @@ for (const [p, o] of Object.entries(Object.values(meta.outputs)[0].inputs)) {
 }
 const total = Object.values(byPkg).reduce((a, b) => a + b, 0);
 console.log(`bundle bytes added by the decoders: ${(total / 1024).toFixed(0)} KB`, byPkg);
-writeFileSync(join(root, 'bench', 'results', 'decode.json'), JSON.stringify({ args, rows, bundle: byPkg }, null, 1));
+writeFileSync(
+  join(root, 'bench', 'results', 'decode.json'),
+  JSON.stringify({ args, rows, bundle: byPkg }, null, 1),
+);

@@ -78,7 +78,8 @@ export async function decodeCompressed(
   try {
     const { header } = s;
     const limitFrames = Math.floor(maxSamples / header.channels);
-    if (header.declaredFrames && header.declaredFrames > limitFrames) throw tooLong(header, header.declaredFrames);
+    if (header.declaredFrames && header.declaredFrames > limitFrames)
+      throw tooLong(header, header.declaredFrames);
     const pieces: Float32Array[][] = [];
     for (let p = await s.next(); p; p = await s.next()) {
       pieces.push(p);

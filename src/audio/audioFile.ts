@@ -70,7 +70,8 @@ export async function scanAudioFile(
 /** "FLAC 16-bit", "MP3 128 kbit/s VBR", "Opus 24 kbit/s": a compressed file's format in a few words; WAV's as before. */
 export function formatLabel(f: WavFacts): string {
   if (!f.codec) return `${f.container} ${f.format} ${f.bitsPerSample}-bit`;
-  const name = f.format === 'mp3' ? 'MP3' : f.format === 'flac' ? 'FLAC' : f.format === 'opus' ? 'Opus' : 'Ogg Vorbis';
+  const name =
+    f.format === 'mp3' ? 'MP3' : f.format === 'flac' ? 'FLAC' : f.format === 'opus' ? 'Opus' : 'Ogg Vorbis';
   if (f.format === 'flac') return `${name} ${f.bitsPerSample}-bit`;
   const c = f.codec;
   const rate = c.bitrateKbps ? ` ${c.bitrateKbps} kbit/s` : '';

@@ -184,7 +184,8 @@ function checkChannelsRate(
   rate: number,
   rest: Partial<StreamHeader>,
 ): Omit<StreamHeader, 'audioOffset'> {
-  if (channels < 1 || channels > MAX_CHANNELS) throw new WavError(`${codec} header says ${channels} channels`);
+  if (channels < 1 || channels > MAX_CHANNELS)
+    throw new WavError(`${codec} header says ${channels} channels`);
   if (!(rate > 0) || rate > 768000) throw new WavError(`${codec} header says a sample rate of ${rate} Hz`);
   return { codec, sampleRate: rate, channels, warnings: [], ...rest };
 }

@@ -97,12 +97,16 @@ export class CompressedStream {
       walker = new OggWalker();
       pending = walker.push(head);
       if (!walker.idHeader) {
-        if (head.length < reader.size) throw new WavError('no Vorbis or Opus stream in the first 256 kB of the Ogg file');
+        if (head.length < reader.size)
+          throw new WavError('no Vorbis or Opus stream in the first 256 kB of the Ogg file');
         walker.finish();
         throw new WavError('Ogg file without audio pages');
       }
       if (walker.codec === 'flac') throw new WavError('unsupported format: FLAC in Ogg (Ogg FLAC)');
-      header = { ...(walker.codec === 'opus' ? readOpusHead(walker.idHeader) : readVorbisId(walker.idHeader)), audioOffset: 0 };
+      header = {
+        ...(walker.codec === 'opus' ? readOpusHead(walker.idHeader) : readVorbisId(walker.idHeader)),
+        audioOffset: 0,
+      };
       decoder = walker.codec === 'opus' ? new OggOpusDecoder() : new OggVorbisDecoder();
     }
     await decoder.ready;
@@ -135,7 +139,10 @@ export class CompressedStream {
       input = this.pending;
       this.pending = [];
     } else if (this.offset < this.reader.size && !this.walker?.done) {
-      const bytes = await this.reader.read(this.offset, Math.min(this.readBytes, this.reader.size - this.offset));
+      const bytes = await this.reader.read(
+        this.offset,
+        Math.min(this.readBytes, this.reader.size - this.offset),
+      );
       if (!bytes.length) throw new WavError('file changed while being read');
       input = this.walker ? this.walker.push(bytes) : [bytes];
       this.offset += bytes.length;
@@ -154,13 +161,19 @@ export class CompressedStream {
     if (d.errors.length) {
       const e = d.errors[0];
       const at = e.inputBytes !== undefined ? ` near byte ${this.header.audioOffset + e.inputBytes}` : '';
-      const before = this.frames ? ` after ${(this.frames / this.header.sampleRate).toFixed(2)} s of audio` : '';
-      throw new WavError(`corrupt ${this.header.codec} data${at}${before} (${e.message.replace(/\s+/g, ' ')})`);
+      const before = this.frames
+        ? ` after ${(this.frames / this.header.sampleRate).toFixed(2)} s of audio`
+        : '';
+      throw new WavError(
+        `corrupt ${this.header.codec} data${at}${before} (${e.message.replace(/\s+/g, ' ')})`,
+      );
     }
     const n = d.samplesDecoded;
     const chans = d.channelData.slice(0, this.header.channels).map((c) => c.subarray(0, n));
     if (n && chans.length < this.header.channels)
-      throw new WavError(`${this.header.codec} data with ${chans.length} channels where the header says ${this.header.channels}`);
+      throw new WavError(
+        `${this.header.codec} data with ${chans.length} channels where the header says ${this.header.channels}`,
+      );
     while (chans.length < this.header.channels) chans.push(new Float32Array(0));
     if (this.flacScale && n) {
       const m = this.flacScale - 1;
@@ -175,7 +188,9 @@ export class CompressedStream {
     if (this.walker) this.warnings.push(...this.walker.finish());
     if (this.frames === 0) {
       const why = this.warnings.find((w) => w.startsWith('truncated'));
-      throw new WavError(`no ${this.header.codec} audio frames could be decoded (0 frames)${why ? `; ${why}` : ''}`);
+      throw new WavError(
+        `no ${this.header.codec} audio frames could be decoded (0 frames)${why ? `; ${why}` : ''}`,
+      );
     }
     const declared = this.header.declaredFrames;
     const rate = this.header.sampleRate;

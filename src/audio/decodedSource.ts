@@ -43,9 +43,12 @@ export class DecodedSource {
   }
 
   /** The whole file in order, in pieces of `framesPerChunk`. */
-  async *chunks(framesPerChunk = this.maxFramesPerRead): AsyncGenerator<{ start: number; channels: Float32Array[] }> {
+  async *chunks(
+    framesPerChunk = this.maxFramesPerRead,
+  ): AsyncGenerator<{ start: number; channels: Float32Array[] }> {
     const step = Math.max(1, framesPerChunk);
-    for (let s = 0; s < this.facts.frames; s += step) yield { start: s, channels: await this.frames(s, step) };
+    for (let s = 0; s < this.facts.frames; s += step)
+      yield { start: s, channels: await this.frames(s, step) };
   }
 
   /** Nothing to release but the arrays (garbage collected). */

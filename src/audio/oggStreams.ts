@@ -76,11 +76,10 @@ export class OggWalker {
     let o = 0;
     while (o + 27 <= buf.length) {
       if (buf[o] !== 0x4f || buf[o + 1] !== 0x67 || buf[o + 2] !== 0x67 || buf[o + 3] !== 0x53) {
-        throw new WavError(
-          `corrupt Ogg stream: no page at byte ${this.offset + o}${this.decodedNote()}`,
-        );
+        throw new WavError(`corrupt Ogg stream: no page at byte ${this.offset + o}${this.decodedNote()}`);
       }
-      if (buf[o + 4] !== 0) throw new WavError(`unsupported Ogg version ${buf[o + 4]} at byte ${this.offset + o}`);
+      if (buf[o + 4] !== 0)
+        throw new WavError(`unsupported Ogg version ${buf[o + 4]} at byte ${this.offset + o}`);
       const nseg = buf[o + 26];
       if (o + 27 + nseg > buf.length) break;
       let bodyLen = 0;
@@ -90,9 +89,7 @@ export class OggWalker {
       const bytesOfPage = buf.subarray(o, o + len);
       const dv = new DataView(buf.buffer, buf.byteOffset + o, len);
       if (pageCrc(bytesOfPage) !== dv.getUint32(22, true))
-        throw new WavError(
-          `corrupt Ogg page at byte ${this.offset + o} (wrong CRC)${this.decodedNote()}`,
-        );
+        throw new WavError(`corrupt Ogg page at byte ${this.offset + o} (wrong CRC)${this.decodedNote()}`);
       const flags = buf[o + 5];
       const page: Page = {
         bytes: bytesOfPage,
@@ -155,8 +152,7 @@ export class OggWalker {
       w.push(
         `the file has ${this.otherSerials.size + 1} logical streams: only the first audio stream (${this.codec}) is decoded`,
       );
-    if (this.chained)
-      w.push(`the file chains ${this.chained + 1} streams: only the first is decoded`);
+    if (this.chained) w.push(`the file chains ${this.chained + 1} streams: only the first is decoded`);
     if (this.carry.length)
       w.push(`truncated: the last ${this.carry.length} bytes are an incomplete Ogg page (ignored)`);
     else if (!this.ended) w.push('truncated: the stream has no end-of-stream page');

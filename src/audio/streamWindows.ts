@@ -57,7 +57,8 @@ export class StreamWindows {
     const safe = this.safeOutput();
     for (;;) {
       const starts: number[] = [];
-      for (let s = this.next; starts.length < this.group && s + this.window <= safe; s += this.stride) starts.push(s);
+      for (let s = this.next; starts.length < this.group && s + this.window <= safe; s += this.stride)
+        starts.push(s);
       if (starts.length < this.group) break; // a partial group waits for more audio (or the end)
       await this.emit(starts, Number.MAX_SAFE_INTEGER);
     }
@@ -68,7 +69,8 @@ export class StreamWindows {
     const n = resampledLength(this.received, this.fromRate, this.toRate);
     const all = this.startsFor(n);
     const rest = all.slice(this.emitted);
-    for (let i = 0; i < rest.length; i += this.group) await this.emit(rest.slice(i, i + this.group), this.received, n);
+    for (let i = 0; i < rest.length; i += this.group)
+      await this.emit(rest.slice(i, i + this.group), this.received, n);
     return { n, starts: all };
   }
 
@@ -82,7 +84,10 @@ export class StreamWindows {
     const last = starts[starts.length - 1];
     this.next = last + this.stride;
     // Keep what any later window can read: the final window starts after the last one handed over.
-    const keepFrom = Math.min(need.end, resampleInputRange(last, last + 1, nIn, this.fromRate, this.toRate).first);
+    const keepFrom = Math.min(
+      need.end,
+      resampleInputRange(last, last + 1, nIn, this.fromRate, this.toRate).first,
+    );
     const drop = Math.min(this.buf.length, keepFrom - this.bufStart);
     if (drop > 0) {
       this.buf = this.buf.slice(drop);

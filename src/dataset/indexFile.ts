@@ -77,10 +77,7 @@ export async function indexFile(path: string): Promise<IndexRecord> {
 }
 
 /** Opens, sniffs and indexes a WAV in place; hands a compressed file (still open) to `compressed`. */
-function indexWith<T>(
-  path: string,
-  compressed: (file: WavFile, rec: IndexRecord) => T,
-): IndexRecord | T {
+function indexWith<T>(path: string, compressed: (file: WavFile, rec: IndexRecord) => T): IndexRecord | T {
   let file: WavFile;
   try {
     file = WavFile.openSync(path);

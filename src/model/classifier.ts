@@ -199,7 +199,10 @@ export class Classifier {
         result.fileSize = file.size;
         result.fileMtimeMs = file.mtimeMs;
         const kind = await sniffFile(file);
-        if (kind !== 'wav' && file.size > (options.wholeDecodeCompressedBytes ?? WHOLE_DECODE_COMPRESSED_BYTES)) {
+        if (
+          kind !== 'wav' &&
+          file.size > (options.wholeDecodeCompressedBytes ?? WHOLE_DECODE_COMPRESSED_BYTES)
+        ) {
           await this.classifyLongCompressed(file, kind, result, stride, options);
           continue;
         }

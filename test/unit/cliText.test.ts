@@ -80,7 +80,10 @@ test('control characters in file, folder, label and model names are escaped in i
   assert.ok(c.out.includes('model: digits\\x1b]0;owned\\x07 ('), c.out);
   assert.ok(c.out.includes('o\\nne\\x1b[2J'), 'the label, escaped, in the per-class table');
   assert.ok(!c.out.includes('o\nne'), 'a raw newline inside the label');
-  assert.ok(c.out.includes(`  ${join(ds, 'two', 'bad\\x1b[1m.wav')}: not a WAV, FLAC, MP3, Ogg Vorbis or Opus file`), c.out);
+  assert.ok(
+    c.out.includes(`  ${join(ds, 'two', 'bad\\x1b[1m.wav')}: not a WAV, FLAC, MP3, Ogg Vorbis or Opus file`),
+    c.out,
+  );
   assert.match(c.out, /files: 3, scored: 2, unlabelled: 0, errors: 1/);
 
   const i = await run(['inspect', ds]);

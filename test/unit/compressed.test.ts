@@ -131,13 +131,19 @@ test('Ogg with two logical streams: the first audio stream, said in a warning', 
   assert.equal(ref[0].length, 15744);
   assert.ok(maxDiff(d.channels[0], ref[0]) <= LOSSY_TOL);
   assert.ok(maxDiff(d.channels[0], ref[0], 1) > 100 * LOSSY_TOL);
-  assert.ok(d.warnings.some((w) => /2 logical streams: only the first audio stream/.test(w)), String(d.warnings));
+  assert.ok(
+    d.warnings.some((w) => /2 logical streams: only the first audio stream/.test(w)),
+    String(d.warnings),
+  );
 });
 
 test('chained Ogg: the first link, said in a warning', async () => {
   const d = await decodeAudio(file('chained.opus'));
   assert.equal(d.channels[0].length, 48000);
-  assert.ok(d.warnings.some((w) => /chains 2 streams/.test(w)), String(d.warnings));
+  assert.ok(
+    d.warnings.some((w) => /chains 2 streams/.test(w)),
+    String(d.warnings),
+  );
 });
 
 test('sniffed by content: a FLAC named .wav decodes as FLAC; M4A is refused naming its format', async () => {

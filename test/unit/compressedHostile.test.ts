@@ -39,21 +39,53 @@ const ogg = fixture('speech.ogg');
 
 /** name, bytes, expected: an error line (RegExp on the reason) or a warning (RegExp) with audio decoded. */
 const cases: [string, Uint8Array, { error?: RegExp; warning?: RegExp; frames?: number }][] = [
-  ['truncated.flac', flac.subarray(0, Math.floor(flac.length * 0.6)), { warning: /^incomplete: decoded \d+ of the 16000 frames/ }],
+  [
+    'truncated.flac',
+    flac.subarray(0, Math.floor(flac.length * 0.6)),
+    { warning: /^incomplete: decoded \d+ of the 16000 frames/ },
+  ],
   ['metadata-only.flac', flac.subarray(0, 30), { error: /^FLAC file too short for its STREAMINFO/ }],
-  ['garbage.flac', garbageFrom(flac, Math.floor(flac.length / 2)), { error: /^no FLAC audio frames could be decoded \(0 frames\)$/ }],
+  [
+    'garbage.flac',
+    garbageFrom(flac, Math.floor(flac.length / 2)),
+    { error: /^no FLAC audio frames could be decoded \(0 frames\)$/ },
+  ],
   ['zero-rate.flac', zeroRate, { error: /^FLAC STREAMINFO says a sample rate of 0 Hz$/ }],
   ['huge-block.flac', hugeBlock, { frames: 16000 }],
   ['lying-total.flac', lyingTotal, { warning: /^incomplete: decoded 16000 of the \d+ frames/ }],
-  ['truncated.mp3', mp3.subarray(0, Math.floor(mp3.length * 0.5)), { warning: /^incomplete: decoded \d+ of the 16000 frames/ }],
-  ['id3-only.mp3', new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]), { error: /no audio frames \(0 frames\)/ }],
-  ['tag-frame-only.mp3', mp3.subarray(0, 216), { error: /^no MP3 audio frames could be decoded \(0 frames\)$/ }],
+  [
+    'truncated.mp3',
+    mp3.subarray(0, Math.floor(mp3.length * 0.5)),
+    { warning: /^incomplete: decoded \d+ of the 16000 frames/ },
+  ],
+  [
+    'id3-only.mp3',
+    new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]),
+    { error: /no audio frames \(0 frames\)/ },
+  ],
+  [
+    'tag-frame-only.mp3',
+    mp3.subarray(0, 216),
+    { error: /^no MP3 audio frames could be decoded \(0 frames\)$/ },
+  ],
   ['garbage.mp3', garbageFrom(mp3, Math.floor(mp3.length / 2)), { error: /^corrupt MP3 data near byte \d+/ }],
-  ['bad-crc.ogg', flipAt(ogg, Math.floor(ogg.length * 0.7)), { error: /^corrupt Ogg page at byte \d+ \(wrong CRC\)/ }],
+  [
+    'bad-crc.ogg',
+    flipAt(ogg, Math.floor(ogg.length * 0.7)),
+    { error: /^corrupt Ogg page at byte \d+ \(wrong CRC\)/ },
+  ],
   ['garbage.ogg', garbageFrom(ogg, Math.floor(ogg.length / 2)), { error: /^corrupt Ogg (page|stream)/ }],
-  ['truncated.ogg', ogg.subarray(0, Math.floor(ogg.length * 0.6)), { error: /0 frames\); truncated: the last \d+ bytes are an incomplete Ogg page/ }],
+  [
+    'truncated.ogg',
+    ogg.subarray(0, Math.floor(ogg.length * 0.6)),
+    { error: /0 frames\); truncated: the last \d+ bytes are an incomplete Ogg page/ },
+  ],
   ['refused.mp3', fixture('refused.m4a'), { error: /^unsupported format: MP4\/M4A \(AAC or ALAC\)$/ }],
-  ['asf.ogg', new Uint8Array([0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0, 0, 0, 0]), { error: /^unsupported format: WMA \(ASF\)$/ }],
+  [
+    'asf.ogg',
+    new Uint8Array([0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0, 0, 0, 0]),
+    { error: /^unsupported format: WMA \(ASF\)$/ },
+  ],
 ];
 
 const dir = tempDir('wb-compressed-hostile-');
@@ -72,7 +104,11 @@ for (const [name, , want] of cases) {
     } else {
       assert.equal(r.code, 0, r.err);
       assert.equal(r.err, '');
-      if (want.warning) assert.ok(j.warnings.some((w: string) => want.warning!.test(w)), JSON.stringify(j.warnings));
+      if (want.warning)
+        assert.ok(
+          j.warnings.some((w: string) => want.warning!.test(w)),
+          JSON.stringify(j.warnings),
+        );
       else assert.deepEqual(j.warnings, []);
       if (want.frames) assert.equal(j.frames, want.frames);
       // What was decoded is what is reported: never the header's claim.

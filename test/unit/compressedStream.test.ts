@@ -33,14 +33,25 @@ for (const [f, kind] of files) {
 }
 
 test('StreamWindows: pieces of any size give windowStarts + a whole-signal resample, window for window', async () => {
-  const x = Float32Array.from({ length: 44100 * 3 + 17 }, (_, i) => Math.sin(i * 0.01) + 0.3 * Math.sin(i * 0.37));
+  const x = Float32Array.from(
+    { length: 44100 * 3 + 17 },
+    (_, i) => Math.sin(i * 0.01) + 0.3 * Math.sin(i * 0.37),
+  );
   const whole = resample(x, 44100, 16000);
   const starts = windowStarts(whole.length, 16000, 1234);
   for (const piece of [999, 44100, 7]) {
     const got: { s: number; w: Float32Array }[] = [];
-    const sw = new StreamWindows(44100, 16000, 16000, 1234, 5, (n) => windowStarts(n, 16000, 1234), async (st, seg, k0) => {
-      for (const s of st) got.push({ s, w: seg.slice(s - k0, s - k0 + 16000) });
-    });
+    const sw = new StreamWindows(
+      44100,
+      16000,
+      16000,
+      1234,
+      5,
+      (n) => windowStarts(n, 16000, 1234),
+      async (st, seg, k0) => {
+        for (const s of st) got.push({ s, w: seg.slice(s - k0, s - k0 + 16000) });
+      },
+    );
     for (let i = 0; i < x.length; i += piece) await sw.push(x.subarray(i, i + piece));
     const end = await sw.end();
     assert.deepEqual(end.starts, starts);
@@ -48,7 +59,8 @@ test('StreamWindows: pieces of any size give windowStarts + a whole-signal resam
       got.map((g) => g.s),
       starts,
     );
-    for (const g of got) assert.deepEqual(g.w, whole.subarray(g.s, g.s + 16000), `window at ${g.s}, pieces of ${piece}`);
+    for (const g of got)
+      assert.deepEqual(g.w, whole.subarray(g.s, g.s + 16000), `window at ${g.s}, pieces of ${piece}`);
   }
 });
 
@@ -58,7 +70,11 @@ test('long compressed files classified as a stream: the probabilities of a whole
   try {
     const paths = ['long.mp3', 'long.opus'].map((f) => join(D, f));
     const whole = await c.classifyFiles(paths, { windowStrideMs: 250 });
-    const streamed = await c.classifyFiles(paths, { windowStrideMs: 250, wholeDecodeCompressedBytes: 0, batchSize: 3 });
+    const streamed = await c.classifyFiles(paths, {
+      windowStrideMs: 250,
+      wholeDecodeCompressedBytes: 0,
+      batchSize: 3,
+    });
     for (const [i, s] of streamed.entries()) {
       assert.equal(s.error, undefined);
       assert.ok(whole[i].windows!.length > 10);
