@@ -1,28 +1,17 @@
 import { id3v2Size, isMpegHeader } from './sniff';
-import { MAX_CHANNELS, WavError } from './wavDecode';
+import { MAX_CHANNELS, WavError, type CodecFacts } from './wavDecode';
 
 /**
  * What the headers of a compressed stream say, read before decoding: the facts `info` shows and the
  * checks that keep a lying header from sizing anything. The decoders (wasm-audio-decoders) report
  * only rate, channels and bit depth after decoding; the gapless and bitrate facts are read here.
  */
-export interface StreamHeader {
+export interface StreamHeader extends CodecFacts {
   codec: 'FLAC' | 'MP3' | 'Vorbis' | 'Opus';
   sampleRate: number;
   channels: number;
   /** FLAC: bits per sample; lossy codecs: undefined. */
   bitsPerSample?: number;
-  /** Frames the header declares (FLAC STREAMINFO, MP3 Xing/VBRI frame count), when it does. */
-  declaredFrames?: number;
-  /** Nominal or average bitrate, kbit/s (lossy codecs). */
-  bitrateKbps?: number;
-  vbr?: boolean;
-  /** MP3: encoder delay and padding from the LAME tag (samples removed by the decoder). */
-  encoderDelay?: number;
-  padding?: number;
-  /** Opus: samples at 48 kHz dropped at the start (pre-skip), and the rate the encoder was given. */
-  preSkip?: number;
-  inputRate?: number;
   /** Byte offset of the first audio frame (after ID3 / metadata blocks). */
   audioOffset: number;
   warnings: string[];
