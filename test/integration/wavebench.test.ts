@@ -100,6 +100,31 @@ suite('Wavebench', function () {
     await shots('editor');
   });
 
+  for (const clip of ['speech.mp3', 'speech.flac']) {
+    test(`opening ${clip} shows the Wavebench editor, painted with predictions`, async () => {
+      const a = await api();
+      // The compressed fixtures (test/fixtures/compressed), copied outside the workspace.
+      const src = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'compressed', clip);
+      const path = join(tempDir('wb-compressed-'), clip);
+      copyFileSync(src, path);
+      const uri = vscode.Uri.file(path);
+      await vscode.commands.executeCommand('vscode.open', uri);
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputCustom, `active tab is ${tab?.input?.constructor.name}`);
+      assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'wavebench.wav');
+      const key = uri.toString();
+      await until('init painted', () =>
+        a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'init' }),
+      );
+      await until('predictions painted', () =>
+        a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'predictions' }),
+      );
+      assert.strictEqual(a.recorder().find({ panel: 'editor', uri: key, type: 'decodeError' }), undefined);
+      await shots(`editor-${clip.replace('.', '-')}`);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+  }
+
   test('an undecodable file shows the decoder message, not a blank page', async () => {
     const a = await api();
     const dir = tempDir('wb-bad-');
