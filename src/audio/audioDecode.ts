@@ -79,11 +79,11 @@ export async function decodeCompressed(
     const { header } = s;
     const limitFrames = Math.floor(maxSamples / header.channels);
     if (header.declaredFrames && header.declaredFrames > limitFrames)
-      throw tooLong(header, header.declaredFrames);
+      throw tooLong(header, header.declaredFrames, maxSamples);
     const pieces: Float32Array[][] = [];
     for (let p = await s.next(); p; p = await s.next()) {
       pieces.push(p);
-      if (s.decodedFrames > limitFrames) throw tooLong(header, s.decodedFrames);
+      if (s.decodedFrames > limitFrames) throw tooLong(header, s.decodedFrames, maxSamples);
     }
     const channels = joinPieces(pieces, header.channels);
     return { facts: compressedFacts(header, s.decodedFrames), channels, warnings: s.allWarnings };
@@ -92,10 +92,11 @@ export async function decodeCompressed(
   }
 }
 
-function tooLong(h: StreamHeader, frames: number): WavError {
-  const min = (frames / h.sampleRate / 60).toFixed(0);
+function tooLong(h: StreamHeader, frames: number, limit: number): WavError {
+  const sec = frames / h.sampleRate;
+  const length = sec < 120 ? `${sec.toFixed(1)} s` : `${(sec / 60).toFixed(0)} min`;
   return new WavError(
-    `too long to decode whole (${min} min of ${h.channels}-channel ${h.codec}; limit ${MAX_WHOLE_DECODE_SAMPLES} samples)`,
+    `too long to decode whole (${length} of ${h.channels}-channel ${h.codec}, more than ${limit} samples)`,
   );
 }
 

@@ -178,3 +178,16 @@ test('the editor document model serves a FLAC and an MP3: facts, overview, wavef
     }
   }
 });
+
+test('a whole decode beyond its sample limit is refused with one line, before decoding when the header tells', async () => {
+  const { decodeCompressed, memoryReader } = await import('../../src/audio/audioDecode');
+  // long.mp3 declares 64,000 frames in its Xing header; long.opus declares none (found while decoding).
+  await assert.rejects(
+    decodeCompressed('mp3', memoryReader(file('long.mp3')), 1000),
+    /^WavError: too long to decode whole \(4\.0 s of 1-channel MP3, more than 1000 samples\)$/,
+  );
+  await assert.rejects(
+    decodeCompressed('ogg', memoryReader(file('long.opus')), 1000),
+    /too long to decode whole/,
+  );
+});
