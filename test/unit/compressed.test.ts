@@ -42,6 +42,7 @@ function maxDiff(a: Float32Array, b: Float32Array, shift = 0): number {
 const flac: [string, number, 's16' | 's32', number, number][] = [
   ['speech.flac', 1, 's16', 16, 16000],
   ['stereo24.flac', 2, 's32', 24, 44100],
+  ['full24.flac', 1, 's32', 24, 48000],
 ];
 for (const [f, ch, type, bits, rate] of flac) {
   test(`${f}: bit-exact with ffmpeg (${bits}-bit, ${ch} ch)`, async () => {
