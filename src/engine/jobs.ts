@@ -5,7 +5,7 @@
  * queue, priorities and crash handling do not change. `run` executes in a worker only; this module
  * imports the model's classes as types, so the extension host never loads model-format code.
  */
-import { decodeToRate } from '../audio/load';
+import { decodeAnyToRate } from '../audio/load';
 import { mixdown } from '../audio/mixdown';
 import { resample } from '../audio/resample';
 import { WavError } from '../audio/wavDecode';
@@ -131,7 +131,7 @@ async function classifyClip(c: Classifier, i: ClipInput): Promise<ClipResult> {
   }
   const row: FileClassification = { path: i.name };
   try {
-    const audio = decodeToRate(i.name, i.bytes, rate);
+    const audio = await decodeAnyToRate(i.name, i.bytes, rate);
     if (audio.facts.frames === 0) throw new WavError('no audio (0 frames)');
     Object.assign(row, await c.classifySamples(audio.samples, options));
     return { row, features: { type, ...c.modelInput(audio.samples) } };

@@ -11,6 +11,8 @@ export interface WavFactsView {
   name: string;
   container: string;
   format: string;
+  /** The format in a few words ("RIFF pcm 16-bit", "MP3 128 kbit/s VBR", "FLAC 24-bit"). */
+  formatLabel?: string;
   bitsPerSample: number;
   sampleRate: number;
   channels: number;

@@ -1,6 +1,8 @@
+import { formatLabel } from '../audio/audioFile';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChannelStats } from '../audio/stats';
+import { WavSource } from '../audio/wavSource';
 import type {
   Overview,
   SpectrogramRangeView,
@@ -176,6 +178,7 @@ export class WavEditorSession extends Disposable {
         name: basename(this.doc.uri.fsPath),
         container: f.container,
         format: f.format,
+        formatLabel: formatLabel(f),
         bitsPerSample: f.bitsPerSample,
         sampleRate: f.sampleRate,
         channels: f.channels,
@@ -250,7 +253,11 @@ export class WavEditorSession extends Disposable {
   /** What the worker classifies: the document model's bytes, or the path of a long file on disk. */
   private async clipInput(doc: WavDocumentModel): Promise<ClipInput> {
     const options = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
-    if (doc.source.size > CLIP_BYTES_LIMIT && this.doc.uri.scheme === 'file')
+    if (
+      doc.source instanceof WavSource &&
+      doc.source.size > CLIP_BYTES_LIMIT &&
+      this.doc.uri.scheme === 'file'
+    )
       return { path: this.doc.uri.fsPath, ...options };
     return { bytes: await doc.source.readAll(), name: basename(this.doc.uri.path), ...options };
   }

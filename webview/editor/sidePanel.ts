@@ -14,7 +14,7 @@ export function sidePanel(
   facts.append(h('h3', null, f.name));
   const dl = h('dl');
   const add = (k: string, v: string) => dl.append(h('dt', null, k), h('dd', null, v));
-  add('Format', `${f.container} ${f.format} ${f.bitsPerSample}-bit`);
+  add('Format', f.formatLabel ?? `${f.container} ${f.format} ${f.bitsPerSample}-bit`);
   add('Rate', `${f.sampleRate} Hz`);
   add('Channels', String(f.channels));
   add('Duration', `${fmtTime(f.durationSec)} (${f.frames} frames)`);
