@@ -7,9 +7,10 @@ import { speakerOf, splitFromLists, whichSet, type SplitName } from '../dataset/
 import type { KnnOptions } from '../dataset/knn';
 import type { BundledModel } from '../model/bundled';
 import type { FileClassification } from '../model/classifier';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { runBatches } from './batches';
 import { clipProgress, type ClassifyProgress } from './classifyJob';
-import { WorkerPool } from './pool';
+import { WorkerPool, type ModelSpec } from './pool';
 
 /** Options of a review job. */
 export interface ReviewJobOptions {
@@ -61,10 +62,10 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
   const t0 = performance.now();
   const root = resolve(folder);
   const scan = await scanInputs([root]);
-  const pool =
-    o.pool ?? new WorkerPool(resolve(o.modelDir), o.workers, { env: o.env, workerScript: o.workerScript });
+  const model: ModelSpec = { dir: resolve(o.modelDir) };
+  const pool = o.pool ?? new WorkerPool({ size: o.workers, env: o.env, workerScript: o.workerScript });
   try {
-    const info = await pool.ready();
+    const info = await pool.model(model);
     const labels = info.labels;
     const lists = await readSplitLists(root);
     const sets = lists && { validation: new Set(lists.validation), testing: new Set(lists.testing) };
@@ -102,18 +103,24 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       if (c?.embedding) accept(c);
       else todo.push(f.path);
     }
-    const cancelled = await runBatches(pool, (p, b, t) => p.classify(b, { ...t, embeddings: true }), todo, {
-      batchFiles: 16,
-      alreadyDone: files.length - todo.length,
-      total: files.length,
-      accept: (rows) => {
-        for (const r of rows) accept(r);
-        o.onFresh?.(rows);
+    const input = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    const cancelled = await runBatches(
+      pool,
+      (p, b, t) => p.run('embed', { ...input, files: b }, { ...t, model }),
+      todo,
+      {
+        batchFiles: 16,
+        alreadyDone: files.length - todo.length,
+        total: files.length,
+        accept: (rows) => {
+          for (const r of rows) accept(r);
+          o.onFresh?.(rows);
+        },
+        onProgress: clipProgress(o.onProgress),
+        intervalMs: o.progressIntervalMs,
+        signal: o.signal,
       },
-      onProgress: clipProgress(o.onProgress),
-      intervalMs: o.progressIntervalMs,
-      signal: o.signal,
-    });
+    );
     for (const p of scan.problems) clips.push({ path: p.path, error: p.error });
     const embeddings = reducer.finish();
     const result = reviewClips({
@@ -131,9 +138,9 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       );
     return {
       folder: root,
-      model: { name: info.name, dir: resolve(o.modelDir), hash: info.hash, labels },
+      model: { name: info.name, dir: model.dir, hash: info.hash, labels },
       embedding: {
-        source: info.embeddingSource ?? 'unknown',
+        source: info.embeddingSource,
         length: reducer.inputDim,
         keptLength: reducer.usedDim,
         energyKept: reducer.kept,

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Classifier } from '../../src/model/classifier';
 import { loadModelPackage, type ModelPackage } from '../../src/model/modelPackage';
+import { initTfBackend } from '../../src/model/tfBackend';
 
 const FIX = join(__dirname, '..', 'fixtures');
 const ROOT = join(__dirname, '..', '..');
@@ -123,3 +125,36 @@ for (const [folder, width] of [
     }
   });
 }
+
+test('classifyFiles: a streamed file (long WAV, long compressed) has the embedding of a whole read', async () => {
+  await initTfBackend();
+  const c = await Classifier.create(join(ROOT, 'models', 'digits'));
+  try {
+    const paths = ['speech.wav', 'speech.flac', 'long.mp3', 'long.opus'].map((f) =>
+      join(FIX, 'compressed', f),
+    );
+    const o = { windowStrideMs: 250, embeddings: true };
+    const whole = await c.classifyFiles(paths, o);
+    // Streamed by groups of 3 windows: the embedding must be the first group's first window's.
+    const streamed = await c.classifyFiles(paths, {
+      ...o,
+      wholeReadBytes: 0,
+      wholeDecodeCompressedBytes: 0,
+      batchSize: 3,
+    });
+    for (const [i, s] of streamed.entries()) {
+      assert.equal(s.error, undefined);
+      assert.equal(whole[i].embedding?.length, 1536, paths[i]);
+      assert.deepEqual(s.embedding, whole[i].embedding, paths[i]);
+      assert.deepEqual(s.probabilities, whole[i].probabilities);
+    }
+    assert.ok(whole[2].windows!.length > 3, 'long.mp3 spans several groups');
+    // The 16-bit FLAC of the WAV decodes to the same samples: the same embedding.
+    assert.deepEqual(whole[1].embedding, whole[0].embedding);
+    assert.notDeepEqual(whole[2].embedding, whole[3].embedding);
+    const plain = await c.classifyFiles(paths.slice(0, 1), { wholeReadBytes: 0 });
+    assert.equal(plain[0].embedding, undefined);
+  } finally {
+    c.dispose();
+  }
+});

@@ -84,6 +84,9 @@ test('bad input: an unreadable clip, an unknown folder and a label with one clip
   }
   const one = readdirSync(join(dir, 'one'))[0];
   writeFileSync(join(dir, 'one', 'broken.wav'), readFileSync(join(dir, 'one', one)).subarray(0, 30));
+  // A WAV and the 16-bit FLAC made from it: the same samples, so a near copy at distance 0.
+  for (const f of ['speech.wav', 'speech.flac'])
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'compressed', f), join(dir, 'one', f));
   mkdirSync(join(dir, '.hidden'));
   copyFileSync(join(dir, 'one', one), join(dir, '.hidden', 'x.wav'));
   const json = join(tempDir('wb-review-out-'), 'r.json');
@@ -107,4 +110,14 @@ test('bad input: an unreadable clip, an unknown folder and a label with one clip
   for (const [p] of reasons) assert.match(err, new RegExp(`wavebench: .*${p.replace('.', '\\.')}: `));
   assert.match(r.notes.join('\n'), /outliers not judged in .*'two'/);
   assert.match(out, /likely mislabelled: \d+/);
+  const copy = (r.duplicates as { kind: string; paths: string[]; distance: number }[]).find((g) =>
+    g.paths.some((p) => p.endsWith('speech.flac')),
+  );
+  assert.ok(copy, 'the FLAC of a WAV is a near copy');
+  assert.equal(copy.kind, 'near');
+  assert.deepEqual(copy.paths.map((p) => relative(dir, p)).sort(), [
+    join('one', 'speech.flac'),
+    join('one', 'speech.wav'),
+  ]);
+  assert.ok(copy.distance < 1e-6, `distance ${copy.distance}`);
 });
