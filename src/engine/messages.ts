@@ -1,12 +1,14 @@
 import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
 import type { ModelDescription } from '../model/describe';
+import type { ScoreSegment, SegmentScores } from '../model/streaming/scoreSegment';
 
 /** Host -> worker. */
 export type ToWorker =
   | { type: 'init'; modelDir?: string; labelsFile?: string }
   | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number }
-  | { type: 'index'; taskId: number; files: string[] };
+  | { type: 'index'; taskId: number; files: string[] }
+  | { type: 'score'; taskId: number; segments: ScoreSegment[] };
 
 /** Worker -> host. */
 export type FromWorker =
@@ -23,4 +25,5 @@ export type FromWorker =
   | { type: 'initError'; message: string }
   | { type: 'result'; taskId: number; rows: FileClassification[] }
   | { type: 'indexed'; taskId: number; records: IndexRecord[] }
+  | { type: 'scored'; taskId: number; segments: SegmentScores[] }
   | { type: 'taskError'; taskId: number; message: string };

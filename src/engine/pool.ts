@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
+import type { ScoreSegment, SegmentScores } from '../model/streaming/scoreSegment';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import type { FromWorker, ToWorker } from './messages';
 
@@ -67,10 +68,16 @@ interface TaskBase {
   detach?: () => void;
 }
 
-/** A batch of files for one worker: classified with the model, or indexed (facts, stats, hash). */
+/**
+ * A batch of files for one worker: classified with the model, indexed (facts, stats, hash), or
+ * segments of long recordings scored for evaluation (`files`: each segment's recording).
+ */
 type Task =
   | (TaskBase & { kind: 'classify'; resolve: (rows: FileClassification[]) => void })
-  | (TaskBase & { kind: 'index'; resolve: (rows: IndexRecord[]) => void });
+  | (TaskBase & { kind: 'index'; resolve: (rows: IndexRecord[]) => void })
+  | (TaskBase & { kind: 'score'; segments: ScoreSegment[]; resolve: (rows: SegmentScores[]) => void });
+
+type Rows = FileClassification[] | IndexRecord[] | SegmentScores[];
 
 interface Slot {
   worker: Worker;
@@ -93,11 +100,12 @@ const PIPELINE = 2;
 export const MAX_CONSECUTIVE_CRASHES = 3;
 
 /** Hands a task its rows once. */
-function settle(task: Task, rows: FileClassification[] | IndexRecord[]): void {
+function settle(task: Task, rows: Rows): void {
   if (task.settled) return;
   task.settled = true;
   task.detach?.();
   if (task.kind === 'classify') task.resolve(rows as FileClassification[]);
+  else if (task.kind === 'score') task.resolve(rows as SegmentScores[]);
   else task.resolve(rows as IndexRecord[]);
 }
 
@@ -107,6 +115,11 @@ function failed(task: Task, error: string): void {
     settle(
       task,
       task.files.map((path) => ({ path, error })),
+    );
+  else if (task.kind === 'score')
+    settle(
+      task,
+      task.segments.map((s) => ({ path: s.path, first: s.first, error })),
     );
   else
     settle(
@@ -197,7 +210,7 @@ export class WorkerPool {
   }
 
   private onResult(slot: Slot, m: FromWorker): void {
-    if (m.type !== 'result' && m.type !== 'indexed' && m.type !== 'taskError') return;
+    if (m.type !== 'result' && m.type !== 'indexed' && m.type !== 'scored' && m.type !== 'taskError') return;
     const at = slot.inflight.findIndex((t) => t.taskId === m.taskId);
     if (at < 0) return;
     const busy = slot.inflight.splice(at, 1)[0];
@@ -205,6 +218,7 @@ export class WorkerPool {
     if (m.type === 'taskError') failed(busy, m.message);
     else if (m.type === 'result' && busy.kind === 'classify') settle(busy, m.rows);
     else if (m.type === 'indexed' && busy.kind === 'index') settle(busy, m.records);
+    else if (m.type === 'scored' && busy.kind === 'score') settle(busy, m.segments);
     this.pump();
   }
 
@@ -310,7 +324,9 @@ export class WorkerPool {
                 topK: this.options.topK ?? DEFAULT_TOP_K,
                 windowStrideMs: this.options.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS,
               }
-            : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
+            : task.kind === 'score'
+              ? { type: 'score', taskId: task.taskId, segments: task.segments }
+              : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
         ),
       (e: Error) => {
         // A worker that died was already handled by onDeath (its tasks failed or queued again).
@@ -340,6 +356,16 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
       this.enqueue({ ...base, kind: 'index', resolve, reject, settled: false });
+    });
+  }
+
+  /** Scores segments of long recordings (evaluate) on the next free worker; cancelled as classify. */
+  score(segments: ScoreSegment[], o: TaskOptions = {}): Promise<SegmentScores[]> {
+    if (this.disposed) return Promise.reject(new Error('pool disposed'));
+    return new Promise((resolve, reject) => {
+      const files = segments.map((s) => s.path);
+      const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
+      this.enqueue({ ...base, kind: 'score', segments, resolve, reject, settled: false });
     });
   }
 

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { indexFiles } from '../dataset/indexFile';
 import { Classifier } from '../model/classifier';
 import { describeModel } from '../model/describe';
+import { scoreSegment } from '../model/streaming/scoreSegment';
 import { initTfBackend } from '../model/tfBackend';
 import type { FromWorker, ToWorker } from './messages';
 
@@ -66,5 +67,15 @@ async function handle(m: ToWorker): Promise<void> {
       }
       break;
     }
+    case 'score':
+      try {
+        if (!classifier) throw new Error('worker not initialised');
+        const segments = [];
+        for (const seg of m.segments) segments.push(await scoreSegment(classifier, seg));
+        send({ type: 'scored', taskId: m.taskId, segments });
+      } catch (e) {
+        send({ type: 'taskError', taskId: m.taskId, message: (e as Error).message });
+      }
+      break;
   }
 }
