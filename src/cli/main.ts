@@ -6,6 +6,7 @@
 import { CliError } from './args';
 import type { Command } from './command';
 import { classifyCommand } from './commands/classify';
+import { evaluateCommand } from './commands/evaluate';
 import { featuresCommand } from './commands/features';
 import { infoCommand } from './commands/info';
 import { inspectCommand } from './commands/inspect';
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   featuresCommand,
   spectrogramCommand,
   classifyCommand,
+  evaluateCommand,
   inspectCommand,
   modelsCommand,
 ];

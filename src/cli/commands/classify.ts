@@ -1,5 +1,4 @@
 import { parse } from '../args';
-import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { runClassifyJob } from '../../engine/classifyJob';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../../model/defaults';
@@ -8,6 +7,7 @@ import { installRoot } from '../installRoot';
 import type { Command } from '../command';
 import { toCsv, toJson, type ClassifyReport } from '../../model/report';
 import { printable } from '../output';
+import { progressReporter, writeExports } from '../progress';
 
 export const CLASSIFY_HELP = `wavebench classify PATH... [--model NAME|PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
 
@@ -132,6 +132,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     return 2;
   }
   const tty = process.stderr.isTTY;
+  const progress = progressReporter();
   let report: ClassifyReport;
   const controller = new AbortController();
   // The first Ctrl-C cancels (the job resolves at once with the rows done); process.once leaves
@@ -147,24 +148,21 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
       windowStrideMs: stride,
       signal: controller.signal,
       progressIntervalMs: tty ? 100 : 2000,
-      onProgress: (p) => {
-        if (!p.total) return;
-        const line = `${p.done}/${p.total} clips, ${p.clipsPerSec.toFixed(0)} clips/s, ETA ${Number.isFinite(p.etaSec) ? p.etaSec.toFixed(0) + ' s' : '-'}`;
-        if (tty) {
-          const width = 30;
-          const fill = p.total ? Math.round((width * p.done) / p.total) : width;
-          process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${line}   `);
-        } else process.stderr.write(line + '\n');
-      },
+      onProgress: (p) =>
+        progress.update(
+          p.done,
+          p.total,
+          `${p.done}/${p.total} clips, ${p.clipsPerSec.toFixed(0)} clips/s, ETA ${Number.isFinite(p.etaSec) ? p.etaSec.toFixed(0) + ' s' : '-'}`,
+        ),
     });
   } catch (e) {
-    if (tty) process.stderr.write('\n');
+    progress.end();
     console.error(`wavebench: ${printable((e as Error).message)}`);
     return 2;
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (tty) process.stderr.write('\n');
+  progress.end();
   if (!report.rows.length && !report.background.length && !report.cancelled) {
     for (const p of report.problems) console.error(`wavebench: ${printable(p.path)}: ${printable(p.error)}`);
     console.error('wavebench: classify: no WAV files found');
@@ -173,22 +171,11 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
   // An export to stdout ('-') is the whole of stdout: the summary then goes to stderr.
   const toStdout = values.csv === '-' || values.json === '-';
   (toStdout ? console.error : console.log)(formatSummary(report));
-  for (const [out, text] of [
+  const written = await writeExports([
     [values.csv, () => toCsv(report)],
     [values.json, () => toJson(report)],
-  ] as const) {
-    if (typeof out !== 'string') continue;
-    if (out === '-') {
-      console.log(text().replace(/\n$/, ''));
-      continue;
-    }
-    try {
-      await writeFile(out, text());
-    } catch (e) {
-      console.error(`wavebench: ${printable(out)}: ${printable((e as Error).message)}`);
-      return 2;
-    }
-  }
+  ]);
+  if (!written) return 2;
   // Ctrl-C: the partial results above are printed and written, and the exit code says so (128 + SIGINT).
   if (report.cancelled) {
     console.error(

@@ -101,25 +101,30 @@ export function pointsAt(curve: CurvePoint[], thresholds: number[], words: numbe
 }
 
 /**
- * FRR at each target FA/h: walking the curve by rising threshold, the first point whose FA/h is at
- * most the target, linearly interpolated (in FA/h) with the point before it; past the last point
- * the curve ends at "never fire" (FA/h 0, FRR 1). Wilson 95 % interval over the words.
+ * FRR at each target FA/h x, read off the curve's lower envelope E(f) = the least FRR of any point
+ * whose FA/h is at most f (a curve with suppression need not be monotone: raising the threshold can
+ * add a detection that a removed one suppressed). The curve ends at "never fire" (FA/h 0, FRR 1).
+ * E(x) comes from point b; when a point a with FA/h above x has a lower FRR (the envelope's next
+ * corner: the least such FA/h), the FRR is interpolated linearly in FA/h between b and a. The
+ * threshold is b's (the lowest of equal ones). Wilson 95 % interval over the words.
  */
 export function operatingPoints(
   curve: CurvePoint[],
   words: number,
   targets: number[] = OPERATING_FA_PER_HOUR,
 ): OperatingPoint[] {
-  const ends = [...curve, { threshold: null, faPerHour: 0, frr: words ? 1 : null }];
+  if (!words) return targets.map((x) => ({ faPerHour: x, frr: null, frrLow: null, frrHigh: null, threshold: null }));
+  const ends = [...curve.map((p) => ({ ...p, frr: p.frr! })), { threshold: null, faPerHour: 0, frr: 1 }];
   return targets.map((x) => {
-    const j = ends.findIndex((p) => p.faPerHour <= x);
-    const b = ends[j];
-    let frr = b.frr;
-    if (j > 0 && frr !== null) {
-      const a = ends[j - 1];
-      frr = a.frr! + ((b.frr! - a.frr!) * (a.faPerHour - x)) / (a.faPerHour - b.faPerHour);
+    let b = ends[ends.length - 1];
+    for (const p of ends) if (p.faPerHour <= x && p.frr < b.frr) b = p;
+    let a: (typeof ends)[number] | undefined;
+    for (const p of ends) {
+      if (p.faPerHour <= x || p.frr >= b.frr) continue;
+      if (!a || p.faPerHour < a.faPerHour || (p.faPerHour === a.faPerHour && p.frr < a.frr)) a = p;
     }
-    const [lo, hi] = frr === null ? [null, null] : wilson(frr, words);
+    const frr = a ? b.frr + ((a.frr - b.frr) * (x - b.faPerHour)) / (a.faPerHour - b.faPerHour) : b.frr;
+    const [lo, hi] = wilson(frr, words);
     return { faPerHour: x, frr, frrLow: lo, frrHigh: hi, threshold: b.threshold };
   });
 }
