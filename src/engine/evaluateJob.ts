@@ -79,7 +79,10 @@ function truthFor(
       let parsed;
       try {
         parsed = read(beside);
-      } catch {
+      } catch (e) {
+        // No label file: the recording is listed as not scored. One that cannot be read is a problem too.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          problems.push({ path: beside, line: 0, reason: `cannot read (${readReason(e)})` });
         continue;
       }
       out.set(path, { words: parsed.words, truthPath: beside });

@@ -31,7 +31,7 @@ export function mcnemarWords(onlyA: number, onlyB: number, p: number, names: [st
   return `${better} is better on these clips, p = ${formatP(p)}`;
 }
 
-/** A p-value for people: 3 significant digits, tiny ones in exponent form. */
+/** A p-value for people: 2 significant digits, tiny ones in exponent form. */
 export function formatP(p: number): string {
   return p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
