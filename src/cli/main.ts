@@ -6,6 +6,7 @@
 import { CliError } from './args';
 import type { Command } from './command';
 import { classifyCommand } from './commands/classify';
+import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
 import { featuresCommand } from './commands/features';
 import { infoCommand } from './commands/info';
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   spectrogramCommand,
   classifyCommand,
   evaluateCommand,
+  compareCommand,
   inspectCommand,
   modelsCommand,
 ];

@@ -92,7 +92,9 @@ function truthFor(
   const parsed = read(truthFile);
   if (parsed.format !== 'csv') {
     if (paths.length !== 1)
-      throw new Error(`${truthFile}: a ${parsed.format} label file is for one recording (${paths.length} given)`);
+      throw new Error(
+        `${truthFile}: a ${parsed.format} label file is for one recording (${paths.length} given)`,
+      );
     out.set(paths[0], { words: parsed.words, truthPath: truthFile });
     return out;
   }
@@ -101,7 +103,12 @@ function truthFor(
   for (const w of parsed.words) {
     const entry = out.get(resolve(dirname(truthFile), w.file!));
     if (entry) entry.words.push(w);
-    else problems.push({ path: truthFile, line: w.line, reason: `'${w.file}' is not one of the recordings evaluated` });
+    else
+      problems.push({
+        path: truthFile,
+        line: w.line,
+        reason: `'${w.file}' is not one of the recordings evaluated`,
+      });
   }
   return out;
 }
@@ -134,7 +141,10 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
     for (const path of paths) {
       const t = truth.get(path);
       if (!t) {
-        skipped.push({ path, reason: `no ground truth (${basename(path, extname(path))}.txt beside it, or --truth)` });
+        skipped.push({
+          path,
+          reason: `no ground truth (${basename(path, extname(path))}.txt beside it, or --truth)`,
+        });
         continue;
       }
       const p = prepare(path, t, info, rules, keywords, truthProblems);

@@ -255,8 +255,15 @@ export class Classifier {
     const n = resampledLength(facts.frames, facts.sampleRate, rate);
     const starts = windowStarts(n, this.window, stride);
     const probs: Float32Array[] = [];
-    await this.scoreWindowGroups(file, header, n, (i) => starts[i], 0, starts.length, options.batchSize ?? 64, (g) =>
-      probs.push(...g),
+    await this.scoreWindowGroups(
+      file,
+      header,
+      n,
+      (i) => starts[i],
+      0,
+      starts.length,
+      options.batchSize ?? 64,
+      (g) => probs.push(...g),
     );
     result.contentHash = hashFile(file);
     file.checkUnchanged();

@@ -75,7 +75,14 @@ test('evaluate CLI on recordings with label files beside them equals the referen
 });
 
 test('evaluate with --truth CSV on a stereo 11025-Hz recording (mixed, resampled) equals the reference', async () => {
-  const r = await runCli(['evaluate', join(DIR, 'rec_b.wav'), '--truth', join(DIR, 'truth.csv'), '--json', '-']);
+  const r = await runCli([
+    'evaluate',
+    join(DIR, 'rec_b.wav'),
+    '--truth',
+    join(DIR, 'truth.csv'),
+    '--json',
+    '-',
+  ]);
   assert.equal(r.code, 0, r.err);
   close(JSON.parse(r.out), ref.csv);
 });
@@ -88,7 +95,14 @@ test('evaluate --thresholds, and other rules: counts equal the reference', async
   close(j, ref.thresholds);
   assert.equal(j.operatingPoints, undefined);
   const o = ref.rules.rules;
-  const args = ['--average-ms', o.averageMs, '--suppression-ms', o.suppressionMs, '--tolerance-ms', o.toleranceMs];
+  const args = [
+    '--average-ms',
+    o.averageMs,
+    '--suppression-ms',
+    o.suppressionMs,
+    '--tolerance-ms',
+    o.toleranceMs,
+  ];
   const r = await runCli(['evaluate', ...files, ...args.map(String), '--json', '-']);
   assert.equal(r.code, 0, r.err);
   close(JSON.parse(r.out), ref.rules.evaluation);
@@ -104,12 +118,22 @@ test('a recording cut into many segments over two workers scores exactly as one 
 
 test('evaluate --csv writes the curve points', async () => {
   const out = join(tempDir('wavebench-evaluate-'), 'ev.csv');
-  const r = await runCli(['evaluate', join(DIR, 'rec_b.wav'), '--truth', join(DIR, 'truth.csv'), '--csv', out]);
+  const r = await runCli([
+    'evaluate',
+    join(DIR, 'rec_b.wav'),
+    '--truth',
+    join(DIR, 'truth.csv'),
+    '--csv',
+    out,
+  ]);
   assert.equal(r.code, 0, r.err);
   const lines = readFileSync(out, 'utf8').trim().split('\n');
   assert.equal(lines[0], 'scope,threshold,hits,falseAccepts,repeats,frr,faPerHour');
   const overall = lines.filter((l) => l.startsWith('overall,'));
   assert.equal(overall.length, ref.csv.points.length);
   const p = ref.csv.points[0];
-  assert.equal(overall[0], ['overall', p.threshold, p.hits, p.falseAccepts, p.repeats, p.frr, p.faPerHour].join(','));
+  assert.equal(
+    overall[0],
+    ['overall', p.threshold, p.hits, p.falseAccepts, p.repeats, p.frr, p.faPerHour].join(','),
+  );
 });

@@ -105,9 +105,13 @@ test('evaluate CLI: a label file with bad lines is reported line by line and the
   const lines = r.out.split('\n').map((l) => l.trim());
   const file = join(dir, 'rec.txt');
   assert.ok(lines.includes(`${file}: line 2: expected start<TAB>end<TAB>label`), r.out);
-  assert.ok(lines.some((l) => l.startsWith(`${file}: line 3: label 'marvin' is not one of the model's keywords`)));
+  assert.ok(
+    lines.some((l) => l.startsWith(`${file}: line 3: label 'marvin' is not one of the model's keywords`)),
+  );
   assert.ok(lines.includes(`${file}: line 4: 41.000 s is past the recording's end (15.000 s): skipped`));
-  assert.ok(lines.includes(`${join(dir, 'nolabels.wav')}: no ground truth (nolabels.txt beside it, or --truth)`));
+  assert.ok(
+    lines.includes(`${join(dir, 'nolabels.wav')}: no ground truth (nolabels.txt beside it, or --truth)`),
+  );
   const j = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
   assert.equal(j.words, 1);
   assert.equal(j.truthProblems.length, 3);
@@ -133,6 +137,12 @@ test("McNemar's exact test equals scipy.stats.binomtest(onlyA, onlyA + onlyB, 0.
   }
   // 2 against 9: 2 * (1 + 11 + 55) / 2^11 = 0.0654; none against 30: 2 / 2^30 = 1.86e-9.
   assert.equal(mcnemarWords(2, 9, mcnemarExact(2, 9), ['A', 'B']), 'no evidence of a difference (p = 0.065)');
-  assert.equal(mcnemarWords(0, 30, mcnemarExact(0, 30), ['A', 'B']), 'B is better on these clips, p = 1.9e-9');
-  assert.equal(mcnemarWords(30, 0, mcnemarExact(30, 0), ['A', 'B']), 'A is better on these clips, p = 1.9e-9');
+  assert.equal(
+    mcnemarWords(0, 30, mcnemarExact(0, 30), ['A', 'B']),
+    'B is better on these clips, p = 1.9e-9',
+  );
+  assert.equal(
+    mcnemarWords(30, 0, mcnemarExact(30, 0), ['A', 'B']),
+    'A is better on these clips, p = 1.9e-9',
+  );
 });

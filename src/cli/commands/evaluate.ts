@@ -66,7 +66,9 @@ export function formatEvaluation(r: EvaluateReport): string {
   if (r.operatingPoints) {
     out.push('');
     out.push(`FRR at a false-accept rate [Wilson 95 %], curve of ${r.points.length} thresholds:`);
-    out.push(`${'keyword'.padEnd(w)}  words  ${r.operatingPoints.map((p) => `${p.faPerHour}/h`.padEnd(24)).join('')}`);
+    out.push(
+      `${'keyword'.padEnd(w)}  words  ${r.operatingPoints.map((p) => `${p.faPerHour}/h`.padEnd(24)).join('')}`,
+    );
     const row = (name: string, words: number, ops: OperatingPoint[]) =>
       `${name.padEnd(w)}  ${String(words).padStart(5)}  ${ops.map((p) => opText(p).padEnd(24)).join('')}`;
     out.push(row('overall', r.words, r.operatingPoints));
@@ -75,11 +77,14 @@ export function formatEvaluation(r: EvaluateReport): string {
     out.push('');
     out.push(`${'keyword'.padEnd(w)}  threshold   hits  false  repeats     FRR     FA/h`);
     for (const p of r.points) out.push(pointRow('overall', p, w));
-    for (const k of r.keywords) if (k.words) for (const p of k.points) out.push(pointRow(printable(k.label), p, w));
+    for (const k of r.keywords)
+      if (k.words) for (const p of k.points) out.push(pointRow(printable(k.label), p, w));
   }
   for (const e of r.events) {
     out.push('');
-    out.push(`at threshold ${e.threshold}: ${e.falseAccepts.length} false accepts, ${e.misses.length} misses, ${e.repeats.length} repeats`);
+    out.push(
+      `at threshold ${e.threshold}: ${e.falseAccepts.length} false accepts, ${e.misses.length} misses, ${e.repeats.length} repeats`,
+    );
     for (const f of e.falseAccepts.slice(0, 10))
       out.push(`  false accept ${printable(f.label)} at ${f.timeSec.toFixed(3)} s in ${printable(f.file)}`);
     if (e.falseAccepts.length > 10) out.push(`  ... (--json lists them all)`);
@@ -102,7 +107,8 @@ export function evaluationCsv(r: EvaluateReport): string {
   const rows = ['scope,threshold,hits,falseAccepts,repeats,frr,faPerHour'];
   const add = (scope: string, ps: CurvePoint[]) => {
     const q = /[",\n\r]/.test(scope) ? `"${scope.replace(/"/g, '""')}"` : scope;
-    for (const p of ps) rows.push([q, p.threshold, p.hits, p.falseAccepts, p.repeats, p.frr ?? '', p.faPerHour].join(','));
+    for (const p of ps)
+      rows.push([q, p.threshold, p.hits, p.falseAccepts, p.repeats, p.frr ?? '', p.faPerHour].join(','));
   };
   add('overall', r.points);
   for (const k of r.keywords) add(k.label, k.points);
@@ -158,7 +164,8 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     if (thresholds.some((t) => !Number.isFinite(t) || t < 0))
       return fail(`--thresholds must be numbers >= 0, comma-separated ('${printable(values.thresholds)}')`);
   }
-  if (values.csv === '-' && values.json === '-') return fail('evaluate: only one of --csv and --json can go to stdout (-)');
+  if (values.csv === '-' && values.json === '-')
+    return fail('evaluate: only one of --csv and --json can go to stdout (-)');
   const modelDir = resolveModelArg(installRoot(), values.model as string | undefined);
   if (!existsSync(modelDir)) return fail(`model ${printable(modelDir)}: no such file or folder`);
   for (const k of ['labels', 'truth'] as const) {
@@ -180,7 +187,11 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
       workers,
       signal: controller.signal,
       onProgress: (p) =>
-        progress.update(p.done, p.total, `${p.done}/${p.total} windows, ${p.realTimeFactor.toFixed(0)}x real time`),
+        progress.update(
+          p.done,
+          p.total,
+          `${p.done}/${p.total} windows, ${p.realTimeFactor.toFixed(0)}x real time`,
+        ),
     });
   } catch (e) {
     progress.end();

@@ -149,7 +149,7 @@ export function recordingCurve(
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => track.score[a] - track.score[b] || a - b);
-  for (let g = 0; g < n; ) {
+  for (let g = 0; g < n;) {
     const s = track.score[order[g]];
     let h = g;
     const removed: number[] = [];

@@ -1,12 +1,13 @@
 import { recordingCurve } from './curve';
-import { detect, matchDetections, NON_KEYWORDS, TruthIndex, type KeywordTrack, type StreamRules } from './rules';
 import {
-  curvePoints,
-  operatingPoints,
-  pointsAt,
-  type CurvePoint,
-  type OperatingPoint,
-} from './summary';
+  detect,
+  matchDetections,
+  NON_KEYWORDS,
+  TruthIndex,
+  type KeywordTrack,
+  type StreamRules,
+} from './rules';
+import { curvePoints, operatingPoints, pointsAt, type CurvePoint, type OperatingPoint } from './summary';
 import type { TruthProblem, TruthWord } from './truth';
 
 /** One recording scored: its track of best smoothed keywords and the words it is checked against. */
@@ -63,7 +64,9 @@ export function evaluate(
 ): Evaluation {
   const { keywords, keywordOf } = keywordsOf(labels);
   const indexes = recs.map((r) => new TruthIndex(r.words, rules.toleranceMs));
-  const curves = recs.map((r, i) => recordingCurve(r.track, labels, keywordOf, indexes[i], rules.suppressionMs));
+  const curves = recs.map((r, i) =>
+    recordingCurve(r.track, labels, keywordOf, indexes[i], rules.suppressionMs),
+  );
   const hours = recs.reduce((s, r) => s + r.durationSec, 0) / 3600;
   const summarise = (words: number, keyword?: number): CurveSummary => {
     const curve = curvePoints(curves, words, hours, keyword);
@@ -120,13 +123,19 @@ function eventsAt(
     });
     truth.words.forEach((w, i) => {
       if (!wordHit[i])
-        out.misses.push({ file: r.path, label: w.label, startSec: w.startMs / 1000, endSec: w.endMs / 1000, line: w.line ?? 0 });
+        out.misses.push({
+          file: r.path,
+          label: w.label,
+          startSec: w.startMs / 1000,
+          endSec: w.endMs / 1000,
+          line: w.line ?? 0,
+        });
     });
   });
   return out;
 }
 
-/** A truth problem as one line: `PATH: line N: REASON`. */
+/** A truth problem as one line: `PATH: line N: REASON` (no line when the whole file is the problem). */
 export function problemLine(p: TruthProblem): string {
-  return `${p.path}: line ${p.line}: ${p.reason}`;
+  return p.line ? `${p.path}: line ${p.line}: ${p.reason}` : `${p.path}: ${p.reason}`;
 }

@@ -222,13 +222,15 @@ export function matchDetections(
     if (c >= 0) perCluster.set(c, [...(perCluster.get(c) ?? []), i]);
   });
   for (const [c, dets] of perCluster) {
-    truth.matchCluster(
-      c,
-      dets.map((i) => detections[i].timeMs),
-    ).forEach((w, j) => {
-      if (w >= 0) wordHit[w] = true;
-      outcomes[dets[j]] = w >= 0 ? 'hit' : w === -1 ? 'repeat' : 'falseAccept';
-    });
+    truth
+      .matchCluster(
+        c,
+        dets.map((i) => detections[i].timeMs),
+      )
+      .forEach((w, j) => {
+        if (w >= 0) wordHit[w] = true;
+        outcomes[dets[j]] = w >= 0 ? 'hit' : w === -1 ? 'repeat' : 'falseAccept';
+      });
   }
   return { outcomes, wordHit };
 }

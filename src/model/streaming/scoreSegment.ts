@@ -43,7 +43,11 @@ export function recordingGrid(
  * over (at most average / stride more), so that segments scored apart give exactly the scores of
  * one pass over the whole recording.
  */
-export async function scoreSegment(classifier: Classifier, seg: ScoreSegment, batch = 64): Promise<SegmentScores> {
+export async function scoreSegment(
+  classifier: Classifier,
+  seg: ScoreSegment,
+  batch = 64,
+): Promise<SegmentScores> {
   const out: SegmentScores = { path: seg.path, first: seg.first };
   let file: WavFile | undefined;
   try {
@@ -52,7 +56,13 @@ export async function scoreSegment(classifier: Classifier, seg: ScoreSegment, ba
     const md = classifier.model.metadata;
     const { facts } = header;
     if (facts.frames === 0) throw new WavError('no audio (0 frames)');
-    const g = recordingGrid(facts.frames, facts.sampleRate, md.sampleRate, clipSamples(md), seg.windowStrideMs);
+    const g = recordingGrid(
+      facts.frames,
+      facts.sampleRate,
+      md.sampleRate,
+      clipSamples(md),
+      seg.windowStrideMs,
+    );
     const end = Math.min(g.count, seg.first + seg.count);
     const from = firstAveraged(g, seg.first, seg.averageMs);
     const n = resampledLength(facts.frames, facts.sampleRate, md.sampleRate);

@@ -65,7 +65,7 @@ export function curvePoints(
   for (const rc of recordings) pick(rc.initial).forEach((v, k) => (totals[k] += v));
   const events = recordings.flatMap((rc) => rc.changes).sort((a, b) => a.threshold - b.threshold);
   const points: CurvePoint[] = [];
-  for (let e = 0; e < events.length; ) {
+  for (let e = 0; e < events.length;) {
     const threshold = events[e].threshold;
     const delta = [0, 0, 0];
     for (; e < events.length && events[e].threshold === threshold; e++)
@@ -93,7 +93,12 @@ function point(threshold: number, [hits, fa, repeats]: number[], words: number, 
  * point's counts hold from the previous point's threshold, exclusive, to its own, inclusive); above
  * the last point nothing is detected.
  */
-export function pointsAt(curve: CurvePoint[], thresholds: number[], words: number, hours: number): CurvePoint[] {
+export function pointsAt(
+  curve: CurvePoint[],
+  thresholds: number[],
+  words: number,
+  hours: number,
+): CurvePoint[] {
   return thresholds.map((t) => {
     const p = curve.find((q) => q.threshold >= t);
     return p ? { ...p, threshold: t } : point(t, [0, 0, 0], words, hours);
@@ -113,7 +118,8 @@ export function operatingPoints(
   words: number,
   targets: number[] = OPERATING_FA_PER_HOUR,
 ): OperatingPoint[] {
-  if (!words) return targets.map((x) => ({ faPerHour: x, frr: null, frrLow: null, frrHigh: null, threshold: null }));
+  if (!words)
+    return targets.map((x) => ({ faPerHour: x, frr: null, frrLow: null, frrHigh: null, threshold: null }));
   const ends = [...curve.map((p) => ({ ...p, frr: p.frr! })), { threshold: null, faPerHour: 0, frr: 1 }];
   return targets.map((x) => {
     let b = ends[ends.length - 1];

@@ -97,7 +97,8 @@ export function parseTruth(path: string, text: string): ParsedTruth {
       const start = msOf(f[0], 1000);
       const end = msOf(f[1], 1000);
       const label = f.slice(2).join('\t').trim();
-      if (start === undefined || end === undefined) return bad(line, `times '${f[0]}', '${f[1]}' are not seconds >= 0`);
+      if (start === undefined || end === undefined)
+        return bad(line, `times '${f[0]}', '${f[1]}' are not seconds >= 0`);
       if (end < start) return bad(line, `ends (${f[1]} s) before it starts (${f[0]} s)`);
       if (!label) return bad(line, 'no label');
       words.push({ label, startMs: start, endMs: end, line });
@@ -112,7 +113,8 @@ export function parseTruth(path: string, text: string): ParsedTruth {
       const end = msOf(f[2], 1000);
       const label = f[3].trim();
       if (!f[0].trim()) return bad(line, 'no file');
-      if (start === undefined || end === undefined) return bad(line, `times '${f[1]}', '${f[2]}' are not seconds >= 0`);
+      if (start === undefined || end === undefined)
+        return bad(line, `times '${f[1]}', '${f[2]}' are not seconds >= 0`);
       if (end < start) return bad(line, `ends (${f[2]} s) before it starts (${f[1]} s)`);
       if (!label) return bad(line, 'no label');
       words.push({ file: f[0].trim(), label, startMs: start, endMs: end, line });
@@ -150,7 +152,9 @@ export function checkWords(
       continue;
     }
     if (w.endMs > durationMs) {
-      bad(`${(w.endMs / 1000).toFixed(3)} s is past the recording's end (${(durationMs / 1000).toFixed(3)} s): skipped`);
+      bad(
+        `${(w.endMs / 1000).toFixed(3)} s is past the recording's end (${(durationMs / 1000).toFixed(3)} s): skipped`,
+      );
       continue;
     }
     const before = lastOf.get(w.label);
