@@ -297,7 +297,9 @@ export class Classifier {
       const need = resampleInputRange(k0, k1, facts.frames, facts.sampleRate, rate);
       const mono = mixdown(file.frames(header, need.first, need.end - need.first));
       const seg = resampleRange(mono, need.first, facts.frames, facts.sampleRate, rate, k0, k1);
-      for (let j = 0; j < m; j++) this.inputFor(seg, startOf(i + j) - k0, buf, j * this.featureSize);
+      const starts = Int32Array.from({ length: m }, (_, j) => startOf(i + j) - k0);
+      if (!this.input.writeShared(seg, starts, buf))
+        for (let j = 0; j < m; j++) this.inputFor(seg, starts[j], buf, j * this.featureSize);
       onGroup(await this.predict(buf, m), i);
     }
   }

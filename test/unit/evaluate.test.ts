@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { decodeToRate } from '../../src/audio/load';
 import { runEvaluateJob } from '../../src/engine/evaluateJob';
+import { loadMetadata } from '../../src/model/metadata';
+import { ModelInput } from '../../src/model/modelInput';
 import { evaluate, type ScoredRecording } from '../../src/model/streaming/evaluation';
 import { Smoother, type StreamRules } from '../../src/model/streaming/rules';
 import { runCli } from './runCli';
@@ -136,4 +139,27 @@ test('evaluate --csv writes the curve points', async () => {
     overall[0],
     ['overall', p.threshold, p.hits, p.falseAccepts, p.repeats, p.frr, p.faPerHour].join(','),
   );
+});
+
+test('windows sharing the frames of their span get exactly the inputs computed window by window', async () => {
+  const md = await loadMetadata('models/speech-commands');
+  const input = await ModelInput.create(md);
+  const audio = decodeToRate('rec_b', readFileSync(join(DIR, 'rec_b.wav')), md.sampleRate);
+  for (const starts of [
+    [0, 1600, 3200, 4800],
+    [160, 1760, 17760, 40000],
+  ]) {
+    const shared = new Float32Array(starts.length * input.size);
+    assert.ok(input.writeShared(audio.samples, starts, shared));
+    const one = new Float32Array(starts.length * input.size);
+    starts.forEach((s, j) => input.write(audio.samples, s, one, j * input.size));
+    assert.deepEqual(shared, one);
+  }
+  // Not a whole number of hops apart, or past the end: not shared (the caller computes window by window).
+  assert.equal(input.writeShared(audio.samples, [0, 100], new Float32Array(2 * input.size)), false);
+  assert.equal(
+    input.writeShared(audio.samples, [audio.samples.length - 100], new Float32Array(input.size)),
+    false,
+  );
+  input.dispose();
 });
