@@ -2,6 +2,7 @@
 // models' own classify exports, the p-value against the binomial by hand (McNemar vs scipy: truth.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ModelComparison } from '../../src/model/compare';
 import { runCli } from './runCli';
 
 interface Row {
@@ -16,19 +17,19 @@ async function rows(model: string): Promise<Row[]> {
   return JSON.parse(r.out).rows;
 }
 
-test('compare: flips are the clips one model gets right and the other wrong; McNemar p and verdict', async () => {
-  const r = await runCli([
-    'compare',
-    'samples/speech-commands',
-    '--model',
-    'speech-commands',
-    '--model',
-    'digits',
-    '--json',
-    '-',
-  ]);
+/** `wavebench compare FOLDER --model A --model B --json -`, checked to have run. */
+async function compare(
+  folder: string,
+  a: string,
+  b: string,
+): Promise<{ err: string; json: ModelComparison }> {
+  const r = await runCli(['compare', folder, '--model', a, '--model', b, '--json', '-']);
   assert.equal(r.code, 0, r.err);
-  const c = JSON.parse(r.out);
+  return { err: r.err, json: JSON.parse(r.out) };
+}
+
+test('compare: flips are the clips one model gets right and the other wrong; McNemar p and verdict', async () => {
+  const { err, json: c } = await compare('samples/speech-commands', 'speech-commands', 'digits');
   const [a, b] = [await rows('speech-commands'), await rows('digits')];
   const byPath = new Map(b.map((x) => [x.path, x]));
   const pairs = a.flatMap((x) => {
@@ -54,23 +55,12 @@ test('compare: flips are the clips one model gets right and the other wrong; McN
   let tail = 0;
   for (let i = 0, p = 1 / 2 ** n; i <= Math.min(na, nb); p = (p * (n - i)) / (i + 1), i++) tail += p;
   assert.ok(Math.abs(c.mcnemarP - Math.min(1, n ? 2 * tail : 1)) < 1e-12);
-  assert.match(r.err, /McNemar's exact test \(\d+ against \d+ of \d+ paired clips\)/);
+  assert.match(err, /McNemar's exact test \(\d+ against \d+ of \d+ paired clips\)/);
   assert.ok(c.models[0].perClass.some((x: { label: string; f1: number }) => x.label === 'yes'));
 });
 
 test('compare: one model against itself has no flips; --model once is a usage error', async () => {
-  const r = await runCli([
-    'compare',
-    'samples/speech-commands/yes',
-    '--model',
-    'speech-commands',
-    '--model',
-    'speech-commands',
-    '--json',
-    '-',
-  ]);
-  assert.equal(r.code, 0, r.err);
-  const c = JSON.parse(r.out);
+  const { json: c } = await compare('samples/speech-commands/yes', 'speech-commands', 'speech-commands');
   assert.deepEqual(c.flips, { onlyA: [], onlyB: [] });
   assert.equal(c.mcnemarP, 1);
   assert.equal(c.paired, 3);

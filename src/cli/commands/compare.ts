@@ -3,7 +3,7 @@ import { runClassifyJob } from '../../engine/classifyJob';
 import { resolveModelArg } from '../../model/bundled';
 import { compareReports, type ModelComparison } from '../../model/compare';
 import type { ClassifyReport } from '../../model/report';
-import { parse } from '../args';
+import { CliError, parse } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
@@ -64,20 +64,18 @@ export async function runCompareCommand(args: string[]): Promise<number> {
     console.log(COMPARE_HELP);
     return 0;
   }
-  const fail = (msg: string) => {
-    console.error(`wavebench: ${msg}`);
-    return 2;
-  };
   const models = (values.model as unknown as string[] | undefined) ?? [];
-  if (!positionals.length) return fail('compare: no FOLDER given');
-  if (models.length !== 2) return fail(`compare: give --model twice (A and B), not ${models.length} times`);
+  if (!positionals.length) throw new CliError('compare: no FOLDER given');
+  if (models.length !== 2)
+    throw new CliError(`compare: give --model twice (A and B), not ${models.length} times`);
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) return fail('--workers must be an integer >= 1');
+    if (!Number.isInteger(workers) || workers < 1) throw new CliError('--workers must be an integer >= 1');
   }
   const dirs = models.map((m) => resolveModelArg(installRoot(), m));
-  for (const d of dirs) if (!existsSync(d)) return fail(`model ${printable(d)}: no such file or folder`);
+  for (const d of dirs)
+    if (!existsSync(d)) throw new CliError(`model ${printable(d)}: no such file or folder`);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -105,7 +103,7 @@ export async function runCompareCommand(args: string[]): Promise<number> {
       }
     }
   } catch (e) {
-    return fail(printable((e as Error).message));
+    throw new CliError((e as Error).message);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -117,7 +115,9 @@ export async function runCompareCommand(args: string[]): Promise<number> {
   );
   (values.json === '-' ? console.error : console.log)(formatComparison(c));
   if (!(await writeExports([[values.json, () => JSON.stringify(c, null, 1) + '\n']]))) return 2;
-  return c.paired ? 0 : fail('compare: no clip was scored by both models (labels come from folder names)');
+  if (!c.paired)
+    throw new CliError('compare: no clip was scored by both models (labels come from folder names)');
+  return 0;
 }
 
 export const compareCommand: Command = {

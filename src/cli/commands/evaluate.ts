@@ -4,7 +4,7 @@ import { BUNDLED_MODELS, DEFAULT_MODEL, resolveModelArg } from '../../model/bund
 import { problemLine } from '../../model/streaming/evaluation';
 import { DEFAULT_STREAM_RULES, type StreamRules } from '../../model/streaming/rules';
 import type { CurvePoint, OperatingPoint } from '../../model/streaming/summary';
-import { parse } from '../args';
+import { CliError, parse } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
@@ -12,7 +12,7 @@ import { progressReporter, writeExports } from '../progress';
 
 const D = DEFAULT_STREAM_RULES;
 
-export const EVALUATE_HELP = `wavebench evaluate AUDIO... --model NAME|PATH [--truth FILE] [--window-stride-ms ${D.windowStrideMs}] [--average-ms ${D.averageMs}]
+export const EVALUATE_HELP = `wavebench evaluate AUDIO... [--model NAME|PATH] [--truth FILE] [--window-stride-ms ${D.windowStrideMs}] [--average-ms ${D.averageMs}]
                    [--suppression-ms ${D.suppressionMs}] [--tolerance-ms ${D.toleranceMs}] [--thresholds 0.2,0.3] [--json OUT] [--csv OUT]
 
 Runs a keyword model over long recordings as it is used (sliding windows, smoothed scores, one
@@ -134,11 +134,7 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     console.log(EVALUATE_HELP);
     return 0;
   }
-  const fail = (msg: string) => {
-    console.error(`wavebench: ${msg}`);
-    return 2;
-  };
-  if (!positionals.length) return fail('evaluate: no AUDIO given');
+  if (!positionals.length) throw new CliError('evaluate: no AUDIO given');
   const rules: Partial<StreamRules> = {};
   const keys = [
     ['window-stride-ms', 'windowStrideMs', 1],
@@ -150,27 +146,29 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     const v = values[opt];
     if (v === undefined) continue;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) return fail(`--${opt} must be an integer >= ${min}`);
+    if (!Number.isInteger(n) || n < min) throw new CliError(`--${opt} must be an integer >= ${min}`);
     rules[key] = n;
   }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) return fail('--workers must be an integer >= 1');
+    if (!Number.isInteger(workers) || workers < 1) throw new CliError('--workers must be an integer >= 1');
   }
   let thresholds: number[] | undefined;
   if (typeof values.thresholds === 'string') {
     thresholds = values.thresholds.split(',').map((t) => Number(t.trim()));
     if (thresholds.some((t) => !Number.isFinite(t) || t < 0))
-      return fail(`--thresholds must be numbers >= 0, comma-separated ('${printable(values.thresholds)}')`);
+      throw new CliError(
+        `--thresholds must be numbers >= 0, comma-separated ('${printable(values.thresholds)}')`,
+      );
   }
   if (values.csv === '-' && values.json === '-')
-    return fail('evaluate: only one of --csv and --json can go to stdout (-)');
+    throw new CliError('evaluate: only one of --csv and --json can go to stdout (-)');
   const modelDir = resolveModelArg(installRoot(), values.model as string | undefined);
-  if (!existsSync(modelDir)) return fail(`model ${printable(modelDir)}: no such file or folder`);
+  if (!existsSync(modelDir)) throw new CliError(`model ${printable(modelDir)}: no such file or folder`);
   for (const k of ['labels', 'truth'] as const) {
     const f = values[k];
-    if (typeof f === 'string' && !existsSync(f)) return fail(`${printable(f)}: no such file (--${k})`);
+    if (typeof f === 'string' && !existsSync(f)) throw new CliError(`${printable(f)}: no such file (--${k})`);
   }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -195,7 +193,7 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     });
   } catch (e) {
     progress.end();
-    return fail(printable((e as Error).message));
+    throw new CliError((e as Error).message);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -211,12 +209,13 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     console.error('wavebench: evaluate: interrupted (the recordings finished are reported)');
     return 130;
   }
-  return report.recordings.length ? 0 : fail('evaluate: no recording scored');
+  if (!report.recordings.length) throw new CliError('evaluate: no recording scored');
+  return 0;
 }
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
-  synopsis: 'evaluate AUDIO... --model M [...]',
+  synopsis: 'evaluate AUDIO... [--model M] [...]',
   summary: 'long recordings against their labels: FA/h vs FRR (evaluate --help)',
   help: EVALUATE_HELP,
   run: runEvaluateCommand,

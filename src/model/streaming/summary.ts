@@ -18,8 +18,8 @@ export interface OperatingPoint {
   frrLow: number | null;
   frrHigh: number | null;
   /**
-   * The lowest threshold of the curve whose FA/h is at most `faPerHour` (a setting that meets it);
-   * null when only "never fire" (a threshold above every score) does.
+   * The threshold of the least-FRR point with FA/h at most `faPerHour` (the lowest of equal ones):
+   * a setting that meets it; null when only "never fire" (above every score) does better.
    */
   threshold: number | null;
 }
