@@ -75,7 +75,7 @@ export function formatEvaluation(r: EvaluateReport): string {
     for (const k of r.keywords) if (k.words) out.push(row(printable(k.label), k.words, k.operatingPoints!));
   } else {
     out.push('');
-    out.push(`${'keyword'.padEnd(w)}  threshold   hits  false  repeats     FRR     FA/h`);
+    out.push(`${'keyword'.padEnd(w)}  threshold   hits      FA  repeats     FRR     FA/h`);
     for (const p of r.points) out.push(pointRow('overall', p, w));
     for (const k of r.keywords)
       if (k.words) for (const p of k.points) out.push(pointRow(printable(k.label), p, w));
