@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { sniffFile } from '../audio/audioFile';
 import { WavFile, readReason } from '../audio/wavFile';
 import { scanInputs } from '../dataset/scan';
 import { evaluate, keywordsOf, type Evaluation, type ScoredRecording } from '../model/streaming/evaluation';
 import { DEFAULT_STREAM_RULES, windowEndMs, type StreamRules } from '../model/streaming/rules';
 import { recordingGrid, type ScoreSegment } from '../model/streaming/scoreSegment';
 import { checkWords, parseTruth, type TruthProblem, type TruthWord } from '../model/streaming/truth';
-import { WorkerPool, type PoolModelInfo } from './pool';
+import { WorkerPool, type ModelSpec, type PoolModelInfo } from './pool';
 
 /** Progress of an evaluation, in windows. */
 export interface EvaluateProgress {
@@ -126,15 +127,12 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
   const skipped = scan.problems.map((p) => ({ path: p.path, reason: p.error }));
   const truthProblems: TruthProblem[] = [];
   const truth = truthFor(paths, o.truthFile && resolve(o.truthFile), truthProblems);
+  const model: ModelSpec = { dir: resolve(o.modelDir), labelsFile: o.labelsFile && resolve(o.labelsFile) };
   const pool =
     o.pool ??
-    new WorkerPool(resolve(o.modelDir), o.workers ?? availableParallelism(), {
-      env: o.env,
-      workerScript: o.workerScript,
-      labelsFile: o.labelsFile && resolve(o.labelsFile),
-    });
+    new WorkerPool({ size: o.workers ?? availableParallelism(), env: o.env, workerScript: o.workerScript });
   try {
-    const info = await pool.ready();
+    const info = await pool.model(model);
     const { keywords } = keywordsOf(info.labels);
     const pending: Pending[] = [];
     const segments: ScoreSegment[] = [];
@@ -147,7 +145,7 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
         });
         continue;
       }
-      const p = prepare(path, t, info, rules, keywords, truthProblems);
+      const p = await prepare(path, t, info, rules, keywords, truthProblems);
       if (typeof p === 'string') {
         skipped.push({ path, reason: p });
         continue;
@@ -171,7 +169,7 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
     let cancelled = false;
     await Promise.all(
       segments.map((seg) =>
-        pool.score([seg], { signal: o.signal }).then(
+        pool.run('score', { segments: [seg] }, { signal: o.signal, model }).then(
           ([r]) => {
             const p = byPath.get(r.path)!;
             if (r.error) p.error ??= r.error;
@@ -224,19 +222,24 @@ function toScored(p: Pending): ScoredRecording {
   };
 }
 
-/** A recording's grid and checked words, or why it cannot be scored. */
-function prepare(
+/**
+ * A recording's grid and checked words, or why it cannot be scored. WAV only: segments are read from
+ * any window on, which compressed files (decoded from their start, without seek tables) do not allow.
+ */
+async function prepare(
   path: string,
   t: { words: TruthWord[]; truthPath: string },
   info: PoolModelInfo,
   rules: StreamRules,
   keywords: string[],
   problems: TruthProblem[],
-): Pending | string {
+): Promise<Pending | string> {
   let file: WavFile | undefined;
   let header;
   try {
     file = WavFile.openSync(path);
+    const kind = await sniffFile(file);
+    if (kind !== 'wav') return `${kind.toUpperCase()}: evaluate reads WAV recordings only (convert it)`;
     header = file.readHeader();
   } catch (e) {
     return readReason(e);

@@ -163,3 +163,19 @@ test('windows sharing the frames of their span get exactly the inputs computed w
   );
   input.dispose();
 });
+
+test('a compressed recording is listed as not scored, with the reason, and the WAV beside it is scored', async () => {
+  const report = await runEvaluateJob([join(DIR, 'rec_c.wav'), 'test/fixtures/compressed/speech.flac'], {
+    modelDir: 'models/speech-commands',
+    workers: 1,
+    truthFile: join(DIR, 'truth.csv'),
+  });
+  assert.deepEqual(
+    report.skipped.map((s) => [basename(s.path), s.reason]),
+    [['speech.flac', 'FLAC: evaluate reads WAV recordings only (convert it)']],
+  );
+  assert.deepEqual(
+    report.recordings.map((r) => basename(r.path)),
+    ['rec_c.wav'],
+  );
+});

@@ -57,10 +57,10 @@ async function runDescribe(path: string, labels: string | undefined, json: boole
   }
   // Loaded in a pool worker, as classify loads it: TF.js never enters the CLI's own process, so no
   // command pays for it at start-up.
-  const pool = new WorkerPool(resolve(path), 1, { labelsFile: labels && resolve(labels) });
+  const pool = new WorkerPool({ size: 1 });
   let text: string;
   try {
-    const d = (await pool.ready()).description!;
+    const d = (await pool.model({ dir: resolve(path), labelsFile: labels && resolve(labels) })).description!;
     text = json ? JSON.stringify(d, null, 1) : formatDescription(d);
   } catch (e) {
     console.error(`wavebench: ${printable((e as Error).message)}`);
