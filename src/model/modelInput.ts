@@ -58,8 +58,9 @@ export class ModelInput {
    * The inputs of windows starting at `starts` (ascending) of `samples`, written one after another
    * into `out`, or false (nothing written) when they cannot share frames: the features of the whole
    * span are computed once and each window takes its frames (windows 100 ms apart overlap by 90 %:
-   * ten times fewer frames). Only when every window fits whole and starts a whole number of frame
-   * hops after the first; the frames are then exactly those `write` computes window by window.
+   * ten times fewer frames). Only when every window fits whole, starts a whole number of frame hops
+   * after the first, and the span is no longer than the windows together; the frames are then
+   * exactly those `write` computes window by window.
    */
   writeShared(samples: Float32Array, starts: ArrayLike<number>, out: Float32Array): boolean {
     const hop = this.fx.frameHop;
@@ -67,7 +68,8 @@ export class ModelInput {
     if (!hop || !n) return false;
     const s0 = starts[0];
     const end = starts[n - 1] + this.window;
-    if (end > samples.length) return false;
+    // Windows far apart (a stride above the window) share nothing: the span would cost more than they do.
+    if (end > samples.length || end - s0 > n * this.window) return false;
     for (let j = 0; j < n; j++) if ((starts[j] - s0) % hop) return false;
     const span = this.fx.compute(samples.subarray(s0, end));
     const size = this.size;

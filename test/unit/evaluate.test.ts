@@ -155,8 +155,10 @@ test('windows sharing the frames of their span get exactly the inputs computed w
     starts.forEach((s, j) => input.write(audio.samples, s, one, j * input.size));
     assert.deepEqual(shared, one);
   }
-  // Not a whole number of hops apart, or past the end: not shared (the caller computes window by window).
+  // Not a whole number of hops apart, past the end, or farther apart than a window (the span would
+  // cost more than the windows): not shared (the caller computes window by window).
   assert.equal(input.writeShared(audio.samples, [0, 100], new Float32Array(2 * input.size)), false);
+  assert.equal(input.writeShared(audio.samples, [0, 160_000], new Float32Array(2 * input.size)), false);
   assert.equal(
     input.writeShared(audio.samples, [audio.samples.length - 100], new Float32Array(input.size)),
     false,
