@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { readWavHeader, decodeFrames } from '../../src/audio/wavDecode.ts';
 import { mixdown } from '../../src/audio/mixdown.ts';
 import { channelStats } from '../../src/audio/stats.ts';
+import { pcm16MonoHeader } from '../wavHeader.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = resolve(here, '..', 'results');
@@ -38,18 +39,7 @@ function sineWav(freq, amp) {
   const rate = 16000;
   const n = rate;
   const b = Buffer.alloc(44 + 2 * n);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + 2 * n, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(2 * n, 40);
+  pcm16MonoHeader(rate, 2 * n).copy(b);
   for (let i = 0; i < n; i++)
     b.writeInt16LE(Math.round(32767 * amp * Math.sin((2 * Math.PI * freq * i) / rate)), 44 + 2 * i);
   return b;

@@ -122,6 +122,18 @@ export class FeatureExtractor {
     return new FeatureExtractor(c, mfcc, fast, stft, micro);
   }
 
+  /**
+   * Samples between frames when every frame is computed from its own samples alone, so that the
+   * frames of a long span are those of any window inside it starting a whole number of hops in;
+   * undefined for 'micro', whose noise reduction and gain control carry state from frame to frame.
+   */
+  get frameHop(): number | undefined {
+    if (this.micro) return undefined;
+    const c = this.config;
+    const stride = Math.round((c.sampleRate * c.windowStrideMs) / 1000);
+    return c.type === 'stft' ? (c.frameStep ?? stride) : stride;
+  }
+
   /** Frames for n samples. */
   frameCount(n: number): number {
     return this.stft

@@ -6,6 +6,8 @@
 import { CliError } from './args';
 import type { Command } from './command';
 import { classifyCommand } from './commands/classify';
+import { compareCommand } from './commands/compare';
+import { evaluateCommand } from './commands/evaluate';
 import { featuresCommand } from './commands/features';
 import { infoCommand } from './commands/info';
 import { inspectCommand } from './commands/inspect';
@@ -20,6 +22,8 @@ const COMMANDS: readonly Command[] = [
   featuresCommand,
   spectrogramCommand,
   classifyCommand,
+  evaluateCommand,
+  compareCommand,
   inspectCommand,
   reviewCommand,
   modelsCommand,

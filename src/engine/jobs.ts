@@ -13,6 +13,7 @@ import { WavFile } from '../audio/wavFile';
 import { indexFiles, type IndexRecord } from '../dataset/indexFile';
 import type { Classifier, FileClassification } from '../model/classifier';
 import { describeModel, type ModelDescription } from '../model/describe';
+import { scoreSegment, type ScoreSegment, type SegmentScores } from '../model/streaming/scoreSegment';
 
 /** What a worker hands a task: the loaded model (for kinds that need one) and the TF.js backend's facts. */
 export interface JobContext {
@@ -116,6 +117,16 @@ export const JOBS = {
   }),
   /** The editor's clip: its prediction and the model's input for its first window. */
   clip: job({ model: true, run: (i: ClipInput, ctx) => classifyClip(needClassifier(ctx), i) }),
+  /** Segments of long recordings scored for evaluate: each window's best smoothed keyword. */
+  score: job({
+    model: true,
+    run: async (i: { segments: ScoreSegment[] }, ctx) => {
+      const out: SegmentScores[] = [];
+      for (const seg of i.segments) out.push(await scoreSegment(needClassifier(ctx), seg));
+      return out;
+    },
+    failed: (i, error): SegmentScores[] => i.segments.map((s) => ({ path: s.path, first: s.first, error })),
+  }),
   /** The model's facts (name, labels, hash, description); loading it is the worker's part. */
   model: job({ model: true, run: async (_i: Record<string, never>, ctx) => modelInfo(ctx) }),
 };

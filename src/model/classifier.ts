@@ -8,7 +8,7 @@ import { StreamWindows } from '../audio/streamWindows';
 import { mixdown } from '../audio/mixdown';
 import { resampledLength, resampleInputRange, resampleRange } from '../audio/resample';
 import { hashFile, WavFile } from '../audio/wavFile';
-import { WavError } from '../audio/wavDecode';
+import { WavError, type WavHeader } from '../audio/wavDecode';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './defaults';
 import { ModelInput } from './modelInput';
 import { loadModelPackage, type ModelLoadOptions, type ModelPackage } from './modelPackage';
@@ -311,11 +311,7 @@ export class Classifier {
     return results;
   }
 
-  /**
-   * A file too large to read whole: windows are scored group by group, each group's audio read,
-   * mixed and resampled from just the bytes it needs (resampleRange gives exactly the samples a
-   * whole-file resample would), so memory is bounded by a group, not by the file's length.
-   */
+  /** A file too large to read whole: its windows scored group by group (scoreWindowGroups). */
   private async classifyLongFile(
     file: WavFile,
     result: FileClassification,
@@ -331,28 +327,74 @@ export class Classifier {
     if (facts.frames === 0) throw new WavError('no audio (0 frames)');
     const n = resampledLength(facts.frames, facts.sampleRate, rate);
     const starts = windowStarts(n, this.window, stride);
-    const batch = options.batchSize ?? 64;
-    const buf = new Float32Array(Math.min(batch, starts.length) * this.featureSize);
     const probs: Float32Array[] = [];
-    for (let i = 0; i < starts.length; i += batch) {
-      const m = Math.min(batch, starts.length - i);
-      const k0 = starts[i];
-      const k1 = Math.min(n, starts[i + m - 1] + this.window);
-      const need = resampleInputRange(k0, k1, facts.frames, facts.sampleRate, rate);
-      const mono = mixdown(file.frames(header, need.first, need.end - need.first));
-      const seg = resampleRange(mono, need.first, facts.frames, facts.sampleRate, rate, k0, k1);
-      for (let j = 0; j < m; j++) this.inputFor(seg, starts[i + j] - k0, buf, j * this.featureSize);
-      probs.push(...(await this.scoreGroup(buf, m, i === 0 && options.embeddings ? result : undefined)));
-    }
+    await this.scoreWindowGroups(
+      file,
+      header,
+      n,
+      (i) => starts[i],
+      0,
+      starts.length,
+      options.batchSize ?? 64,
+      (g) => probs.push(...g),
+    );
     result.contentHash = hashFile(file);
     file.checkUnchanged();
     Object.assign(result, this.describe(n, starts, probs, options));
   }
 
   /**
+   * Windows `from`..`to`-1 of a file (window i starting at sample `startOf(i)` of the file at the
+   * model's rate, n samples long there), scored group by group of `batch` windows: each group's audio
+   * read, mixed and resampled from just the bytes it needs (resampleRange gives exactly the samples a
+   * whole-file resample would), so memory is bounded by a group, not by the file's length.
+   * `onGroup` gets each group's probabilities in order.
+   */
+  async scoreWindowGroups(
+    file: WavFile,
+    header: WavHeader,
+    n: number,
+    startOf: (i: number) => number,
+    from: number,
+    to: number,
+    batch: number,
+    onGroup: (probs: Float32Array[], first: number) => void,
+    /** Receives the first group's first window's embedding (review's copies and outliers). */
+    embedFor?: FileClassification,
+  ): Promise<void> {
+    const { facts } = header;
+    const rate = this.model.metadata.sampleRate;
+    const buf = new Float32Array(Math.min(batch, Math.max(1, to - from)) * this.featureSize);
+    for (let i = from; i < to; i += batch) {
+      const m = Math.min(batch, to - i);
+      const k0 = startOf(i);
+      const k1 = Math.min(n, startOf(i + m - 1) + this.window);
+      const need = resampleInputRange(k0, k1, facts.frames, facts.sampleRate, rate);
+      const mono = mixdown(file.frames(header, need.first, need.end - need.first));
+      const seg = resampleRange(mono, need.first, facts.frames, facts.sampleRate, rate, k0, k1);
+      this.writeGroup(
+        seg,
+        Int32Array.from({ length: m }, (_, j) => startOf(i + j) - k0),
+        buf,
+      );
+      onGroup(await this.scoreGroup(buf, m, i === from ? embedFor : undefined), i);
+    }
+  }
+
+  /**
+   * The inputs of a group's windows (starting at `starts` of `seg`) into `buf`: from the span's shared
+   * feature frames where the front end allows (ModelInput.writeShared), else window by window.
+   */
+  private writeGroup(seg: Float32Array, starts: Int32Array, buf: Float32Array): void {
+    if (this.input.writeShared(seg, starts, buf)) return;
+    for (let j = 0; j < starts.length; j++) this.inputFor(seg, starts[j], buf, j * this.featureSize);
+  }
+
+  /**
    * A long compressed file: decoded piece by piece (never whole), mixed down, and its windows scored
    * group by group as the audio arrives (StreamWindows: the same windows and samples as a whole
-   * decode), then hashed in a second, chunked read of its bytes. Memory is one decoded piece and one group, whatever the length.
+   * decode), then hashed in a second, chunked read of its bytes. Memory is one decoded piece and one
+   * group, whatever the length.
    */
   private async classifyLongCompressed(
     file: WavFile,
@@ -375,7 +417,11 @@ export class Classifier {
         batch,
         (n) => windowStarts(n, this.window, stride),
         async (starts, seg, k0) => {
-          starts.forEach((st, j) => this.inputFor(seg, st - k0, buf, j * this.featureSize));
+          this.writeGroup(
+            seg,
+            Int32Array.from(starts, (st) => st - k0),
+            buf,
+          );
           const first = !probs.length && options.embeddings ? result : undefined;
           probs.push(...(await this.scoreGroup(buf, starts.length, first)));
         },
