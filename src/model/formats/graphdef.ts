@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ModelError } from '../metadata';
 import { featureShape, inputShapeOf } from '../inputLayout';
+import { oneAtATime, trialPredict } from '../trial';
 import type { ModelPackage } from '../package';
 import {
   AUDIO_OPS,
@@ -95,16 +96,14 @@ export async function loadGraphDefPackage(
   } catch (e) {
     throw new ModelError(file, `TensorFlow.js cannot load the graph (${(e as Error).message})`);
   }
-  const run = (x: tf.Tensor) => model.execute({ [inputNode.name]: x }, output.name) as tf.Tensor;
-  // A trial prediction: unsupported ops show here; one probability per label, finite.
-  let units: number;
-  let finite: boolean;
+  let run = (x: tf.Tensor) => model.execute({ [inputNode.name]: x }, output.name) as tf.Tensor;
+  // A trial prediction on two windows: unsupported ops show here; one row of finite probabilities
+  // per window (a graph reshaping to a fixed fingerprint size gives two rows per clip otherwise).
+  let problem: string | undefined;
   try {
-    const probe = tf.tidy(() => run(tf.zeros(shapeOf(1))));
-    const out = await probe.data();
-    units = probe.shape[probe.shape.length - 1];
-    finite = Array.from(out).every(Number.isFinite);
-    probe.dispose();
+    const trial = await trialPredict(run, shapeOf, metadata.labels.length);
+    problem = trial.problem;
+    if (trial.oneAtATime) run = oneAtATime(run);
   } catch (e) {
     model.dispose();
     const msg = (e as Error).message;
@@ -118,16 +117,13 @@ export async function loadGraphDefPackage(
     }
     throw new ModelError(file, `TensorFlow.js cannot run the graph (${msg.split('\n')[0]})`);
   }
-  if (units !== metadata.labels.length) {
+  if (problem) {
     model.dispose();
-    throw new ModelError(
-      file,
-      `the graph outputs ${units} values (node ${output.name}) but there are ${metadata.labels.length} labels`,
-    );
-  }
-  if (!finite) {
-    model.dispose();
-    throw new ModelError(file, 'the graph gives non-finite output (NaN or Infinity) on silence');
+    const node = `(node ${output.name})`;
+    const text = /^the model outputs/.test(problem)
+      ? problem.replace(/^the model outputs (\d+) values/, `the graph outputs $1 values ${node}`)
+      : `${problem.replace(/^the model/, 'the graph')} ${node}`;
+    throw new ModelError(file, text);
   }
   const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
   return {

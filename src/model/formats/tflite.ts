@@ -7,6 +7,15 @@ import { readdirSync } from 'node:fs';
 import { loadMetadata, ModelError } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
+import {
+  checkBytes,
+  checkExecutionOrder,
+  checkFinite,
+  checkQuantization,
+  ModelLimitError,
+  shapeSize,
+  trialOutputProblem,
+} from '../limits';
 import { featureShape, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
 import { initTfBackend } from '../tfBackend';
@@ -45,8 +54,62 @@ const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Loads a TFLite model folder as a ModelPackage. */
 export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
-  await initTfBackend();
   const files = tfliteFiles(dir);
+  try {
+    return await loadTflite(dir, files);
+  } catch (e) {
+    if (e instanceof ModelLimitError) throw new ModelError(dir, `${files[0]}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Bytes of one value of a constant tensor's type (types a model here may hold as weights). */
+const TYPE_BYTES: Record<number, number> = {
+  [TensorType.FLOAT32]: 4,
+  [TensorType.FLOAT16]: 2,
+  [TensorType.INT32]: 4,
+  [TensorType.INT8]: 1,
+  [TensorType.UINT8]: 1,
+  [TensorType.INT64]: 8,
+  [TensorType.INT16]: 2,
+};
+
+/** The inputs an operator reads (RESHAPE's shape comes from its output tensor: see liveOperators). */
+const readsOf = (op: TfliteOperator) => (op.code === Op.RESHAPE ? op.inputs.slice(0, 1) : op.inputs);
+
+/**
+ * The model's declarations checked against each other before anything runs (limits.ts): a runnable
+ * operator order, bounded non-empty activations, constants holding exactly their shape's bytes and
+ * finite floats, int8 tensors with usable quantisation. The int8 interpreter trusted the file: an
+ * operator out of order scored each clip on the previous clip's activations.
+ */
+function checkTfliteModel(model: TfliteModel): void {
+  const T = model.tensors;
+  checkExecutionOrder(
+    model.operators.map((op) => ({ name: op.name, inputs: readsOf(op), outputs: op.outputs })),
+    model.inputs,
+    model.outputs,
+    (t) => !!T[t].data,
+    T.length,
+  );
+  const used = new Set<number>([...model.inputs, ...model.outputs]);
+  for (const op of model.operators) for (const t of [...readsOf(op), ...op.outputs]) if (t >= 0) used.add(t);
+  for (const i of used) {
+    const t = T[i];
+    const what = `tensor ${i} (${t.name.slice(0, 80)})`;
+    if (!t.data) {
+      shapeSize(t.shape, what, true);
+    } else if (TYPE_BYTES[t.type] !== undefined) {
+      checkBytes(t.data.length, t.shape, TYPE_BYTES[t.type], what);
+      if (t.type === TensorType.FLOAT32 || t.type === TensorType.FLOAT16) checkFinite(constValues(t)!, what);
+    }
+    if (t.type === TensorType.INT8)
+      checkQuantization(t.scale, t.zeroPoint, t.shape[t.quantizedDimension], what);
+  }
+}
+
+async function loadTflite(dir: string, files: string[]): Promise<ModelPackage> {
+  await initTfBackend();
   if (files.length !== 1) {
     throw new ModelError(
       dir,
@@ -64,6 +127,7 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     throw e;
   }
   model = { ...model, operators: liveOperators(model) };
+  checkTfliteModel(model);
   const fail = (msg: string): never => {
     throw new ModelError(dir, `${file}: ${msg}`);
   };
@@ -130,12 +194,14 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     if (e instanceof UnsupportedOpError) fail(e.message);
     throw e;
   }
-  const probe = predict(tf.zeros([1, frames * bins]));
+  // A trial prediction on two windows: one row of finite probabilities per window.
+  const probe = predict(tf.zeros([2, frames * bins]));
   const out = await probe.data();
+  const problem = trialOutputProblem(probe.shape, out, 2, units);
   probe.dispose();
-  if (!Array.from(out).every(Number.isFinite)) {
+  if (problem) {
     dispose();
-    fail('the model gives non-finite output (NaN or Infinity) on silence');
+    fail(problem);
   }
   const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
   return {
@@ -170,7 +236,7 @@ function liveOperators(model: TfliteModel): TfliteOperator[] {
     const op = producer.get(t);
     if (!op || live.has(op)) continue;
     live.add(op);
-    for (const i of op.code === Op.RESHAPE ? op.inputs.slice(0, 1) : op.inputs) if (i >= 0) stack.push(i);
+    for (const i of readsOf(op)) if (i >= 0) stack.push(i);
   }
   return model.operators.filter((o) => live.has(o));
 }
