@@ -250,8 +250,12 @@ export function checkExecutionOrder(
  * parser, its messages naming `source` instead of metadata.json.
  */
 export function checkFrontEnd(md: ModelMetadata, source: string): void {
+  // metadata.json holds the micro settings in "features" itself.
+  const json = JSON.parse(JSON.stringify(md));
+  Object.assign(json.features, json.features.micro);
+  delete json.features.micro;
   try {
-    parseMetadata(JSON.parse(JSON.stringify(md)));
+    parseMetadata(json);
   } catch (e) {
     if (!(e instanceof MetadataError)) throw e;
     fail(e.message.replace(/^metadata\.json: /, `${source}: `).replace(/"features\.(\w+)"/, '"$1"'));
