@@ -2,18 +2,25 @@ import { averagePool } from './averagePool';
 import { Mfcc, type FeatureMatrix } from './mfcc';
 import { MfccWasm } from './mfccWasm';
 import { Stft } from './stft';
-import { MICRO_SEED_SCALE, MicroFrontend, type MicroFrontendParams } from './microFrontend';
+import {
+  MICRO_DEVICE_SAMPLE_SCALE,
+  MICRO_SEED_SCALE,
+  MicroFrontend,
+  type MicroFrontendParams,
+} from './microFrontend';
 
 /** The feature types a model can take (metadata.json `features.type`). */
 export const FEATURE_TYPES = ['mfcc', 'spectrogram', 'average', 'logmel', 'stft', 'micro'] as const;
 
 /**
  * The `micro` front end's optional parameters (TensorFlow's defaults when absent); `scale` multiplies
- * its output (default 10/256, as the seed's freeze.py and input_data.py do).
+ * its output (default 10/256, as the seed's freeze.py and input_data.py do); `sampleScale` makes the
+ * float samples int16 (default 32768: a 16-bit clip's own samples, as a device feeds them; a frozen
+ * graph's own Mul constant, 32767 in the seed's freeze.py, where the graph has one).
  */
 export type MicroOptions = Partial<
   Omit<MicroFrontendParams, 'sampleRate' | 'windowSizeMs' | 'windowStepMs' | 'numChannels'>
-> & { scale?: number };
+> & { scale?: number; sampleScale?: number };
 /** A feature type. */
 export type FeatureType = (typeof FEATURE_TYPES)[number];
 
@@ -101,8 +108,9 @@ export class FeatureExtractor {
         : undefined;
     let micro: MicroFrontend | undefined;
     if (c.type === 'micro') {
-      const rest: Partial<MicroFrontendParams> & { scale?: number } = { ...c.micro };
+      const rest: Partial<MicroFrontendParams> & { scale?: number; sampleScale?: number } = { ...c.micro };
       delete rest.scale;
+      delete rest.sampleScale;
       micro = new MicroFrontend({
         ...rest,
         sampleRate: c.sampleRate,
@@ -165,7 +173,12 @@ export class FeatureExtractor {
         return m;
       }
       case 'micro':
-        return this.micro!.compute(samples, this.config.micro?.scale ?? MICRO_SEED_SCALE, out);
+        return this.micro!.compute(
+          samples,
+          this.config.micro?.scale ?? MICRO_SEED_SCALE,
+          out,
+          this.config.micro?.sampleScale ?? MICRO_DEVICE_SAMPLE_SCALE,
+        );
     }
   }
 

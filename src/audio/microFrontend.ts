@@ -55,6 +55,10 @@ export const MICRO_DEFAULTS: MicroFrontendParams = {
 
 /** The seed's scaling of the front end's output before the model (freeze.py: `* 10.0 / 256.0`). */
 export const MICRO_SEED_SCALE = 10 / 256;
+/** Float samples to int16 as a device has them: x 32768 (a 16-bit clip's own samples). */
+export const MICRO_DEVICE_SAMPLE_SCALE = 32768;
+/** Float samples to int16 as the seed's freeze.py graph converts them: x 32767. */
+export const MICRO_SEED_SAMPLE_SCALE = 32767;
 
 const WINDOW_BITS = 12;
 const FILTERBANK_BITS = 12;
@@ -493,18 +497,24 @@ export class MicroFrontend {
   }
 
   /**
-   * Features as the seed feeds its model: float audio in [-1, 1) made int16 as freeze.py does
-   * (`tf.cast(audio * 32767, tf.int16)`: float32 product, truncated), the front end, then `* scale`
-   * (default 10/256) in float32. Row-major [frames][channels].
+   * Features as a model's training pipeline made them: float audio in [-1, 1) made int16 by
+   * `cast(audio * sampleScale, int16)` (a float32 product, truncated, then clamped), the front end, then
+   * `* scale` (default 10/256) in float32. Row-major [frames][channels].
+   *
+   * sampleScale 32768 (the default) gives back a 16-bit clip's own samples, as a device and the
+   * speech_commands training pipeline (input_data.py: `audio * 32768`) feed them; 32767 is what the
+   * seed's freeze.py writes into a frozen graph (`tf.multiply(audio, 32767)`), read from the graph.
    */
   compute(
     samples: Float32Array,
     scale = MICRO_SEED_SCALE,
     out?: Float32Array,
+    sampleScale = MICRO_DEVICE_SAMPLE_SCALE,
   ): { frames: number; bins: number; data: Float32Array } {
     const pcm = new Int16Array(samples.length);
+    const g = f32(sampleScale);
     for (let i = 0; i < samples.length; i++) {
-      const v = Math.trunc(f32(samples[i] * 32767));
+      const v = Math.trunc(f32(samples[i] * g));
       pcm[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
     }
     const raw = this.computeInt16(pcm);

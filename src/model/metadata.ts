@@ -55,6 +55,7 @@ const MICRO_FIELDS = {
   enableLog: 'boolean',
   scaleShift: 'int',
   scale: 'number',
+  sampleScale: 'number',
 } as const;
 
 /**

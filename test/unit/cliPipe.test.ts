@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
 
 const ROOT = join(__dirname, '../..');
-const CLI = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(ROOT, 'src/cli.ts'))}`;
+const CLI = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(ROOT, 'src/cli/main.ts'))}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-pipe-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));

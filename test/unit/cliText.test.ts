@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WaveFile } from 'wavefile';
-import { printable } from '../../src/cliOutput';
+import { printable } from '../../src/cli/output';
 import { bundledModelDir } from '../../src/model/bundled';
 import { runCli as run } from './runCli';
 

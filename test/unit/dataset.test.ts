@@ -11,7 +11,7 @@ import { IndexCache, indexFiles } from '../../src/dataset/indexFile';
 import { buildDatasetView, readSplitLists } from '../../src/dataset/inspect';
 import { scanInputs } from '../../src/dataset/scan';
 import { speakerOf, splitPercentage, whichSet } from '../../src/dataset/splits';
-import { runInspectCommand } from '../../src/cliInspect';
+import { runInspectCommand } from '../../src/cli/commands/inspect';
 
 interface Expected {
   settings: { validation: number; testing: number }[];

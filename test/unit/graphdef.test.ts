@@ -73,6 +73,28 @@ test("TensorFlow 2's freeze.py output (tf.function + convert_variables_to_consta
   }
 });
 
+test('a TF 1.x graph as the tutorial published it (Add, Variable + Identity, no Conv2D dilations, 20-ms window)', async () => {
+  // make_tf1_graph.py: the shape of conv_actions_frozen.pb; TensorFlow fills the attributes a graph
+  // of that era leaves out, and so must Wavebench (TF.js read `dilations` of undefined).
+  const r = JSON.parse(readFileSync(join(FIX, 'tf1_conv/reference.json'), 'utf8'));
+  assert.equal(Object.keys(r.probabilities).length, ref.wavs.length);
+  const c = await Classifier.create(join(FIX, 'tf1_conv/tf1_conv.pb'));
+  try {
+    assert.deepEqual(c.labels, r.labels); // conv_actions_labels.txt, the only *_labels.txt beside it
+    assert.ok(c.model.ops!.includes('Add') && c.model.ops!.includes('Identity'), `${c.model.ops}`);
+    const m = await loadModelMetadata(join(FIX, 'tf1_conv/tf1_conv.pb'));
+    assert.deepEqual([m.windowSizeMs, m.windowStrideMs, m.features.binCount], [20, 10, 40]);
+    for (const w of ref.wavs) {
+      const [row] = await c.classifyFiles([join(FIX, 'wavs', w)], { topK: 1 });
+      const want: number[] = r.probabilities[w.replace('.wav', '')];
+      const worst = Math.max(...want.map((p, i) => Math.abs(p - row.probabilities![i])));
+      assert.ok(worst <= TOLERANCE, `${w}: max |diff| ${worst}`);
+    }
+  } finally {
+    c.model.dispose();
+  }
+});
+
 test('the front end is read from the graph: mfcc, average and micro parameters', async () => {
   const mfcc = await loadModelMetadata(join(FIX, 'mfcc_conv'));
   assert.deepEqual(

@@ -442,7 +442,7 @@ test('10: the first Ctrl-C cancels classify: partial results written, exit 130',
   const json = join(dir, 'out.json');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'classify', data, '--workers', '1', '--json', json],
+    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'classify', data, '--workers', '1', '--json', json],
     {
       cwd: ROOT,
     },

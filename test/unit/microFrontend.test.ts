@@ -45,7 +45,9 @@ test('every value equals audio_microfrontend_op (4 configurations x 4 clips: win
   }
 });
 
-test('metadata.json {"type": "micro", "binCount": 40}: the seed`s scaled features, TensorFlow`s defaults for the rest', async () => {
+test('metadata.json {"type": "micro", "binCount": 40, "sampleScale": 32767}: the seed`s scaled features, TensorFlow`s defaults for the rest', async () => {
+  // micro.json was made as freeze.py converts the audio (x 32767); the default, the clip's own int16
+  // samples (x 32768), is checked against TensorFlow in microSpeech.test.ts.
   const md = parseMetadata({
     name: 'micro',
     labels: ['a', 'b'],
@@ -53,7 +55,7 @@ test('metadata.json {"type": "micro", "binCount": 40}: the seed`s scaled feature
     clipDurationMs: 1000,
     windowSizeMs: 30,
     windowStrideMs: 20,
-    features: { type: 'micro', binCount: 40 },
+    features: { type: 'micro', binCount: 40, sampleScale: 32767 },
   });
   const fx = await FeatureExtractor.create(featureConfigOf(md));
   const x = audio('chirp_noise');

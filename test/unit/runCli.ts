@@ -1,5 +1,5 @@
 // The CLI's main() in this process with console output captured: its exit code, stdout and stderr.
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 
 export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { colormapTable } from '../../src/audio/colormap';
 
 const CLIP = join(__dirname, '../fixtures/tfcompat/0_george_3.wav');

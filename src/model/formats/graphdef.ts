@@ -18,6 +18,7 @@ import {
   upstreamOf,
   type GraphDefLoadOptions,
 } from './graphdefRead';
+import { withDefaultAttrs } from './graphdefDefaults';
 
 export { resolveModelTarget } from './graphdefRead';
 
@@ -53,7 +54,7 @@ export async function loadGraphDefPackage(
     }
     ops.add(n.op);
     const attr: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(n.attr ?? {})) attr[k] = attrJson(v);
+    for (const [k, v] of Object.entries(withDefaultAttrs(n))) attr[k] = attrJson(v);
     if (n.op === 'Const') {
       let v: ReturnType<typeof tensorValues>;
       try {

@@ -12,7 +12,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { MICRO_DEFAULTS } from '../../audio/microFrontend';
+import { MICRO_DEFAULTS, MICRO_SEED_SAMPLE_SCALE } from '../../audio/microFrontend';
 import { loadMetadata, metadataFromLabels, MetadataError, ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readNamedFile } from '../readModel';
@@ -298,6 +298,15 @@ function readFrontEnd(
         }
       }
     }
+    // The samples become int16 as the graph makes them: Cast(Mul(audio, C)), C = 32767 in freeze.py.
+    let sampleScale = MICRO_SEED_SAMPLE_SCALE;
+    const cast = byName.get(nodeName(m.input?.[0] ?? ''));
+    const mul = cast?.op === 'Cast' ? byName.get(nodeName(cast.input?.[0] ?? '')) : undefined;
+    if (mul?.op === 'Mul') {
+      const k = mul.input!.map((i) => byName.get(nodeName(i))).find((n) => n?.op === 'Const');
+      const v = k && tensorValues(k.attr?.value?.tensor);
+      if (v && v.values.length === 1) sampleScale = v.values[0];
+    }
     const p = {
       windowSizeMs: attrInt(m, 'window_size', MICRO_DEFAULTS.windowSizeMs),
       windowStepMs: attrInt(m, 'window_step', MICRO_DEFAULTS.windowStepMs),
@@ -319,7 +328,7 @@ function readFrontEnd(
       fingerprint,
       layout: 'sequence',
       description:
-        `DecodeWav(desired_samples=${desired}) -> int16 -> AudioMicrofrontend(sample_rate=${rate}, ` +
+        `DecodeWav(desired_samples=${desired}) -> int16 (x ${sampleScale}) -> AudioMicrofrontend(sample_rate=${rate}, ` +
         `window_size=${p.windowSizeMs} ms, window_step=${p.windowStepMs} ms, num_channels=${p.numChannels}, ` +
         `bands ${p.lowerBandLimit}-${p.upperBandLimit} Hz, pcan=${p.enablePcan}, log=${p.enableLog})` +
         (fingerprint !== m ? ` -> Mul ${scale}` : ''),
@@ -347,6 +356,7 @@ function readFrontEnd(
             enableLog: p.enableLog,
             scaleShift: p.scaleShift,
             scale,
+            sampleScale,
           },
         },
       },

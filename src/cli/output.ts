@@ -78,3 +78,9 @@ export function printable(s: string): string {
         : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   );
 }
+
+/** Prints a command's --help text; the exit code 0. */
+export function printHelp(command: { help: string }): number {
+  console.log(command.help);
+  return 0;
+}

@@ -1,12 +1,13 @@
-import { parse } from './cliArgs';
+import { parse } from '../args';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { runClassifyJob } from './engine/classifyJob';
-import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './model/defaults';
-import { resolveModelArg, BUNDLED_MODELS, DEFAULT_MODEL } from './model/bundled';
-import { installRoot } from './cliModels';
-import { toCsv, toJson, type ClassifyReport } from './model/report';
-import { printable } from './cliOutput';
+import { runClassifyJob } from '../../engine/classifyJob';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../../model/defaults';
+import { resolveModelArg, BUNDLED_MODELS, DEFAULT_MODEL } from '../../model/bundled';
+import { installRoot } from '../installRoot';
+import type { Command } from '../command';
+import { toCsv, toJson, type ClassifyReport } from '../../model/report';
+import { printable } from '../output';
 
 export const CLASSIFY_HELP = `wavebench classify PATH... [--model NAME|PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
 
@@ -197,3 +198,11 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
   }
   return 0;
 }
+
+export const classifyCommand: Command = {
+  name: 'classify',
+  synopsis: 'classify PATH... [--model NAME|DIR] [...]',
+  summary: 'batch classification with metrics (classify --help)',
+  help: CLASSIFY_HELP,
+  run: runClassifyCommand,
+};

@@ -1,7 +1,12 @@
-import { join } from 'node:path';
-import { parse } from './cliArgs';
-import { runDescribe } from './cliDescribe';
-import { listBundledModels, resolveModelArg, type BundledModelInfo } from './model/bundled';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WorkerPool } from '../../engine/pool';
+import { listBundledModels, resolveModelArg, type BundledModelInfo } from '../../model/bundled';
+import { formatDescription } from '../../model/describe';
+import { parse } from '../args';
+import type { Command } from '../command';
+import { installRoot } from '../installRoot';
+import { printable } from '../output';
 
 export const MODELS_HELP = `wavebench models [--json]
 wavebench models --describe NAME|PATH [--labels FILE] [--json]
@@ -16,11 +21,6 @@ AudioMicrofrontend ops, or from metadata.json), the input shape, the labels and 
   --labels FILE   labels, one a line (default: the model's own; labels.txt or NAME_labels.txt beside a .pb)
   --json          the same as JSON
 Exit code 2 when a model cannot be used (one line naming the file and the problem).`;
-
-/** The install root: the folder holding models/ (next to dist/, or src/ when run from sources). */
-export function installRoot(): string {
-  return join(__dirname, '..');
-}
 
 function size(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} KB`;
@@ -49,6 +49,29 @@ export function formatModels(list: BundledModelInfo[]): string {
   return out.join('\n');
 }
 
+/** `wavebench models --describe PATH`: loads the model as classify would; resolves to the exit code. */
+async function runDescribe(path: string, labels: string | undefined, json: boolean): Promise<number> {
+  if (!existsSync(path)) {
+    console.error(`wavebench: model ${printable(path)}: no such file or folder`);
+    return 2;
+  }
+  // Loaded in a pool worker, as classify loads it: TF.js never enters the CLI's own process, so no
+  // command pays for it at start-up.
+  const pool = new WorkerPool(resolve(path), 1, { labelsFile: labels && resolve(labels) });
+  let text: string;
+  try {
+    const d = (await pool.ready()).description!;
+    text = json ? JSON.stringify(d, null, 1) : formatDescription(d);
+  } catch (e) {
+    console.error(`wavebench: ${printable((e as Error).message)}`);
+    return 2;
+  } finally {
+    await pool.dispose();
+  }
+  console.log(text);
+  return 0;
+}
+
 /** `wavebench models`; resolves to the exit code. */
 export async function runModelsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -72,3 +95,11 @@ export async function runModelsCommand(args: string[]): Promise<number> {
   console.log(values.json ? JSON.stringify(list, null, 1) : formatModels(list));
   return list.some((m) => m.error) ? 2 : 0;
 }
+
+export const modelsCommand: Command = {
+  name: 'models',
+  synopsis: 'models [--json] | models --describe PATH',
+  summary: 'the bundled models (labels, size, test figures), or what a model is read as',
+  help: MODELS_HELP,
+  run: runModelsCommand,
+};

@@ -1,13 +1,14 @@
-import { parse } from './cliArgs';
+import { parse } from '../args';
+import type { Command } from '../command';
 import { stat, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import type { DatasetView, ProblemKind } from './protocol';
-import { IndexCache } from './dataset/indexFile';
-import { buildDatasetView, readSplitLists } from './dataset/inspect';
-import { printable } from './cliOutput';
-import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from './dataset/splits';
-import { runIndexJob } from './engine/indexJob';
-import { WorkerPool } from './engine/pool';
+import type { DatasetView, ProblemKind } from '../../protocol';
+import { IndexCache } from '../../dataset/indexFile';
+import { buildDatasetView, readSplitLists } from '../../dataset/inspect';
+import { printable } from '../output';
+import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from '../../dataset/splits';
+import { runIndexJob } from '../../engine/indexJob';
+import { WorkerPool } from '../../engine/pool';
 
 export const INSPECT_HELP = `wavebench inspect FOLDER [--json OUT] [--validation-percent N] [--testing-percent N]
 
@@ -178,3 +179,11 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   }
   return 0;
 }
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  synopsis: 'inspect FOLDER [--json OUT] [...]',
+  summary: 'dataset audit: labels, formats, splits, leakage, problems (inspect --help)',
+  help: INSPECT_HELP,
+  run: runInspectCommand,
+};
