@@ -5,6 +5,10 @@ import { Classifier } from '../model/classifier';
 import { describeModel } from '../model/describe';
 import { initTfBackend } from '../model/tfBackend';
 import type { FromWorker, ToWorker } from './messages';
+import { quietStderr } from './quietStderr';
+
+// Before any WASM library starts: their stderr lines must not surround the CLI's one-line errors.
+quietStderr();
 
 let classifier: Classifier | undefined;
 const port = parentPort;

@@ -269,3 +269,16 @@ export function checkInt8Work(multiplyAdds: number): void {
       `the int8 model needs ${multiplyAdds.toExponential(2)} multiply-adds per clip (limit ${MODEL_LIMITS.maxInt8MultiplyAdds.toExponential(0)}): its operators declare sizes far beyond a small classifier`,
     );
 }
+
+/** An activation as computed against the shape its file declares (the batch dimension aside). */
+export function checkDeclaredShape(
+  declared: readonly number[],
+  actual: readonly number[],
+  what: string,
+): void {
+  const same = declared.length === actual.length && declared.every((d, i) => i === 0 || d === actual[i]);
+  if (!same)
+    fail(
+      `${what} is declared [${declared.join(', ')}] but computes [${actual.join(', ')}] from its operator's weights`,
+    );
+}

@@ -138,7 +138,7 @@ const generated: Case[] = [
       format: 'tfjs',
       kind: '100,001 TF.js layers',
       expect: 'refused' as const,
-      problem: '100002 layers \\(limit 100000\\)',
+      problem: '100004 layers \\(limit 100000\\)',
     };
   })(),
   (() => {

@@ -9,6 +9,7 @@ import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
 import {
   checkBytes,
+  checkDeclaredShape,
   checkExecutionOrder,
   checkFinite,
   checkQuantization,
@@ -85,15 +86,18 @@ const readsOf = (op: TfliteOperator) => (op.code === Op.RESHAPE ? op.inputs.slic
  */
 function checkTfliteModel(model: TfliteModel): void {
   const T = model.tensors;
+  // Every operator of the file, before the dead ones are dropped: a second writer of a tensor, an
+  // operator writing its own input or nothing, is refused even where it would not run.
   checkExecutionOrder(
-    model.operators.map((op) => ({ name: op.name, inputs: readsOf(op), outputs: op.outputs })),
+    model.operators.map((op) => ({ name: op.name, inputs: op.inputs, outputs: op.outputs })),
     model.inputs,
     model.outputs,
     (t) => !!T[t].data,
     T.length,
   );
   const used = new Set<number>([...model.inputs, ...model.outputs]);
-  for (const op of model.operators) for (const t of [...readsOf(op), ...op.outputs]) if (t >= 0) used.add(t);
+  for (const op of liveOperators(model))
+    for (const t of [...readsOf(op), ...op.outputs]) if (t >= 0) used.add(t);
   for (const i of used) {
     const t = T[i];
     const what = `tensor ${i} (${t.name.slice(0, 80)})`;
@@ -126,8 +130,8 @@ async function loadTflite(dir: string, files: string[]): Promise<ModelPackage> {
     if (e instanceof FlatbufferError) throw new ModelError(dir, `${file}: ${e.message}`);
     throw e;
   }
-  model = { ...model, operators: liveOperators(model) };
   checkTfliteModel(model);
+  model = { ...model, operators: liveOperators(model) };
   const fail = (msg: string): never => {
     throw new ModelError(dir, `${file}: ${msg}`);
   };
@@ -187,6 +191,12 @@ async function loadTflite(dir: string, files: string[]): Promise<ModelPackage> {
       dispose = () => {};
     } else {
       const g = compileFloat(model);
+      try {
+        g.checkShapes();
+      } catch (e) {
+        g.dispose();
+        throw e;
+      }
       predict = (x) => tf.tidy(() => g.run(x).reshape([x.shape[0], units]));
       dispose = g.dispose;
     }
@@ -296,7 +306,11 @@ const fusable = (a: Activation): 'linear' | 'relu' | 'relu6' | undefined =>
  * layout TF.js wants (filters [h, w, in, out], depthwise [h, w, in, multiplier], dense [in, out]).
  * The model's batch dimension (1) becomes the batch of the call.
  */
-function compileFloat(model: TfliteModel): { run(x: tf.Tensor): tf.Tensor; dispose(): void } {
+function compileFloat(model: TfliteModel): {
+  run(x: tf.Tensor): tf.Tensor;
+  checkShapes(): void;
+  dispose(): void;
+} {
   const T = model.tensors;
   const owned: tf.Tensor[] = [];
   const keep = <U extends tf.Tensor>(t: U): U => {
@@ -330,6 +344,17 @@ function compileFloat(model: TfliteModel): { run(x: tf.Tensor): tf.Tensor; dispo
       env.set(input, x.reshape([-1, ...T[input].shape.slice(1)]));
       for (const s of steps) s(env);
       return env.get(output)!;
+    },
+    checkShapes() {
+      // Each activation as computed (one window) against its declared shape: TF.js computes from
+      // the weights, so a declared shape that lies would otherwise pass unnoticed.
+      tf.tidy(() => {
+        const env = new Map<number, tf.Tensor>();
+        env.set(input, tf.zeros([1, ...T[input].shape.slice(1)]));
+        for (const s of steps) s(env);
+        for (const [i, t] of env)
+          if (!T[i].data) checkDeclaredShape(T[i].shape, t.shape, `tensor ${i} (${T[i].name.slice(0, 80)})`);
+      });
     },
     dispose() {
       for (const t of owned) t.dispose();
