@@ -239,6 +239,7 @@ formats.forEach((f, i) => {
 slot = Promise.all(slots);
 
 const figures: string[] = [];
+const cpu: { f: string; sec: number; name: string; refused: boolean }[] = [];
 
 /** One case's outcome: refused in one line per command naming it, or loaded cleanly. */
 function checkCase(c: Case, codes: number[], o: { out: string; err: string }): void {
@@ -292,7 +293,7 @@ for (const f of formats) {
       } catch (e) {
         failures.push((e as Error).message);
       }
-      figures.push(`${f}\t${r.cpuSec.toFixed(2)} s CPU\t${name}`);
+      cpu.push({ f, sec: r.cpuSec, name, refused: c.expect === 'refused' });
     }
     assert.deepEqual(failures, []);
     assert.ok(report.maxRssMB < 1024, `peak RSS ${report.maxRssMB} MB`);

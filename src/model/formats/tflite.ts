@@ -109,6 +109,10 @@ function checkTfliteModel(model: TfliteModel): void {
     }
     if (t.type === TensorType.INT8)
       checkQuantization(t.scale, t.zeroPoint, t.shape[t.quantizedDimension], what);
+    // An int32 bias of an int8 operator: its scale (input x filter scale) and zero point 0, as TFLite's
+    // kernels require, even though the kernels compute the scale from the other two.
+    if (t.type === TensorType.INT32 && (t.scale.length || t.zeroPoint.length))
+      checkQuantization(t.scale, t.zeroPoint, t.shape[t.quantizedDimension], what, [0, 0]);
   }
 }
 
