@@ -282,3 +282,11 @@ export function checkDeclaredShape(
       `${what} is declared [${declared.join(', ')}] but computes [${actual.join(', ')}] from its operator's weights`,
     );
 }
+
+/** An activation of `values` for `batch` windows: at most maxTensorValues a window. */
+export function checkActivation(values: number, batch: number, what: string): void {
+  if (values / Math.max(1, batch) > MODEL_LIMITS.maxTensorValues)
+    fail(
+      `${what} would give ${Math.round(values / Math.max(1, batch))} values a window (limit ${MODEL_LIMITS.maxTensorValues})`,
+    );
+}

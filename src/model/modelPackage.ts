@@ -6,6 +6,7 @@ import { loadMetadata, metadataFromLabels, ModelError } from './metadata';
 
 import { MODEL_FILE_LIMITS } from './modelFiles';
 import {
+  checkActivation,
   checkCount,
   checkFinite,
   checkJsonNesting,
@@ -286,6 +287,21 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       dispose = () => g.dispose();
     } else {
       const m = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      // Each layer's output (TF.js infers the shapes at build) bounded before anything runs.
+      try {
+        for (const l of m.layers)
+          for (const shape of (Array.isArray(l.outputShape[0]) ? l.outputShape : [l.outputShape]) as (
+            number | null
+          )[][])
+            checkActivation(
+              shape.reduce((a: number, d) => a * (d ?? 1), 1),
+              1,
+              `layer '${l.name.slice(0, 80)}' (${l.getClassName()})`,
+            );
+      } catch (e) {
+        m.dispose();
+        throw e;
+      }
       inputShape = m.inputs[0].shape;
       const os = m.outputs[0].shape;
       outputUnits = os[os.length - 1];
@@ -293,6 +309,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       dispose = () => m.dispose();
     }
   } catch (e) {
+    if (e instanceof ModelLimitError) throw e;
     throw new ModelError(dir, `TensorFlow.js cannot load it (${(e as Error).message})`);
   }
   const { frames, bins } = await featureShape(metadata);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { trialOutputProblem } from './limits';
+import { ModelLimitError, trialOutputProblem } from './limits';
 
 /**
  * The trial prediction every format runs at load, on zeros: two windows, which must give two rows
@@ -22,7 +22,8 @@ export async function trialPredict(
   };
   try {
     return { problem: await run(2), oneAtATime: false };
-  } catch {
+  } catch (e) {
+    if (e instanceof ModelLimitError) throw e;
     return { problem: await run(1), oneAtATime: true };
   }
 }

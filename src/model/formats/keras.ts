@@ -19,6 +19,7 @@ import { ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
 import {
+  checkActivation,
   checkCount,
   checkFinite,
   checkInflatedSize,
@@ -342,6 +343,46 @@ function schedule(specs: LayerSpec[], input: string): LayerSpec[] {
   return order;
 }
 
+/**
+ * The layer's output size bounded from its inputs' shapes and its settings, checked before it runs
+ * (limits.ts): a Resizing to 4,096 x 4,096 followed by a Conv2D of 1,000 filters passes every
+ * setting's own bound but would ask the WASM heap for gigabytes.
+ */
+function bounded(s: LayerSpec, fn: LayerFn): LayerFn {
+  const c = s.config;
+  const n = (k: string, d: number) => (typeof c[k] === 'number' ? (c[k] as number) : d);
+  const sum = (v: unknown): number =>
+    Array.isArray(v) ? v.reduce((a: number, x) => a + sum(x), 0) : typeof v === 'number' ? v : 0;
+  return (inputs) => {
+    const [x] = inputs;
+    const [batch = 1, h = 1, w = 1, ch = 1] = x.shape;
+    let out = Math.max(...inputs.map((t) => t.size));
+    switch (s.className) {
+      case 'Resizing':
+        out = batch * n('height', 1) * n('width', 1) * ch;
+        break;
+      case 'ZeroPadding2D':
+        out = batch * (h + 2 * sum(c.padding)) * (w + 2 * sum(c.padding)) * ch;
+        break;
+      case 'Conv2D':
+      case 'SeparableConv2D':
+        out = batch * h * w * n('filters', 1);
+        break;
+      case 'DepthwiseConv2D':
+        out = batch * h * w * ch * n('depth_multiplier', 1);
+        break;
+      case 'Dense':
+        out = (x.size / x.shape[x.rank - 1]) * n('units', 1);
+        break;
+      case 'Concatenate':
+        out = inputs.reduce((a, t) => a + t.size, 0);
+        break;
+    }
+    checkActivation(out, batch, `layer '${s.name.slice(0, 80)}' (${s.className})`);
+    return fn(inputs);
+  };
+}
+
 /** The network: config.json's model, its layers built, a forward function. */
 interface Network {
   inputShape: (number | null)[];
@@ -381,7 +422,7 @@ function buildNetwork(
   const fns = new Map<string, LayerFn>();
   try {
     for (const s of specs)
-      fns.set(s.name, buildLayer(s.className, s.name, s.config, ws.get(s.name) ?? [], owned));
+      fns.set(s.name, bounded(s, buildLayer(s.className, s.name, s.config, ws.get(s.name) ?? [], owned)));
   } catch (e) {
     tf.dispose(owned);
     if (e instanceof KerasLayerError) throw new ModelError(dir, `${file}: ${e.message}`);
