@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { breakActivation } from './env';
 import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
-import { DatasetPanel } from './vscode/datasetPanel';
+import { DatasetPanels } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
 import { DatasetTreeProvider } from './vscode/datasetTree';
 import { ModelService } from './vscode/modelService';
+import { PoolService } from './vscode/poolService';
+import { ReportPanels } from './vscode/reportPanel';
 import { ResultCache } from './vscode/resultCache';
 import { TestRecorder } from './vscode/testRecorder';
 import { WavEditorProvider } from './vscode/wavEditor';
@@ -28,21 +29,24 @@ export interface WavebenchApi {
 
 /** Wires Wavebench's parts into VS Code. */
 export function activate(context: vscode.ExtensionContext): WavebenchApi {
-  // Used only by the test runner's own test, to prove a broken activation fails the suite.
-  if (breakActivation()) {
-    throw new Error('activation broken on purpose (WAVEBENCH_TEST_BREAK_ACTIVATION=1)');
-  }
   const storage = context.globalStorageUri;
   const recorder = new TestRecorder();
   if (context.extensionMode === vscode.ExtensionMode.Test) recorder.enable();
-  const models = new ModelService(context.extensionUri);
-  const dataset = new DatasetService(storage);
+  // One worker pool for the editor, folder runs and dataset scans (disposed last: registered first).
+  const pools = new PoolService();
+  context.subscriptions.push(pools);
+  const models = new ModelService(context.extensionUri, pools);
+  const dataset = new DatasetService(storage, pools);
   const cache = new ResultCache(storage);
+  const reports = new ReportPanels(context.extensionUri, recorder);
+  const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
   context.subscriptions.push(
     models,
     dataset,
+    reports,
+    datasetPanels,
     WavEditorProvider.register(context, models, recorder),
-    registerClassifyCommand(context, models, cache, recorder),
+    registerClassifyCommand(models, cache, reports),
     vscode.window.registerTreeDataProvider('wavebench.datasetView', new DatasetTreeProvider(dataset)),
     vscode.commands.registerCommand('wavebench.inspectDataset', async (uri?: vscode.Uri) => {
       let root = uri?.scheme === 'file' ? uri.fsPath : undefined;
@@ -65,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
         },
         (progress, token) => dataset.inspect(target, progress, token),
       );
-      if (view) DatasetPanel.show(context.extensionUri, dataset, recorder);
+      if (view) datasetPanels.show();
       return view;
     }),
     vscode.commands.registerCommand('wavebench.refreshDataset', async () => {

@@ -6,6 +6,7 @@
 //
 // Options (also usable from other scripts through runSuite()):
 //   --files a.test.js,b.test.js   only these suite files (env WAVEBENCH_TEST_FILES)
+//   --extension DIR               load the extension from DIR instead of the repository
 //   --timeout SECONDS              overall bound (default 600)
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -254,6 +255,8 @@ async function main() {
     out = await runSuite({
       files: opt('--files'),
       timeoutSec: opt('--timeout') ? Number(opt('--timeout')) : undefined,
+      // Another copy of the extension to load instead of the repository (the broken-activation self-test).
+      extensionDevelopmentPath: opt('--extension'),
     });
   } catch (e) {
     out = { ok: false, reason: e?.stack ?? String(e) };

@@ -49,8 +49,8 @@ const load0 = loadavg();
 
 async function ours(dir, passes) {
   const t0 = performance.now();
-  const pool = new WorkerPool(MODEL, WORKERS);
-  await pool.ready();
+  const pool = new WorkerPool({ size: WORKERS });
+  await pool.model({ dir: MODEL });
   const loadSec = (performance.now() - t0) / 1000;
   // One untimed warm-up batch per worker, as tf_classify.py runs one untimed warm-up batch.
   const warm = readdirSync(dir)
@@ -58,7 +58,9 @@ async function ours(dir, passes) {
     .slice(0, 32 * WORKERS)
     .map((f) => join(dir, f));
   await Promise.all(
-    Array.from({ length: WORKERS }, (_, i) => pool.classify(warm.slice(i * 32, i * 32 + 32))),
+    Array.from({ length: WORKERS }, (_, i) =>
+      pool.classify(warm.slice(i * 32, i * 32 + 32), { model: { dir: MODEL } }),
+    ),
   );
   const t1 = performance.now();
   let r;

@@ -19,8 +19,8 @@ const load0 = loadavg();
 console.log('| workers | clips/s | process CPU (cores) |');
 console.log('|---|---|---|');
 for (const workers of [1, 2, 1, 2]) {
-  const pool = new WorkerPool(MODEL, workers);
-  await pool.ready();
+  const pool = new WorkerPool({ size: workers });
+  await pool.model({ dir: MODEL });
   await runClassifyJob([DIR], { modelDir: MODEL, pool, batchFiles: 32 });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -1,7 +1,8 @@
+import { decodeAudio } from './audioDecode';
 import { mixdown } from './mixdown';
 import { resample } from './resample';
 import { channelStats, type ChannelStats } from './stats';
-import { decodeWav, nonFiniteSummary, WavError, type WavFacts } from './wavDecode';
+import { decodeWav, nonFiniteSummary, WavError, type DecodedWav, type WavFacts } from './wavDecode';
 
 /** Mono audio at a target rate, with the file's facts and the decoder's warnings. */
 export interface LoadedAudio {
@@ -23,7 +24,20 @@ export function decodeToRate(
   targetRate = 16000,
   channel?: number,
 ): LoadedAudio {
-  const d = decodeWav(bytes);
+  return toRate(path, decodeWav(bytes), targetRate, channel);
+}
+
+/** decodeToRate for any format Wavebench reads (WAV, FLAC, MP3, Ogg Vorbis, Opus), sniffed from the bytes. */
+export async function decodeAnyToRate(
+  path: string,
+  bytes: Uint8Array,
+  targetRate = 16000,
+  channel?: number,
+): Promise<LoadedAudio> {
+  return toRate(path, await decodeAudio(bytes), targetRate, channel);
+}
+
+function toRate(path: string, d: DecodedWav, targetRate: number, channel?: number): LoadedAudio {
   if (d.facts.format === 'float') {
     // NaN/Inf would turn every feature into NaN or -inf dB, and the model into a confident guess.
     const bad = nonFiniteSummary(d.channels);

@@ -9,11 +9,31 @@ import { WaveFile } from 'wavefile';
  */
 export type WavEncoding = 'pcm' | 'float' | 'mulaw' | 'alaw';
 
-/** What a WAV file says about itself. */
+/** Compressed formats decoded by compressedStream.ts (their facts share WavFacts' shape). */
+export type CompressedEncoding = 'flac' | 'mp3' | 'vorbis' | 'opus';
+
+/** What a compressed file's headers say beyond WavFacts (absent for WAV). */
+export interface CodecFacts {
+  /** Nominal (Vorbis), average (VBR MP3) or constant bitrate, kbit/s; none for FLAC. */
+  bitrateKbps?: number;
+  vbr?: boolean;
+  /** MP3: LAME encoder delay and padding, removed by the decoder. */
+  encoderDelay?: number;
+  padding?: number;
+  /** Opus: pre-skip (48-kHz samples, removed) and the rate the encoder was given. */
+  preSkip?: number;
+  inputRate?: number;
+  /** Frames the header declares, when it does (FLAC STREAMINFO, MP3 Xing). */
+  declaredFrames?: number;
+}
+
+/** What a WAV (or compressed) file says about itself. */
 export interface WavFacts {
-  container: 'RIFF' | 'RIFX' | 'RF64';
-  /** Encoding of the samples; `formatTag` is the raw tag (0xFFFE: see `extensible`). */
-  format: WavEncoding;
+  container: 'RIFF' | 'RIFX' | 'RF64' | 'FLAC' | 'MPEG' | 'Ogg';
+  /** Encoding of the samples; `formatTag` is the raw tag (0xFFFE: see `extensible`; 0 for compressed files). */
+  format: WavEncoding | CompressedEncoding;
+  /** Compressed files only: bitrate, gapless and Opus facts. */
+  codec?: CodecFacts;
   formatTag: number;
   extensible: boolean;
   bitsPerSample: number;

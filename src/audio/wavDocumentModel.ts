@@ -1,4 +1,7 @@
+import { decodeCompressed, sniffReader } from './audioDecode';
 import type { ByteSource } from './byteSource';
+import type { ByteReader } from './compressedStream';
+import { DecodedSource } from './decodedSource';
 import { mixdown } from './mixdown';
 import { Spectrogram } from './spectrogram';
 import { arrayReader, spectrogramFrameStarts, spectrogramRange, type SampleReader } from './spectrogramRange';
@@ -86,7 +89,7 @@ export class WavDocumentModel {
   private disposed = false;
 
   private constructor(
-    readonly source: WavSource,
+    readonly source: WavSource | DecodedSource,
     /** Decoded channels (only the shown ones) and their mono mix: small files only. */
     private readonly channels: Float32Array[] | undefined,
     private readonly monoWhole: Float32Array | undefined,
@@ -96,6 +99,19 @@ export class WavDocumentModel {
   /** Reads the header (and a small file's samples). Throws WavError with the decoder's reason. */
   static async open(bytes: ByteSource, limits: Partial<ViewLimits> = {}): Promise<WavDocumentModel> {
     const lim = { ...VIEW_LIMITS, ...limits };
+    const reader = readerOf(bytes);
+    const kind = await sniffReader(reader);
+    if (kind !== 'wav') {
+      // Compressed files are decoded whole (up to MAX_WHOLE_DECODE_SAMPLES; longer ones are refused
+      // with one line): no range reads yet, see the README's formats section.
+      const d = await decodeCompressed(kind, reader);
+      const file = new Uint8Array(bytes.size);
+      for (let got = 0, n = 1; got < file.length && n > 0; got += n)
+        n = await bytes.read(got, file.subarray(got, Math.min(file.length, got + (1 << 24))));
+      await bytes.close();
+      const source = new DecodedSource(d.facts, d.warnings, d.channels, file);
+      return new WavDocumentModel(source, d.channels, mixdown(d.channels), lim);
+    }
     const source = await WavSource.open(bytes);
     const f = source.facts;
     if (f.frames * f.channels > lim.wholeDecodeSamples)
@@ -349,4 +365,15 @@ export class WavDocumentModel {
     );
     void this.source.close();
   }
+}
+
+/** A ByteSource read as a ByteReader (what the compressed decoders stream from). */
+function readerOf(src: ByteSource): ByteReader {
+  return {
+    size: src.size,
+    read: async (offset, length) => {
+      const b = new Uint8Array(Math.max(0, Math.min(length, src.size - offset)));
+      return b.subarray(0, await src.read(offset, b));
+    },
+  };
 }

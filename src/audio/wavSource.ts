@@ -80,6 +80,23 @@ export class WavSource {
       yield { start: s, channels: await this.frames(s, step) };
   }
 
+  /** Bytes in the file when it was opened. */
+  get size(): number {
+    return this.source.size;
+  }
+
+  /** The whole file's bytes, read in pieces of at most MAX_READ_BYTES (callers check `size` first). */
+  async readAll(): Promise<Uint8Array> {
+    const out = new Uint8Array(this.source.size);
+    let got = 0;
+    while (got < out.length) {
+      const n = await this.source.read(got, out.subarray(got, Math.min(out.length, got + MAX_READ_BYTES)));
+      if (!n) break;
+      got += n;
+    }
+    return got === out.length ? out : out.slice(0, got);
+  }
+
   /** Closes the underlying source. */
   close(): Promise<void> {
     return this.source.close();

@@ -9,6 +9,7 @@ import {
   WavError,
   type WavFacts,
 } from '../audio/wavDecode';
+import { scanAudioFile } from '../audio/audioFile';
 import { hashFile, readReason, scanWavFile, WavFile } from '../audio/wavFile';
 
 /**
@@ -49,6 +50,34 @@ const WHOLE_READ_BYTES = 32 * 1024 * 1024;
  * of the sync read for a 32 kB clip).
  */
 export function indexFileSync(path: string): IndexRecord {
+  return indexWith(path, (file, rec) => {
+    file.close();
+    return { ...rec, error: 'compressed audio: indexed by indexFile (asynchronous decoders)' };
+  });
+}
+
+/**
+ * indexFileSync for any audio file: WAV synchronously as there; FLAC, MP3, Ogg Vorbis and Opus
+ * (sniffed from the content) hashed in chunks and decoded in one streaming pass for their levels.
+ */
+export async function indexFile(path: string): Promise<IndexRecord> {
+  const compressed = async (file: WavFile, rec: IndexRecord): Promise<IndexRecord> => {
+    try {
+      rec.hash = hashFile(file);
+      const s = await scanAudioFile(file, { mono: true });
+      recordFacts(rec, s.facts, s.mono, s.warnings);
+    } catch (e) {
+      rec.error = e instanceof WavError ? e.reason : readReason(e);
+    } finally {
+      file.close();
+    }
+    return rec;
+  };
+  return indexWith(path, compressed);
+}
+
+/** Opens, sniffs and indexes a WAV in place; hands a compressed file (still open) to `compressed`. */
+function indexWith<T>(path: string, compressed: (file: WavFile, rec: IndexRecord) => T): IndexRecord | T {
   let file: WavFile;
   try {
     file = WavFile.openSync(path);
@@ -57,7 +86,12 @@ export function indexFileSync(path: string): IndexRecord {
   }
   // size/mtime from fstat on the open descriptor: they describe the bytes that were hashed.
   const rec: IndexRecord = { path, size: file.size, mtimeMs: file.mtimeMs, hash: '' };
+  let handedOver = false;
   try {
+    if (isCompressed(file)) {
+      handedOver = true;
+      return compressed(file, rec);
+    }
     let f: WavFacts;
     let s: ChannelStats;
     let warnings: string[];
@@ -80,26 +114,36 @@ export function indexFileSync(path: string): IndexRecord {
       warnings = header.warnings;
       s = scanWavFile(file, header, { mono: true }).mono;
     }
-    Object.assign(rec, {
-      format: f.format,
-      sampleRate: f.sampleRate,
-      bitsPerSample: f.bitsPerSample,
-      channels: f.channels,
-      frames: f.frames,
-      durationSec: f.durationSec,
-      peak: s.peak,
-      rms: s.rms,
-      dcOffset: s.dcOffset,
-      clippedRatio: s.clippedRatio,
-      silenceRatio: s.silenceRatio,
-    });
-    if (warnings.length) rec.warnings = warnings;
+    recordFacts(rec, f, s, warnings);
   } catch (e) {
     rec.error = e instanceof WavError ? e.reason : readReason(e);
   } finally {
-    file.close();
+    if (!handedOver) file.close();
   }
   return rec;
+}
+
+/** True when the file's first bytes are not RIFF/RIFX/RF64 (the sniffer decides what they are). */
+function isCompressed(file: WavFile): boolean {
+  const id = file.readRange(0, 4).toString('latin1');
+  return file.size > 0 && id !== 'RIFF' && id !== 'RIFX' && id !== 'RF64';
+}
+
+function recordFacts(rec: IndexRecord, f: WavFacts, s: ChannelStats, warnings: string[]): void {
+  Object.assign(rec, {
+    format: f.format,
+    sampleRate: f.sampleRate,
+    bitsPerSample: f.bitsPerSample,
+    channels: f.channels,
+    frames: f.frames,
+    durationSec: f.durationSec,
+    peak: s.peak,
+    rms: s.rms,
+    dcOffset: s.dcOffset,
+    clippedRatio: s.clippedRatio,
+    silenceRatio: s.silenceRatio,
+  });
+  if (warnings.length) rec.warnings = warnings;
 }
 
 /** Files indexed between two yields to the event loop (so a main-thread caller stays responsive). */
@@ -113,7 +157,7 @@ export async function indexFiles(paths: string[]): Promise<IndexRecord[]> {
   const out: IndexRecord[] = [];
   for (let i = 0; i < paths.length; i++) {
     if (i && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
-    out.push(indexFileSync(paths[i]));
+    out.push(await indexFile(paths[i]));
   }
   return out;
 }
@@ -208,7 +252,8 @@ export function validRecord(r: unknown): IndexRecord | undefined {
     out.error = o.error;
   }
   if (o.format !== undefined) {
-    if (!['pcm', 'float', 'mulaw', 'alaw'].includes(o.format as string)) return undefined;
+    if (!['pcm', 'float', 'mulaw', 'alaw', 'flac', 'mp3', 'vorbis', 'opus'].includes(o.format as string))
+      return undefined;
     out.format = o.format as string;
   }
   for (const k of NUMBER_FIELDS) {

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { DatasetView, ProblemKind } from '../protocol';
+import type { DatasetView, ProblemKind } from './datasetView';
 import type { IndexRecord } from './indexFile';
 import { BACKGROUND_FOLDER } from './scan';
 import {
@@ -40,7 +40,9 @@ const SPLITS: SplitName[] = ['training', 'validation', 'testing'];
 /** `16000 Hz · 16-bit pcm · mono`: the format table's key. */
 export function formatKey(r: IndexRecord): string {
   const ch = r.channels === 1 ? 'mono' : r.channels === 2 ? 'stereo' : `${r.channels} ch`;
-  return `${r.sampleRate} Hz · ${r.bitsPerSample}-bit ${r.format} · ${ch}`;
+  // Lossy codecs have no bit depth (they decode to float): `44100 Hz · mp3 · stereo`.
+  const lossy = r.format === 'mp3' || r.format === 'vorbis' || r.format === 'opus';
+  return `${r.sampleRate} Hz · ${lossy ? '' : `${r.bitsPerSample}-bit `}${r.format} · ${ch}`;
 }
 
 /** The most frequent key (ties: the first met, so the result follows the input order). */

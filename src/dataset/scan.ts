@@ -22,7 +22,8 @@ export interface ScanResult {
   problems: { path: string; error: string }[];
 }
 
-const WAV = /\.(wav|wave)$/i;
+/** Audio files by name (WAV, FLAC, MP3, Ogg Vorbis, Opus); the content is sniffed when read. */
+const WAV = /\.(wav|wave|flac|mp3|ogg|oga|opus)$/i;
 export const BACKGROUND_FOLDER = '_background_noise_';
 
 /**

@@ -3,7 +3,7 @@ import { labelFor, scanInputs } from '../dataset/scan';
 import type { FileClassification } from '../model/classifier';
 import { buildReport, toRow, type ClassifyReport, type ReportRow } from '../model/report';
 import { runBatches } from './batches';
-import { WorkerPool } from './pool';
+import { WorkerPool, type ModelSpec } from './pool';
 
 /** Progress of a classification. */
 export interface ClassifyProgress {
@@ -47,17 +47,10 @@ export interface ClassifyJobOptions {
 export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): Promise<ClassifyReport> {
   const t0 = performance.now();
   const scan = await scanInputs(inputs);
-  const pool =
-    o.pool ??
-    new WorkerPool(resolve(o.modelDir), o.workers, {
-      topK: o.topK,
-      windowStrideMs: o.windowStrideMs,
-      env: o.env,
-      workerScript: o.workerScript,
-      labelsFile: o.labelsFile && resolve(o.labelsFile),
-    });
+  const model: ModelSpec = { dir: resolve(o.modelDir), labelsFile: o.labelsFile && resolve(o.labelsFile) };
+  const pool = o.pool ?? new WorkerPool({ size: o.workers, env: o.env, workerScript: o.workerScript });
   try {
-    const info = await pool.ready();
+    const info = await pool.model(model);
     const labels = info.labels;
     const byPath = new Map(scan.files.map((f) => [f.path, f]));
     const results = new Map<string, FileClassification>();
@@ -68,20 +61,25 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       if (c) results.set(f.path, c);
       else todo.push(f.path);
     }
-    const cancelled = await runBatches(pool, (p, b, t) => p.classify(b, t), todo, {
-      batchFiles: o.batchFiles ?? 16,
-      alreadyDone: results.size,
-      total: scan.files.length,
-      accept: (rows) => {
-        for (const r of rows) results.set(r.path, r);
-        o.onFresh?.(rows);
+    const cancelled = await runBatches(
+      pool,
+      (p, b, t) => p.classify(b, { ...t, model, topK: o.topK, windowStrideMs: o.windowStrideMs }),
+      todo,
+      {
+        batchFiles: o.batchFiles ?? 16,
+        alreadyDone: results.size,
+        total: scan.files.length,
+        accept: (rows) => {
+          for (const r of rows) results.set(r.path, r);
+          o.onFresh?.(rows);
+        },
+        onProgress:
+          o.onProgress &&
+          ((p) => o.onProgress!({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec })),
+        intervalMs: o.progressIntervalMs,
+        signal: o.signal,
       },
-      onProgress:
-        o.onProgress &&
-        ((p) => o.onProgress!({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec })),
-      intervalMs: o.progressIntervalMs,
-      signal: o.signal,
-    });
+    );
     const rows: ReportRow[] = [];
     for (const f of scan.files) {
       const c = results.get(f.path);

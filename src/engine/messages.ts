@@ -1,26 +1,22 @@
-import type { IndexRecord } from '../dataset/indexFile';
-import type { FileClassification } from '../model/classifier';
-import type { ModelDescription } from '../model/describe';
+import type { JobKind } from './jobs';
 
-/** Host -> worker. */
-export type ToWorker =
-  | { type: 'init'; modelDir?: string; labelsFile?: string }
-  | { type: 'classify'; taskId: number; files: string[]; topK: number; windowStrideMs: number }
-  | { type: 'index'; taskId: number; files: string[] };
+/** A model as the workers load it: its folder, and a labels file replacing its own (classify --labels). */
+export interface ModelSpec {
+  dir: string;
+  labelsFile?: string;
+}
+
+/** The key a worker caches its loaded model under (and the pool counts a model's crashes under). */
+export function modelKey(m: ModelSpec): string {
+  return JSON.stringify([m.dir, m.labelsFile ?? null]);
+}
+
+/** Host -> worker: one task of a kind of the job table (jobs.ts), with the model it needs if any. */
+export type ToWorker = { type: 'task'; taskId: number; kind: JobKind; model?: ModelSpec; input: unknown };
 
 /** Worker -> host. */
 export type FromWorker =
-  | {
-      type: 'ready';
-      model?: { name: string; labels: string[]; hash: string; format: string };
-      /** What was read from the model (format, front end, input, ops): `models --describe`. */
-      description?: ModelDescription;
-      backend?: string;
-      /** The feature engine the worker's classifier uses: 'wasm' or 'js'. */
-      featureEngine?: string;
-      warning?: string;
-    }
-  | { type: 'initError'; message: string }
-  | { type: 'result'; taskId: number; rows: FileClassification[] }
-  | { type: 'indexed'; taskId: number; records: IndexRecord[] }
+  /** The worker's script loaded and listens (no model is loaded before a task needs one). */
+  | { type: 'ready' }
+  | { type: 'done'; taskId: number; output: unknown }
   | { type: 'taskError'; taskId: number; message: string };

@@ -1,42 +1,19 @@
-import type { ModelDescription } from '../model/describe';
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IndexRecord } from '../dataset/indexFile';
 import type { FileClassification } from '../model/classifier';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
-import type { FromWorker, ToWorker } from './messages';
+import { JOBS, type JobInput, type JobKind, type JobOutput, type PoolModelInfo } from './jobs';
+import { modelKey, type FromWorker, type ModelSpec, type ToWorker } from './messages';
+import { workerEntry } from './workerEntry';
 
-/** The model as the workers loaded it. */
-export interface PoolModelInfo {
-  name: string;
-  labels: string[];
-  hash: string;
-  format: string;
-  backend: string;
-  /** The feature engine: 'wasm' (the WebAssembly MFCC kernel) or 'js'; 'none' without a model. */
-  featureEngine: string;
-  warning?: string;
-  /** What the worker read from the model (format, front end, input shape, labels, ops). */
-  description?: ModelDescription;
-}
-
-/**
- * How to start a worker: `script` if given (tests supply their own), else the bundle next to this
- * file, else the TypeScript source through tsx.
- */
-function workerEntry(script?: string): { code: string; eval: boolean } {
-  const bundled = join(__dirname, 'worker.js');
-  const path = script ?? (existsSync(bundled) ? bundled : join(__dirname, 'worker.ts'));
-  if (!path.endsWith('.ts')) return { code: path, eval: false };
-  // From sources (tests): Worker refuses a .ts path, so a one-line bootstrap registers tsx first.
-  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(path)});`, eval: true };
-}
+export type { PoolModelInfo } from './jobs';
+export type { ModelSpec } from './messages';
 
 /**
  * Who waits for a task: `interactive` (the editor's one file, someone is looking at it) goes ahead of
- * every queued `batch` task (a folder run); within a priority, first come first served.
+ * every queued `batch` task (a folder run, a dataset scan), whatever their kinds; within a priority,
+ * first come first served.
  */
 export type TaskPriority = 'interactive' | 'batch';
 
@@ -45,6 +22,17 @@ export interface TaskOptions {
   /** Aborting drops this caller's queued tasks and rejects its pending ones; no other task is touched. */
   signal?: AbortSignal;
   priority?: TaskPriority;
+  /** The model, for the kinds that need one (classify, clip, model). */
+  model?: ModelSpec;
+  /** Buffers handed to the worker instead of copied (the editor's clip bytes). */
+  transfer?: ArrayBuffer[];
+}
+
+/** Options of a classify task: the model, and how many labels and how far apart windows are reported. */
+export interface ClassifyTaskOptions extends TaskOptions {
+  model: ModelSpec;
+  topK?: number;
+  windowStrideMs?: number;
 }
 
 /** The rejection of a task whose signal was aborted. */
@@ -55,11 +43,17 @@ export class TaskCancelledError extends Error {
   }
 }
 
-interface TaskBase {
+interface Task {
   taskId: number;
-  files: string[];
+  kind: JobKind;
+  input: unknown;
+  model?: ModelSpec;
+  transfer?: ArrayBuffer[];
+  /** What a crash or a broken model is counted against: the model's key, or the kind without one. */
+  key: string;
   priority: TaskPriority;
   signal?: AbortSignal;
+  resolve: (output: unknown) => void;
   reject: (e: Error) => void;
   /** Set once the caller has its answer (result, error rows or cancellation): later answers are dropped. */
   settled: boolean;
@@ -67,14 +61,10 @@ interface TaskBase {
   detach?: () => void;
 }
 
-/** A batch of files for one worker: classified with the model, or indexed (facts, stats, hash). */
-type Task =
-  | (TaskBase & { kind: 'classify'; resolve: (rows: FileClassification[]) => void })
-  | (TaskBase & { kind: 'index'; resolve: (rows: IndexRecord[]) => void });
-
 interface Slot {
   worker: Worker;
-  ready: Promise<PoolModelInfo>;
+  /** Resolves when the worker's script has loaded; rejects if it died first. */
+  ready: Promise<void>;
   /** Tasks sent to this worker and not answered yet, oldest first (at most PIPELINE). */
   inflight: Task[];
 }
@@ -87,90 +77,77 @@ interface Slot {
 const PIPELINE = 2;
 
 /**
- * Workers that may die in a row (no task answered in between) before the pool stops replacing them:
- * a model that crashes every worker it is loaded into would otherwise respawn forever.
+ * Workers that may die in a row on the tasks of one model (or of one model-less kind), no task of
+ * it answered in between, before its tasks stop being tried: a model that crashes every worker it
+ * is loaded into would otherwise respawn workers forever. Other models and kinds go on.
  */
 export const MAX_CONSECUTIVE_CRASHES = 3;
 
-/** Hands a task its rows once. */
-function settle(task: Task, rows: FileClassification[] | IndexRecord[]): void {
+/** The key workers that die before they are ready are counted under: past the limit, the pool stops. */
+const STARTUP = '(worker start)';
+
+/** Hands a task its answer once. */
+function settle(task: Task, output: unknown): void {
   if (task.settled) return;
   task.settled = true;
   task.detach?.();
-  if (task.kind === 'classify') task.resolve(rows as FileClassification[]);
-  else task.resolve(rows as IndexRecord[]);
+  task.resolve(output);
 }
 
-/** The result rows of a task that failed as a whole: one error per file. */
-function failed(task: Task, error: string): void {
-  if (task.kind === 'classify')
-    settle(
-      task,
-      task.files.map((path) => ({ path, error })),
-    );
-  else
-    settle(
-      task,
-      task.files.map((path) => ({ path, size: 0, mtimeMs: 0, hash: '', error })),
-    );
+/** A task that failed as a whole: per-file error rows if its kind has them, else a rejection. */
+function failed(task: Task, reason: string): void {
+  const rows = (JOBS[task.kind] as { failed?: (i: unknown, r: string) => unknown }).failed;
+  if (rows) return settle(task, rows(task.input, reason));
+  if (task.settled) return;
+  task.settled = true;
+  task.detach?.();
+  task.reject(new Error(reason));
 }
 
 /** Options of a pool. */
 export interface PoolOptions {
-  topK?: number;
-  windowStrideMs?: number;
+  /** Workers (default: one per core, minus one). */
+  size?: number;
   env?: NodeJS.ProcessEnv;
   /** The worker's script (tests supply their own); default: the engine's worker. */
   workerScript?: string;
-  /** A labels file replacing the model's own (classify --labels). */
-  labelsFile?: string;
 }
 
 /**
- * A pool of worker_threads, each with its own TF.js WASM backend and loaded model. Tasks are batches
- * of files; a worker that dies mid-task is replaced and its files come back as error rows, up to
- * MAX_CONSECUTIVE_CRASHES deaths in a row, after which every task fails with one clear error.
+ * A pool of worker_threads that runs every kind of job of the table in jobs.ts, for one or several
+ * callers at once (the extension has one pool: the editor, folder runs and dataset scans share it,
+ * so the editor's interactive task goes ahead of both). Workers load a model when a task needs it.
+ * A worker that dies mid-task is replaced and its task fails (per-file kinds: as error rows), up to
+ * MAX_CONSECUTIVE_CRASHES deaths in a row on one model or kind, after which that model's (or kind's)
+ * tasks fail with one clear error.
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextTask = 1;
   private disposed = false;
-  private crashesInARow = 0;
-  /** Set when workers kept crashing: the reason every task now fails with. */
-  private broken: string | undefined;
+  /** Deaths in a row per key, reset by the next task of that key answered. */
+  private readonly crashes = new Map<string, number>();
+  /** Keys whose workers kept crashing: the reason their tasks now fail with. */
+  private readonly broken = new Map<string, string>();
   /** The abort listener of each job signal with tasks still waiting for an answer (see watch). */
   private readonly watched = new Map<AbortSignal, { tasks: Set<Task>; onAbort: () => void }>();
   readonly size: number;
 
-  /** `modelDir` undefined: an indexing-only pool (no model, no TF.js in the workers). */
-  constructor(
-    private readonly modelDir: string | undefined,
-    size = Math.max(1, availableParallelism() - 1),
-    private readonly options: PoolOptions = {},
-  ) {
-    this.size = Math.max(1, size);
+  constructor(private readonly options: PoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? availableParallelism() - 1);
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
     const entry = workerEntry(this.options.workerScript);
     const worker = new Worker(entry.code, { eval: entry.eval, env: this.options.env ?? process.env });
-    const slot: Slot = { worker, ready: undefined as unknown as Promise<PoolModelInfo>, inflight: [] };
-    slot.ready = new Promise<PoolModelInfo>((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
-        if (m.type === 'ready') {
-          resolve({
-            ...(m.model ?? { name: '', labels: [], hash: '', format: '' }),
-            backend: m.backend ?? 'none',
-            featureEngine: m.featureEngine ?? 'none',
-            warning: m.warning,
-            description: m.description,
-          });
-        } else if (m.type === 'initError') reject(new Error(m.message));
-        else this.onResult(slot, m);
-      };
-      worker.on('message', onMessage);
+    const slot: Slot = { worker, ready: Promise.resolve(), inflight: [] };
+    slot.ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') resolve();
+        else this.onAnswer(slot, m);
+      });
       worker.on('error', (e) => {
         reject(e);
         this.onDeath(slot, `worker crashed (${e.message})`);
@@ -181,30 +158,25 @@ export class WorkerPool {
       });
     });
     slot.ready.catch(() => undefined);
-    worker.postMessage({
-      type: 'init',
-      modelDir: this.modelDir,
-      labelsFile: this.options.labelsFile,
-    } satisfies ToWorker);
     return slot;
   }
 
-  /** Resolves when every worker has loaded the model (rejects with the first load error). */
-  async ready(): Promise<PoolModelInfo> {
-    if (this.broken) throw new Error(this.broken);
-    const infos = await Promise.all(this.slots.map((s) => s.ready));
-    return infos[0];
+  /** Resolves when every worker has started (rejects when workers keep dying at start). */
+  async ready(): Promise<void> {
+    const why = this.broken.get(STARTUP);
+    if (why) throw new Error(why);
+    await Promise.all(this.slots.map((s) => s.ready));
   }
 
-  private onResult(slot: Slot, m: FromWorker): void {
-    if (m.type !== 'result' && m.type !== 'indexed' && m.type !== 'taskError') return;
+  private onAnswer(slot: Slot, m: FromWorker): void {
+    if (m.type === 'ready') return;
     const at = slot.inflight.findIndex((t) => t.taskId === m.taskId);
     if (at < 0) return;
-    const busy = slot.inflight.splice(at, 1)[0];
-    this.crashesInARow = 0;
-    if (m.type === 'taskError') failed(busy, m.message);
-    else if (m.type === 'result' && busy.kind === 'classify') settle(busy, m.rows);
-    else if (m.type === 'indexed' && busy.kind === 'index') settle(busy, m.records);
+    const task = slot.inflight.splice(at, 1)[0];
+    this.crashes.delete(task.key);
+    this.crashes.delete(STARTUP);
+    if (m.type === 'taskError') failed(task, m.message);
+    else settle(task, m.output);
     this.pump();
   }
 
@@ -214,22 +186,32 @@ export class WorkerPool {
     const lost = slot.inflight.splice(0);
     if (this.disposed) return;
     // The task it was working on gets the reason; any task queued behind it is retried elsewhere.
+    const key = lost[0]?.key ?? STARTUP;
     if (lost.length) failed(lost[0], reason);
     this.queue.unshift(...lost.slice(1).filter((t) => !t.settled));
-    if (++this.crashesInARow >= MAX_CONSECUTIVE_CRASHES) {
-      this.slots.splice(i, 1);
-      void slot.worker.terminate();
-      if (!this.broken) {
-        const what = this.modelDir ? `model ${this.modelDir}` : 'indexing';
-        this.broken = `${what}: workers crashed ${this.crashesInARow} times in a row (last: ${reason}); not restarted`;
-      }
-      for (const t of this.queue.splice(0)) failed(t, this.broken);
-      for (const s of this.slots) for (const t of s.inflight.splice(0)) failed(t, this.broken);
+    const n = (this.crashes.get(key) ?? 0) + 1;
+    this.crashes.set(key, n);
+    if (n >= MAX_CONSECUTIVE_CRASHES)
+      this.breakKey(key, `workers crashed ${n} times in a row (last: ${reason}); not restarted`);
+    if (key === STARTUP && n >= MAX_CONSECUTIVE_CRASHES) {
       for (const s of this.slots.splice(0)) void s.worker.terminate();
       return;
     }
     this.slots[i] = this.spawn();
     this.pump();
+  }
+
+  /** Fails every task of `key`, queued or running, and any later one, with `why`. */
+  private breakKey(key: string, why: string): void {
+    const what = key === STARTUP ? 'pool' : key.startsWith('[') ? `model ${JSON.parse(key)[0]}` : key;
+    const reason = `${what}: ${why}`;
+    this.broken.set(key, reason);
+    const hit = (t: Task) => key === STARTUP || t.key === key;
+    for (const t of this.queue.filter(hit)) failed(t, reason);
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((t) => !hit(t)));
+    for (const s of this.slots) {
+      for (const t of s.inflight.filter(hit)) failed(t, reason);
+    }
   }
 
   private pump(): void {
@@ -244,7 +226,8 @@ export class WorkerPool {
 
   /** Queues a task: after every queued task of its priority or higher, then starts what can start. */
   private enqueue(task: Task): void {
-    if (this.broken) return failed(task, this.broken);
+    const why = this.broken.get(task.key) ?? this.broken.get(STARTUP);
+    if (why) return failed(task, why);
     const { signal } = task;
     if (signal?.aborted) return this.cancel(task);
     if (signal) this.watch(signal, task);
@@ -300,47 +283,68 @@ export class WorkerPool {
   private send(slot: Slot, task: Task): void {
     slot.inflight.push(task);
     slot.ready.then(
-      () =>
-        slot.worker.postMessage(
-          (task.kind === 'classify'
-            ? {
-                type: 'classify',
-                taskId: task.taskId,
-                files: task.files,
-                topK: this.options.topK ?? DEFAULT_TOP_K,
-                windowStrideMs: this.options.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS,
-              }
-            : { type: 'index', taskId: task.taskId, files: task.files }) satisfies ToWorker,
-        ),
-      (e: Error) => {
-        // A worker that died was already handled by onDeath (its tasks failed or queued again).
-        const at = slot.inflight.indexOf(task);
-        if (at < 0) return;
-        slot.inflight.splice(at, 1);
-        failed(task, `model not loaded: ${e.message}`);
+      () => {
+        if (task.settled) {
+          // Cancelled or failed while waiting for the worker to start: it never runs.
+          const at = slot.inflight.indexOf(task);
+          if (at >= 0) slot.inflight.splice(at, 1);
+          return this.pump();
+        }
+        const m: ToWorker = {
+          type: 'task',
+          taskId: task.taskId,
+          kind: task.kind,
+          model: task.model,
+          input: task.input,
+        };
+        slot.worker.postMessage(m, task.transfer);
       },
+      () => undefined, // a worker that died before it was ready: onDeath failed or re-queued its tasks
     );
   }
 
   /**
-   * Classifies a batch of files on the next free worker. Rejects with TaskCancelledError when
-   * `o.signal` aborts first; a file that fails is an error row, not a rejection.
+   * Runs one task of `kind` on the next free worker. Rejects with TaskCancelledError when `o.signal`
+   * aborts first; a per-file kind answers a failed task with error rows, not a rejection.
    */
-  classify(files: string[], o: TaskOptions = {}): Promise<FileClassification[]> {
+  run<K extends JobKind>(kind: K, input: JobInput<K>, o: TaskOptions = {}): Promise<JobOutput<K>> {
     if (this.disposed) return Promise.reject(new Error('pool disposed'));
+    if (JOBS[kind].model && !o.model) return Promise.reject(new Error(`a ${kind} task needs a model`));
     return new Promise((resolve, reject) => {
-      const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
-      this.enqueue({ ...base, kind: 'classify', resolve, reject, settled: false });
+      this.enqueue({
+        taskId: this.nextTask++,
+        kind,
+        input,
+        model: JOBS[kind].model ? o.model : undefined,
+        transfer: o.transfer,
+        key: JOBS[kind].model && o.model ? modelKey(o.model) : kind,
+        priority: o.priority ?? 'batch',
+        signal: o.signal,
+        resolve: resolve as (output: unknown) => void,
+        reject,
+        settled: false,
+      });
     });
+  }
+
+  /** Loads `model` in a worker (if it is not loaded) and resolves to its facts; rejects with its load error. */
+  model(model: ModelSpec, o: Omit<TaskOptions, 'model'> = {}): Promise<PoolModelInfo> {
+    return this.run('model', {}, { priority: 'interactive', ...o, model });
+  }
+
+  /** Classifies a batch of files with `o.model` on the next free worker; a file that fails is an error row. */
+  classify(files: string[], o: ClassifyTaskOptions): Promise<FileClassification[]> {
+    const input = {
+      files,
+      topK: o.topK ?? DEFAULT_TOP_K,
+      windowStrideMs: o.windowStrideMs ?? DEFAULT_WINDOW_STRIDE_MS,
+    };
+    return this.run('classify', input, o);
   }
 
   /** Indexes a batch of files (header, levels, content hash) on the next free worker; cancelled as classify. */
   index(files: string[], o: TaskOptions = {}): Promise<IndexRecord[]> {
-    if (this.disposed) return Promise.reject(new Error('pool disposed'));
-    return new Promise((resolve, reject) => {
-      const base = { taskId: this.nextTask++, files, priority: o.priority ?? 'batch', signal: o.signal };
-      this.enqueue({ ...base, kind: 'index', resolve, reject, settled: false });
-    });
+    return this.run('index', { files }, o);
   }
 
   /** Stops every worker; tasks not answered yet are rejected. */

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { decodeToRate } from '../audio/load';
+import { compressedFacts } from '../audio/audioDecode';
+import { fileReader, sniffFile } from '../audio/audioFile';
+import { CompressedStream } from '../audio/compressedStream';
+import { decodeAnyToRate } from '../audio/load';
+import { StreamWindows } from '../audio/streamWindows';
 import { mixdown } from '../audio/mixdown';
 import { resampledLength, resampleInputRange, resampleRange } from '../audio/resample';
 import { hashFile, WavFile } from '../audio/wavFile';
@@ -15,6 +19,11 @@ import { DEFAULT_RECOGNIZER, recognize, windowStarts, type Detection } from './w
  * streamed window group by window group (classifyLongFile): 32 MB is 17 min of 16-bit 16 kHz mono.
  */
 const WHOLE_READ_BYTES = 32 * 1024 * 1024;
+/**
+ * Compressed files above this size are decoded as a stream (classifyLongCompressed): 2 MB of MP3 at
+ * 128 kbit/s is 2 min, 21 MB of decoded float stereo; FLAC expands ~2x, Opus ~30x.
+ */
+const WHOLE_DECODE_COMPRESSED_BYTES = 2 * 1024 * 1024;
 
 /** A label with its probability. */
 export interface Scored {
@@ -54,11 +63,14 @@ export interface ClassifyOptions {
   batchSize?: number;
   /** Files larger than this are streamed by window groups (default WHOLE_READ_BYTES, 32 MB). */
   wholeReadBytes?: number;
+  /** Compressed files above this many bytes are decoded as a stream (tests lower it). */
+  wholeDecodeCompressedBytes?: number;
 }
 
 /** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
 export class Classifier {
-  private readonly window: number;
+  /** Samples of one window at the model's rate. */
+  readonly window: number;
   private readonly featureSize: number;
 
   private constructor(
@@ -194,7 +206,15 @@ export class Classifier {
         file = WavFile.openSync(path);
         result.fileSize = file.size;
         result.fileMtimeMs = file.mtimeMs;
-        if (file.size > (options.wholeReadBytes ?? WHOLE_READ_BYTES)) {
+        const kind = await sniffFile(file);
+        if (
+          kind !== 'wav' &&
+          file.size > (options.wholeDecodeCompressedBytes ?? WHOLE_DECODE_COMPRESSED_BYTES)
+        ) {
+          await this.classifyLongCompressed(file, kind, result, stride, options);
+          continue;
+        }
+        if (kind === 'wav' && file.size > (options.wholeReadBytes ?? WHOLE_READ_BYTES)) {
           await this.classifyLongFile(file, result, stride, options);
           continue;
         }
@@ -203,7 +223,7 @@ export class Classifier {
         const bytes = file.readAll(file.size);
         file.checkUnchanged();
         result.contentHash = createHash('sha1').update(bytes).digest('hex');
-        const audio = decodeToRate(path, bytes, rate);
+        const audio = await decodeAnyToRate(path, bytes, rate);
         result.durationSec = audio.facts.durationSec;
         result.sampleRate = audio.facts.sampleRate;
         if (audio.warnings.length) result.warnings = audio.warnings;
@@ -281,6 +301,50 @@ export class Classifier {
     result.contentHash = hashFile(file);
     file.checkUnchanged();
     Object.assign(result, this.describe(n, starts, probs, options));
+  }
+
+  /**
+   * A long compressed file: decoded piece by piece (never whole), mixed down, and its windows scored
+   * group by group as the audio arrives (StreamWindows: the same windows and samples as a whole
+   * decode), then hashed in a second, chunked read of its bytes. Memory is one decoded piece and one group, whatever the length.
+   */
+  private async classifyLongCompressed(
+    file: WavFile,
+    kind: 'flac' | 'mp3' | 'ogg',
+    result: FileClassification,
+    stride: number,
+    options: ClassifyOptions,
+  ): Promise<void> {
+    const rate = this.model.metadata.sampleRate;
+    const s = await CompressedStream.open(kind, fileReader(file));
+    try {
+      const batch = options.batchSize ?? 64;
+      const probs: Float32Array[] = [];
+      const buf = new Float32Array(batch * this.featureSize);
+      const win = new StreamWindows(
+        s.header.sampleRate,
+        rate,
+        this.window,
+        stride,
+        batch,
+        (n) => windowStarts(n, this.window, stride),
+        async (starts, seg, k0) => {
+          starts.forEach((st, j) => this.inputFor(seg, st - k0, buf, j * this.featureSize));
+          probs.push(...(await this.predict(buf, starts.length)));
+        },
+      );
+      for (let p = await s.next(); p; p = await s.next()) if (p[0]?.length) await win.push(mixdown(p));
+      const { n, starts } = await win.end();
+      const facts = compressedFacts(s.header, s.decodedFrames);
+      result.durationSec = facts.durationSec;
+      result.sampleRate = facts.sampleRate;
+      if (s.allWarnings.length) result.warnings = s.allWarnings;
+      result.contentHash = hashFile(file);
+      file.checkUnchanged();
+      Object.assign(result, this.describe(n, starts, probs, options));
+    } finally {
+      s.free();
+    }
   }
 
   /** Frees the model and WASM buffers. */

@@ -4,9 +4,8 @@ import { runClassifyJob } from '../engine/classifyJob';
 import type { FileClassification } from '../model/classifier';
 import type { ClassifyReport } from '../model/report';
 import type { ModelService } from './modelService';
-import { ReportPanel } from './reportPanel';
+import type { ReportPanels } from './reportPanel';
 import type { ResultCache } from './resultCache';
-import type { TestRecorder } from './testRecorder';
 
 /** A classification run with its cache hits, as the command shows it. */
 export interface ClassifyRun {
@@ -27,13 +26,13 @@ export async function classifyPaths(
 ): Promise<ClassifyRun> {
   const controller = new AbortController();
   token.onCancellationRequested(() => controller.abort());
-  const { pool, info } = await models.getPool();
+  const { pool, info, model } = await models.getPool();
   let last = 0;
   let cached = 0;
   const known = new Map<string, FileClassification>();
   const fresh: FileClassification[] = [];
   const report = await runClassifyJob(paths, {
-    modelDir: models.modelDir,
+    modelDir: model.dir,
     pool,
     signal: controller.signal,
     progressIntervalMs: 300,
@@ -60,10 +59,9 @@ export async function classifyPaths(
 
 /** `wavebench.classifyFolder`: from the Explorer (folder or selected WAVs) or the palette (asks for a folder). */
 export function registerClassifyCommand(
-  context: vscode.ExtensionContext,
   models: ModelService,
   cache: ResultCache,
-  recorder: TestRecorder,
+  reports: ReportPanels,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(
     'wavebench.classifyFolder',
@@ -104,7 +102,7 @@ export function registerClassifyCommand(
           `Wavebench: cancelled after ${run.report.rows.length} files; the report shows those.`,
         );
       }
-      ReportPanel.show(context.extensionUri, run.report, root, run.cached, recorder);
+      reports.show(run.report, root, run.cached);
       return run.report;
     },
   );

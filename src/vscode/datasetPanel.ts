@@ -1,83 +1,99 @@
 import * as vscode from 'vscode';
-import type { DatasetToHost } from '../protocol';
+import { parseDatasetToHost, type DatasetToHost, type HostToDataset } from '../protocol/dataset';
 import type { DatasetService } from './datasetService';
+import { Disposable } from './dispose';
 import type { TestRecorder } from './testRecorder';
+import { WebviewHost } from './webviewHost';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
-/** The dataset report webview; follows the service's updates. */
-export class DatasetPanel {
-  private static current: DatasetPanel | undefined;
-
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly data: DatasetService,
-    private readonly recorder: TestRecorder,
-  ) {}
-
-  /** Shows (or refreshes) the report of the inspected dataset. */
-  static show(extensionUri: vscode.Uri, data: DatasetService, recorder: TestRecorder): void {
-    if (DatasetPanel.current) {
-      DatasetPanel.current.panel.reveal();
-      DatasetPanel.current.send();
-      return;
-    }
-    const title = `Wavebench dataset: ${vscode.workspace.asRelativePath(data.root ?? '')}`;
-    const panel = vscode.window.createWebviewPanel(
-      'wavebench.dataset',
-      title,
-      vscode.ViewColumn.Active,
-      webviewOptions(extensionUri),
-    );
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'dataset', title);
-    const dp = new DatasetPanel(panel, data, recorder);
-    DatasetPanel.current = dp;
-    const subs = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => dp.onMessage(raw)),
-      data.onDidChange(() => dp.send()),
-    ];
-    panel.onDidDispose(() => {
-      subs.forEach((s) => s.dispose());
-      DatasetPanel.current = undefined;
-    });
-  }
-
+/** The dataset report webview; follows the service's updates; disposed with its panel or its owner. */
+export class DatasetPanel extends Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly host: WebviewHost<DatasetToHost, HostToDataset>;
   private ready = false;
 
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly data: DatasetService,
+    recorder: TestRecorder,
+  ) {
+    super();
+    const title = `Wavebench dataset: ${vscode.workspace.asRelativePath(data.root ?? '')}`;
+    this.panel = this._register(
+      vscode.window.createWebviewPanel(
+        'wavebench.dataset',
+        title,
+        vscode.ViewColumn.Active,
+        webviewOptions(extensionUri),
+      ),
+    );
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'dataset', title);
+    this.host = this._register(
+      new WebviewHost<DatasetToHost, HostToDataset>(
+        this.panel,
+        { name: 'dataset', key: title, parse: parseDatasetToHost, receive: (m) => this.onMessage(m) },
+        recorder,
+      ),
+    );
+    this._register(data.onDidChange(() => this.send()));
+    this._register(this.panel.onDidDispose(() => this.dispose()));
+  }
+
+  /** Brings the panel to the front with the current report. */
+  reveal(): void {
+    this.panel.reveal();
+    this.send();
+  }
+
   private send(): void {
-    if (this.ready && this.data.view)
-      void this.panel.webview.postMessage({ type: 'init', dataset: this.data.view });
+    if (this.ready && this.data.view) this.host.post({ type: 'init', dataset: this.data.view });
   }
 
-  private observe(type: DatasetToHost['type']): void {
-    this.recorder.record({ panel: 'dataset', dir: 'in', uri: this.panel.title, type });
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = raw as Partial<DatasetToHost> | undefined;
-    if (!m || typeof m !== 'object') return;
+  private async onMessage(m: DatasetToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
-        this.observe('ready');
         this.ready = true;
         this.send();
         break;
       case 'painted':
-        if (typeof m.ms === 'number') this.observe('painted');
         break;
       case 'openClip': {
         // Only files under the inspected root, named in the report, can be opened from the webview.
         const v = this.data.view;
         const p = m.path;
-        if (typeof p !== 'string' || !v) return;
+        if (!v) return;
         const known =
           v.problems.some((x) => x.path === p) ||
           v.duplicates.some((d) => d.paths.includes(p)) ||
           v.oddFormats.some((o) => o.path === p);
         if (!known || !p.startsWith(v.root)) return;
-        this.observe('openClip');
         await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(p), 'wavebench.wav');
         break;
       }
     }
+  }
+}
+
+/** The one dataset panel of the extension (shown again, not duplicated); disposed with the extension. */
+export class DatasetPanels extends Disposable {
+  private current: DatasetPanel | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly data: DatasetService,
+    private readonly recorder: TestRecorder,
+  ) {
+    super();
+    this._register({ dispose: () => this.current?.dispose() });
+  }
+
+  /** Shows (or refreshes) the report of the inspected dataset. */
+  show(): void {
+    if (this.current) return this.current.reveal();
+    const p = new DatasetPanel(this.extensionUri, this.data, this.recorder);
+    this.current = p;
+    p.onDispose(() => {
+      if (this.current === p) this.current = undefined;
+    });
   }
 }

@@ -2,36 +2,41 @@ import * as vscode from 'vscode';
 import { IndexCache } from '../dataset/indexFile';
 import { buildDatasetView, readSplitLists } from '../dataset/inspect';
 import { DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, splitPercentError } from '../dataset/splits';
-import { WorkerPool } from '../engine/pool';
 import { runIndexJob } from '../engine/indexJob';
-import type { DatasetView, ProblemKind } from '../protocol';
+import type { DatasetView, ProblemKind } from '../dataset/datasetView';
+import { Disposable } from './dispose';
+import type { PoolService } from './poolService';
 import { readSettings } from './settings';
 
 /**
- * The inspected dataset: its index (built on an indexing-only worker pool, cached in the
+ * The inspected dataset: its index (built on the extension's shared worker pool, cached in the
  * extension's storage by path/size/mtime, kept current by a file-system watcher), the report built
  * from it, and its problems published as diagnostics.
  */
-export class DatasetService implements vscode.Disposable {
+export class DatasetService extends Disposable {
   root: string | undefined;
   view: DatasetView | undefined;
   private cache = new IndexCache();
   private cacheLoaded = false;
-  private pool: WorkerPool | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
   private pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  readonly diagnostics = vscode.languages.createDiagnosticCollection('wavebench');
-  private readonly changed = new vscode.EventEmitter<void>();
+  readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('wavebench'));
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the report changes (new inspection or a watched change). */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly storage: vscode.Uri) {}
-
-  private getPool(): WorkerPool {
-    const w = readSettings().workers;
-    this.pool ??= new WorkerPool(undefined, w > 0 ? w : undefined);
-    return this.pool;
+  constructor(
+    private readonly storage: vscode.Uri,
+    private readonly pools: PoolService,
+  ) {
+    super();
+    this._register({
+      dispose: () => {
+        this.watcher?.dispose();
+        clearTimeout(this.timer);
+      },
+    });
   }
 
   private async loadCache(): Promise<void> {
@@ -63,7 +68,7 @@ export class DatasetService implements vscode.Disposable {
     const controller = new AbortController();
     token?.onCancellationRequested(() => controller.abort());
     let last = 0;
-    const r = await runIndexJob(root, this.getPool(), this.cache, {
+    const r = await runIndexJob(root, this.pools.pool, this.cache, {
       signal: controller.signal,
       intervalMs: 300,
       onProgress: (p) => {
@@ -163,7 +168,7 @@ export class DatasetService implements vscode.Disposable {
         this.cache.delete(p);
       }
     }
-    if (existing.length) for (const r of await this.getPool().index(existing)) this.cache.set(r);
+    if (existing.length) for (const r of await this.pools.pool.index(existing)) this.cache.set(r);
     await this.rebuild();
     await this.saveCache();
   }
@@ -194,13 +199,5 @@ export class DatasetService implements vscode.Disposable {
   /** Clears the Problems panel entries (the `wavebench.clearDiagnostics` command). */
   clearDiagnostics(): void {
     this.diagnostics.clear();
-  }
-
-  dispose(): void {
-    this.watcher?.dispose();
-    clearTimeout(this.timer);
-    void this.pool?.dispose();
-    this.diagnostics.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,30 +1,37 @@
 import * as vscode from 'vscode';
-import { WorkerPool, type PoolModelInfo } from '../engine/pool';
+import { modelKey } from '../engine/messages';
+import type { ModelSpec, PoolModelInfo, WorkerPool } from '../engine/pool';
 import { resolveModelSetting } from '../model/modelFiles';
 import { BUNDLED_MODELS, bundledModel, bundledModelDir } from '../model/bundled';
+import { Disposable } from './dispose';
+import type { PoolService } from './poolService';
 import { readSettings } from './settings';
 
 /**
- * The model in use and the worker pool that has it loaded: one pool for the whole extension, made
- * when first needed, replaced when the model setting (or the editor's choice) changes.
+ * The model in use (the editor's choice, the setting, or the bundled default) and its facts as the
+ * shared pool's workers loaded it; a change of model fires onDidChange (the pool stays: its workers
+ * load the new model with their next task that needs it).
  */
-export class ModelService implements vscode.Disposable {
-  private pool: WorkerPool | undefined;
-  private poolDir: string | undefined;
+export class ModelService extends Disposable {
+  /** The facts of the model in use, loaded once per model (a failed load is tried again next time). */
+  private info: { key: string; pool: WorkerPool; info: Promise<PoolModelInfo> } | undefined;
   private override: string | undefined;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the model in use changes. */
   readonly onDidChange = this.changed.event;
-  private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri) {
-    this.subs.push(
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly pools: PoolService,
+  ) {
+    super();
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('wavebench.modelPath') || e.affectsConfiguration('wavebench.workers'))
           this.reset();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()),
     );
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()));
   }
 
   /** The bundled default model folder. */
@@ -58,37 +65,30 @@ export class ModelService implements vscode.Disposable {
   }
 
   private reset(): void {
-    const old = this.pool;
-    this.pool = undefined;
-    this.poolDir = undefined;
-    void old?.dispose();
+    this.info = undefined;
     this.changed.fire();
   }
 
-  /** The pool for the current model, started if needed; rejects with the model's load error. */
-  async getPool(): Promise<{ pool: WorkerPool; info: PoolModelInfo }> {
-    const dir = this.modelDir;
-    if (!this.pool || this.poolDir !== dir) {
-      void this.pool?.dispose();
-      const w = readSettings().workers;
-      this.pool = new WorkerPool(dir, w > 0 ? w : undefined);
-      this.poolDir = dir;
-    }
-    const pool = this.pool;
-    try {
-      return { pool, info: await pool.ready() };
-    } catch (e) {
-      if (this.pool === pool) {
-        this.pool = undefined;
-        void pool.dispose();
-      }
-      throw e;
-    }
+  /** The model in use as the workers load it. */
+  get model(): ModelSpec {
+    return { dir: this.modelDir };
   }
 
-  dispose(): void {
-    void this.pool?.dispose();
-    this.changed.dispose();
-    for (const s of this.subs) s.dispose();
+  /**
+   * The shared pool and the facts of the model in use (loaded in a worker the first time);
+   * rejects with the model's load error.
+   */
+  async getPool(): Promise<{ pool: WorkerPool; info: PoolModelInfo; model: ModelSpec }> {
+    const model = this.model;
+    const key = modelKey(model);
+    const pool = this.pools.pool;
+    if (this.info?.key !== key || this.info.pool !== pool) this.info = { key, pool, info: pool.model(model) };
+    const mine = this.info;
+    try {
+      return { pool, info: await mine.info, model };
+    } catch (e) {
+      if (this.info === mine) this.info = undefined;
+      throw e;
+    }
   }
 }

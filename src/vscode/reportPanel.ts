@@ -2,47 +2,49 @@ import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import { toCsv, toJson, type ClassifyReport } from '../model/report';
-import type { ReportToHost, ReportView } from '../protocol';
+import { parseReportToHost, type HostToReport, type ReportToHost, type ReportView } from '../protocol/report';
+import { Disposable } from './dispose';
 import type { TestRecorder } from './testRecorder';
+import { WebviewHost } from './webviewHost';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
-/** The classification report of one run, in a webview panel. */
-export class ReportPanel {
-  private constructor(
-    readonly panel: vscode.WebviewPanel,
+/** The classification report of one run, in a webview panel; disposed with its panel or its owner. */
+export class ReportPanel extends Disposable {
+  private readonly host: WebviewHost<ReportToHost, HostToReport>;
+
+  constructor(
+    extensionUri: vscode.Uri,
     readonly report: ClassifyReport,
     private readonly root: string,
     private readonly cached: number,
-    private readonly recorder: TestRecorder,
-  ) {}
-
-  /** Opens a report panel for a run over `root`. */
-  static show(
-    extensionUri: vscode.Uri,
-    report: ClassifyReport,
-    root: string,
-    cached: number,
     recorder: TestRecorder,
-  ): ReportPanel {
+  ) {
+    super();
     const title = `Wavebench: ${report.model.name} on ${vscode.workspace.asRelativePath(root)}`;
-    const panel = vscode.window.createWebviewPanel(
-      'wavebench.report',
-      title,
-      vscode.ViewColumn.Active,
-      webviewOptions(extensionUri),
+    const panel = this._register(
+      vscode.window.createWebviewPanel(
+        'wavebench.report',
+        title,
+        vscode.ViewColumn.Active,
+        webviewOptions(extensionUri),
+      ),
     );
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'report', title);
-    const rp = new ReportPanel(panel, report, root, cached, recorder);
-    const sub = panel.webview.onDidReceiveMessage((raw: unknown) => rp.onMessage(raw));
-    panel.onDidDispose(() => sub.dispose());
-    return rp;
+    this.host = this._register(
+      new WebviewHost<ReportToHost, HostToReport>(
+        panel,
+        { name: 'report', key: title, parse: parseReportToHost, receive: (m) => this.onMessage(m, title) },
+        recorder,
+      ),
+    );
+    this._register(panel.onDidDispose(() => this.dispose()));
   }
 
   /** The report as the webview draws it. */
-  view(): ReportView {
+  view(title: string): ReportView {
     const r = this.report;
     return {
-      title: this.panel.title,
+      title,
       model: { name: r.model.name, dir: r.model.dir, labels: r.model.labels },
       rows: r.rows.map((x) => ({
         path: x.path,
@@ -63,32 +65,22 @@ export class ReportPanel {
     };
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = raw as Partial<ReportToHost> | undefined;
-    if (!m || typeof m !== 'object') return;
+  private async onMessage(m: ReportToHost, title: string): Promise<void> {
     switch (m.type) {
       case 'ready':
-        this.observe('ready');
-        void this.panel.webview.postMessage({ type: 'init', report: this.view() });
+        this.host.post({ type: 'init', report: this.view(title) });
         break;
       case 'painted':
-        if (typeof m.ms === 'number') this.observe('painted');
         break;
       case 'openClip':
         // Only clips of this report can be opened: the webview cannot name other files.
-        if (typeof m.path === 'string' && this.report.rows.some((r) => r.path === m.path)) {
-          this.observe('openClip');
+        if (this.report.rows.some((r) => r.path === m.path))
           await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(m.path), 'wavebench.wav');
-        }
         break;
       case 'export':
-        if (m.format === 'csv' || m.format === 'json') await this.export(m.format);
+        await this.export(m.format);
         break;
     }
-  }
-
-  private observe(type: ReportToHost['type']): void {
-    this.recorder.record({ panel: 'report', dir: 'in', uri: this.panel.title, type });
   }
 
   private async export(format: 'csv' | 'json'): Promise<void> {
@@ -108,5 +100,26 @@ export class ReportPanel {
     void vscode.window.showInformationMessage(
       `Wavebench: exported ${this.report.rows.length} rows to ${target.fsPath}`,
     );
+  }
+}
+
+/** Every open report panel: one set for the extension, disposed with it (a closed panel leaves it). */
+export class ReportPanels extends Disposable {
+  private readonly open = new Set<ReportPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly recorder: TestRecorder,
+  ) {
+    super();
+    this._register({ dispose: () => [...this.open].forEach((p) => p.dispose()) });
+  }
+
+  /** Opens a report panel for a run over `root`. */
+  show(report: ClassifyReport, root: string, cached: number): ReportPanel {
+    const p = new ReportPanel(this.extensionUri, report, root, cached, this.recorder);
+    this.open.add(p);
+    p.onDispose(() => this.open.delete(p));
+    return p;
   }
 }

@@ -3,21 +3,30 @@ import * as vscode from 'vscode';
 import { memorySource, NotAFileError, openFileSource } from '../audio/byteSource';
 import { WavError } from '../audio/wavDecode';
 import { WavDocumentModel } from '../audio/wavDocumentModel';
+import { Disposable } from './dispose';
 
 /**
  * A WAV opened in the Wavebench editor: the VS Code side of a WavDocumentModel. It owns one model
  * at a time and one file watcher (shared by every editor of the document); a change on disk builds
  * a new model, swaps it in, disposes the old one, then fires onDidReload.
  */
-export class WavDocument implements vscode.CustomDocument {
+export class WavDocument extends Disposable implements vscode.CustomDocument {
   private current: { model?: WavDocumentModel; error?: string } = {};
   private generation = 0;
-  private readonly reloaded = new vscode.EventEmitter<void>();
+  private readonly reloaded = this._register(new vscode.EventEmitter<void>());
   /** Fires after a reload swapped in a new model (or error). */
   readonly onDidReload = this.reloaded.event;
-  private readonly subs: vscode.Disposable[] = [this.reloaded];
 
-  private constructor(readonly uri: vscode.Uri) {}
+  private constructor(readonly uri: vscode.Uri) {
+    super();
+    this._register({
+      dispose: () => {
+        this.generation++;
+        this.current.model?.dispose();
+        this.current = { error: 'closed' };
+      },
+    });
+  }
 
   /** Opens the document and starts watching its file. */
   static async open(uri: vscode.Uri): Promise<WavDocument> {
@@ -28,7 +37,9 @@ export class WavDocument implements vscode.CustomDocument {
         new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), basename(uri.fsPath)),
       );
       const again = () => void doc.reload(true);
-      doc.subs.push(w, w.onDidChange(again), w.onDidCreate(again));
+      doc._register(w);
+      doc._register(w.onDidChange(again));
+      doc._register(w.onDidCreate(again));
     }
     return doc;
   }
@@ -64,13 +75,6 @@ export class WavDocument implements vscode.CustomDocument {
     this.current = next;
     old?.dispose();
     if (notify) this.reloaded.fire();
-  }
-
-  dispose(): void {
-    this.generation++;
-    this.current.model?.dispose();
-    this.current = { error: 'closed' };
-    for (const s of this.subs) s.dispose();
   }
 }
 

@@ -1,28 +1,40 @@
+import { formatLabel } from '../audio/audioFile';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChannelStats } from '../audio/stats';
+import { WavSource } from '../audio/wavSource';
 import type {
   Overview,
   SpectrogramRangeView,
   WaveformRange,
   WavDocumentModel,
 } from '../audio/wavDocumentModel';
-import { loadModelMetadata } from '../model/formats/graphdefRead';
-import { ModelInput } from '../model/modelInput';
+import type { ClipInput } from '../engine/jobs';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import type {
   EditorToHost,
-  FeatureView,
   HostToEditor,
   ModelView,
   SpectrogramView,
   WaveformView,
   WavFactsView,
-} from '../protocol';
+} from '../protocol/editor';
+import { parseEditorToHost } from '../protocol/editor';
+import { Disposable } from './dispose';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
 import type { TestRecorder } from './testRecorder';
 import type { WavDocument } from './wavDocument';
+import { WebviewHost } from './webviewHost';
+
+/**
+ * Largest document handed to a worker as bytes to classify (the classifier's own whole-read
+ * limit: 17 min of 16 kHz 16-bit mono). A longer document on disk is classified by path, streamed
+ * by window groups in the worker; a longer one from another file system is already in memory
+ * (VS Code's fs API reads it whole), so it goes as bytes too.
+ */
+const CLIP_BYTES_LIMIT = 32 * 1024 * 1024;
 
 /** Where an editor is: waiting for its webview or a model, showing a file, showing an error, or closed. */
 export type SessionState = 'loading' | 'ready' | 'error' | 'disposed';
@@ -30,26 +42,42 @@ export type SessionState = 'loading' | 'ready' | 'error' | 'disposed';
 /**
  * One open Wavebench editor: its webview's messages, the views it sends, its predictions. State is
  * explicit and checked again after every await (the panel may have closed, the document may have
- * been reloaded into a new model meanwhile); every subscription is disposed with the panel.
+ * been reloaded into a new model meanwhile); every subscription is registered and disposed with
+ * the panel.
  */
-export class WavEditorSession implements vscode.Disposable {
+export class WavEditorSession extends Disposable {
   private state: SessionState = 'loading';
   private webviewReady = false;
   private predictionAbort: AbortController | undefined;
-  private readonly subs: vscode.Disposable[] = [];
+  private readonly host: WebviewHost<EditorToHost, HostToEditor>;
 
   constructor(
     private readonly doc: WavDocument,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly models: ModelService,
-    private readonly recorder: TestRecorder,
+    recorder: TestRecorder,
   ) {
-    this.subs.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
-      doc.onDidReload(() => this.show()),
-      models.onDidChange(() => void this.predict()),
-      panel.onDidDispose(() => this.dispose()),
+    super();
+    this.host = this._register(
+      new WebviewHost<EditorToHost, HostToEditor>(
+        panel,
+        {
+          name: 'editor',
+          key: doc.uri.toString(),
+          parse: parseEditorToHost,
+          receive: (m) => this.onMessage(m),
+          // A read that failed mid-way (the file vanished or shrank): the editor says so.
+          onError: (e) => this.fail(e.message),
+          note: (m) =>
+            m.type === 'painted' ? { what: m.what } : m.type === 'decodeError' ? { message: m.message } : {},
+        },
+        recorder,
+      ),
     );
+    this._register(doc.onDidReload(() => this.show()));
+    this._register(models.onDidChange(() => void this.predict()));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register({ dispose: () => this.predictionAbort?.abort() });
   }
 
   /** The model this session shows, if it is still the document's current one and the panel is open. */
@@ -58,68 +86,47 @@ export class WavEditorSession implements vscode.Disposable {
   }
 
   private post(m: HostToEditor): void {
-    if (this.state === 'disposed') return;
-    this.recorder.record({
-      panel: 'editor',
-      dir: 'out',
-      uri: this.doc.uri.toString(),
-      type: m.type,
-      ...(m.type === 'decodeError' && { message: m.message }),
-    });
-    void this.panel.webview.postMessage(m);
+    if (this.state !== 'disposed') this.host.post(m);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = validateEditorMessage(raw);
-    if (!m || this.state === 'disposed') return;
-    this.recorder.record({
-      panel: 'editor',
-      dir: 'in',
-      uri: this.doc.uri.toString(),
-      type: m.type,
-      what: m.type === 'painted' ? m.what : undefined,
-    });
-    try {
-      switch (m.type) {
-        case 'ready':
-          this.webviewReady = true;
-          this.show();
-          break;
-        case 'requestRange': {
-          const model = this.doc.state.model;
-          if (!model) break;
-          const r = await rangeViews(model, m.startSec, m.endSec, m.columns);
-          if (this.live(model)) this.post({ type: 'range', requestId: m.requestId, ...r });
-          break;
-        }
-        case 'requestAudio': {
-          const model = this.doc.state.model;
-          if (!model) break;
-          const a = await model.audio(m.startSec, m.durationSec);
-          if (!this.live(model)) break;
-          this.post({
-            type: 'audio',
-            requestId: m.requestId,
-            startSec: a.startSec,
-            audio: { sampleRate: model.facts.sampleRate, samples: a.samples.buffer as ArrayBuffer },
-          });
-          break;
-        }
-        case 'pickModel':
-          await pickModel(this.models);
-          break;
-        case 'retry':
-          await this.doc.reload(true);
-          break;
-        case 'reopenWithDefault':
-          await vscode.commands.executeCommand('vscode.openWith', this.doc.uri, 'default');
-          break;
-        case 'painted':
-          break;
+  private async onMessage(m: EditorToHost): Promise<void> {
+    if (this.state === 'disposed') return;
+    switch (m.type) {
+      case 'ready':
+        this.webviewReady = true;
+        this.show();
+        break;
+      case 'requestRange': {
+        const model = this.doc.state.model;
+        if (!model) break;
+        const r = await rangeViews(model, m.startSec, m.endSec, m.columns);
+        if (this.live(model)) this.post({ type: 'range', requestId: m.requestId, ...r });
+        break;
       }
-    } catch (e) {
-      // A read that failed mid-way (the file vanished or shrank): the editor says so.
-      this.fail(e instanceof Error ? e.message : String(e));
+      case 'requestAudio': {
+        const model = this.doc.state.model;
+        if (!model) break;
+        const a = await model.audio(m.startSec, m.durationSec);
+        if (!this.live(model)) break;
+        this.post({
+          type: 'audio',
+          requestId: m.requestId,
+          startSec: a.startSec,
+          audio: { sampleRate: model.facts.sampleRate, samples: a.samples.buffer as ArrayBuffer },
+        });
+        break;
+      }
+      case 'pickModel':
+        await pickModel(this.models);
+        break;
+      case 'retry':
+        await this.doc.reload(true);
+        break;
+      case 'reopenWithDefault':
+        await vscode.commands.executeCommand('vscode.openWith', this.doc.uri, 'default');
+        break;
+      case 'painted':
+        break;
     }
   }
 
@@ -162,26 +169,8 @@ export class WavEditorSession implements vscode.Disposable {
     const f = model.facts;
     const settings = readSettings();
     const views = await rangeViews(model, 0, f.durationSec, 1600);
-    let features: FeatureView | undefined;
-    let modelView: ModelView | undefined;
-    try {
-      const md = await loadModelMetadata(this.models.modelDir);
-      const input = await ModelInput.create(md);
-      try {
-        const m = await input.firstWindow((st, n) => model.read(st, n), f.sampleRate, f.frames);
-        features = {
-          type: md.features.type,
-          frames: m.frames,
-          bins: m.bins,
-          data: m.data.buffer as ArrayBuffer,
-        };
-      } finally {
-        input.dispose();
-      }
-      modelView = this.modelView(md.name, md.labels);
-    } catch {
-      // The model's own error reaches the webview through predictionError.
-    }
+    // The model's facts and input come with the prediction, from the worker that loaded the model:
+    // no model-format code runs on the extension host.
     return {
       type: 'init',
       facts: {
@@ -189,6 +178,7 @@ export class WavEditorSession implements vscode.Disposable {
         name: basename(this.doc.uri.fsPath),
         container: f.container,
         format: f.format,
+        formatLabel: formatLabel(f),
         bitsPerSample: f.bitsPerSample,
         sampleRate: f.sampleRate,
         channels: f.channels,
@@ -200,8 +190,6 @@ export class WavEditorSession implements vscode.Disposable {
       },
       settings: { colormap: settings.colormap, dbFloor: settings.dbFloor },
       ...views,
-      features,
-      model: modelView,
       audio: model.mono
         ? { sampleRate: f.sampleRate, samples: Float32Array.from(model.mono).buffer }
         : undefined,
@@ -213,18 +201,28 @@ export class WavEditorSession implements vscode.Disposable {
     return { name, dir, labels, isDefault: dir === this.models.defaultDir };
   }
 
-  /** Classifies the file on the shared pool, ahead of any folder run; a newer request cancels this one. */
+  /**
+   * Classifies the document on the shared pool, ahead of any folder run or dataset scan, from the
+   * document model's bytes (so a file on any file system classifies); the same worker answers with
+   * what the model sees. A newer request cancels this one.
+   */
   private async predict(): Promise<void> {
     if (this.state === 'disposed') return;
     this.predictionAbort?.abort();
     const abort = (this.predictionAbort = new AbortController());
-    const current = () => this.state !== 'disposed' && !abort.signal.aborted;
+    const doc = this.doc.state.model;
+    const current = () => this.state !== 'disposed' && !abort.signal.aborted && (!doc || this.live(doc));
     try {
-      const { pool, info } = await this.models.getPool();
+      if (!doc) return;
+      const { pool, info, model } = await this.models.getPool();
       if (!current()) return;
-      const [row] = await pool.classify([this.doc.uri.fsPath], {
+      const input = await this.clipInput(doc);
+      if (!current()) return;
+      const { row, features } = await pool.run('clip', input, {
+        model,
         priority: 'interactive',
         signal: abort.signal,
+        transfer: 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : undefined,
       });
       if (!current()) return;
       if (row.error || !row.probabilities) {
@@ -240,17 +238,33 @@ export class WavEditorSession implements vscode.Disposable {
           windows: row.windows,
           detections: row.detections,
         },
+        features: features && {
+          type: features.type,
+          frames: features.frames,
+          bins: features.bins,
+          data: features.data.buffer as ArrayBuffer,
+        },
       });
     } catch (e) {
       if (current()) this.post({ type: 'predictionError', message: (e as Error).message });
     }
   }
 
-  dispose(): void {
-    if (this.state === 'disposed') return;
+  /** What the worker classifies: the document model's bytes, or the path of a long file on disk. */
+  private async clipInput(doc: WavDocumentModel): Promise<ClipInput> {
+    const options = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    if (
+      doc.source instanceof WavSource &&
+      doc.source.size > CLIP_BYTES_LIMIT &&
+      this.doc.uri.scheme === 'file'
+    )
+      return { path: this.doc.uri.fsPath, ...options };
+    return { bytes: await doc.source.readAll(), name: basename(this.doc.uri.path), ...options };
+  }
+
+  override dispose(): void {
     this.state = 'disposed';
-    this.predictionAbort?.abort();
-    for (const s of this.subs.splice(0)) s.dispose();
+    super.dispose();
   }
 }
 
@@ -290,43 +304,4 @@ function statsView(stats: ChannelStats[]): WavFactsView['stats'] {
     clippedRatio: s.clippedRatio,
     silenceRatio: s.silenceRatio,
   }));
-}
-
-/** Accepts only well-formed editor messages; anything else is ignored. */
-export function validateEditorMessage(raw: unknown): EditorToHost | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const m = raw as Record<string, unknown>;
-  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  switch (m.type) {
-    case 'ready':
-    case 'pickModel':
-    case 'retry':
-    case 'reopenWithDefault':
-      return { type: m.type };
-    case 'requestAudio':
-      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.durationSec) || m.durationSec <= 0)
-        return undefined;
-      return {
-        type: 'requestAudio',
-        requestId: m.requestId,
-        startSec: m.startSec,
-        durationSec: m.durationSec,
-      };
-    case 'requestRange':
-      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.endSec) || !finite(m.columns))
-        return undefined;
-      if (m.endSec < m.startSec || m.columns < 1 || m.columns > 10000) return undefined;
-      return {
-        type: 'requestRange',
-        requestId: m.requestId,
-        startSec: m.startSec,
-        endSec: m.endSec,
-        columns: m.columns,
-      };
-    case 'painted':
-      if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
-      return { type: 'painted', what: m.what, ms: m.ms };
-    default:
-      return undefined;
-  }
 }

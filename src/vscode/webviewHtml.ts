@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 /** Which webview bundle a panel loads (dist/webview/<name>.js). */
 export type WebviewName = 'editor' | 'report' | 'dataset';
 
-/** Webview options: scripts on, resources only from the extension's dist/ and media/. */
+/**
+ * Webview options: scripts on, resources only from what a page loads: the webview bundles
+ * (dist/webview/, not the host's or workers' bundles beside them) and the stylesheets in media/.
+ */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
     localResourceRoots: [
-      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
       vscode.Uri.joinPath(extensionUri, 'media'),
     ],
   };

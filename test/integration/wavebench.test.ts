@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WavebenchApi } from '../../src/extension';
 import type { ClassifyReport } from '../../src/model/report';
-import type { DatasetView } from '../../src/protocol';
+import type { DatasetView } from '../../src/dataset/datasetView';
 import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
 
 async function api(): Promise<WavebenchApi> {
@@ -77,10 +77,9 @@ suite('Wavebench', function () {
     for (const d of temps) rmSync(d, { recursive: true, force: true });
   });
 
-  test('opening a WAV shows the Wavebench editor, painted with predictions', async () => {
-    const a = await api();
-    const clip = wavsUnder(digitsFolder()).find((p) => /three/.test(p)) ?? wavsUnder(digitsFolder())[0];
-    const uri = vscode.Uri.file(clip);
+  /** Opens `path` (double-click: vscode.open) and waits until the Wavebench editor painted its predictions. */
+  async function openPainted(a: WavebenchApi, path: string): Promise<string> {
+    const uri = vscode.Uri.file(path);
     await vscode.commands.executeCommand('vscode.open', uri);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputCustom, `active tab is ${tab?.input?.constructor.name}`);
@@ -97,8 +96,27 @@ suite('Wavebench', function () {
     );
     console.log(`[wavebench-tests] editor painted with predictions ${JSON.stringify(painted)}`);
     assert.ok(a.recorder().find({ panel: 'editor', dir: 'out', uri: key, type: 'predictions' }));
+    assert.strictEqual(a.recorder().find({ panel: 'editor', uri: key, type: 'decodeError' }), undefined);
+    return key;
+  }
+
+  test('opening a WAV shows the Wavebench editor, painted with predictions', async () => {
+    const clip = wavsUnder(digitsFolder()).find((p) => /three/.test(p)) ?? wavsUnder(digitsFolder())[0];
+    await openPainted(await api(), clip);
     await shots('editor');
   });
+
+  for (const clip of ['speech.mp3', 'speech.flac']) {
+    test(`opening ${clip} shows the Wavebench editor, painted with predictions`, async () => {
+      // The compressed fixtures (test/fixtures/compressed), copied outside the workspace.
+      const src = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'compressed', clip);
+      const path = join(tempDir('wb-compressed-'), clip);
+      copyFileSync(src, path);
+      await openPainted(await api(), path);
+      await shots(`editor-${clip.replace('.', '-')}`);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+  }
 
   test('an undecodable file shows the decoder message, not a blank page', async () => {
     const a = await api();

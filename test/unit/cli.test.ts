@@ -15,7 +15,10 @@ test('info --json: facts and linear levels; a bad file gives exit 2, its error, 
   const good = join(REF, 'wav/sine440_1s.wav');
   const r = await run(['info', good, bad, '--json']);
   assert.equal(r.code, 2);
-  assert.equal(r.err, `wavebench: ${bad}: not a RIFF/WAVE file (starts with 'not ')`);
+  assert.equal(
+    r.err,
+    `wavebench: ${bad}: not a WAV, FLAC, MP3, Ogg Vorbis or Opus file (starts with 'not ')`,
+  );
   const [g, b] = JSON.parse(r.out);
   assert.equal(g.path, good);
   assert.deepEqual(
@@ -27,7 +30,10 @@ test('info --json: facts and linear levels; a bad file gives exit 2, its error, 
     Math.abs(g.peak[0] - 0.5) < 1e-3 && Math.abs(g.rms[0] - 0.5 / Math.SQRT2) < 1e-3,
     `${g.peak} ${g.rms}`,
   );
-  assert.deepEqual(b, { path: bad, error: "not a RIFF/WAVE file (starts with 'not ')" });
+  assert.deepEqual(b, {
+    path: bad,
+    error: "not a WAV, FLAC, MP3, Ogg Vorbis or Opus file (starts with 'not ')",
+  });
 });
 
 test('features --clip --json equals TensorFlow on a short clip (zero-padded to 1 s)', async () => {

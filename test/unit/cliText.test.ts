@@ -71,7 +71,7 @@ test('control characters in file, folder, label and model names are escaped in i
   const bad = await run(['info', join(ds, 'two', 'bad\x1b[1m.wav')]);
   assert.equal(
     bad.err,
-    `wavebench: ${join(ds, 'two', 'bad\\x1b[1m.wav')}: not a RIFF/WAVE file (starts with 'not ')`,
+    `wavebench: ${join(ds, 'two', 'bad\\x1b[1m.wav')}: not a WAV, FLAC, MP3, Ogg Vorbis or Opus file (starts with 'not ')`,
   );
 
   const c = await run(['classify', ds, '--model', model, '--workers', '1']);
@@ -80,7 +80,10 @@ test('control characters in file, folder, label and model names are escaped in i
   assert.ok(c.out.includes('model: digits\\x1b]0;owned\\x07 ('), c.out);
   assert.ok(c.out.includes('o\\nne\\x1b[2J'), 'the label, escaped, in the per-class table');
   assert.ok(!c.out.includes('o\nne'), 'a raw newline inside the label');
-  assert.ok(c.out.includes(`  ${join(ds, 'two', 'bad\\x1b[1m.wav')}: not a RIFF/WAVE file`), c.out);
+  assert.ok(
+    c.out.includes(`  ${join(ds, 'two', 'bad\\x1b[1m.wav')}: not a WAV, FLAC, MP3, Ogg Vorbis or Opus file`),
+    c.out,
+  );
   assert.match(c.out, /files: 3, scored: 2, unlabelled: 0, errors: 1/);
 
   const i = await run(['inspect', ds]);

@@ -2,7 +2,7 @@
 import { relativeTo } from '../../webview/common/relativePath';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DatasetView } from '../../src/protocol';
+import type { DatasetView } from '../../src/dataset/datasetView';
 import {
   binOf,
   duplicateFlags,

@@ -69,15 +69,23 @@ test('classifies a folder on 2 workers: rows, labels, errors, background, metric
 const here = __dirname;
 const countingWorker = join(here, 'workers', 'counting.ts');
 
-/** A one-worker pool on the counting worker, and the files its worker was sent so far (its task log). */
-function countingPool(): { pool: WorkerPool; ran: () => string[] } {
-  const log = join(tempDir('wb-pool-'), 'tasks.log');
+/** The counting worker's "model" (it loads nothing). */
+const M = { dir: '/models/count' };
+
+/** A one-worker pool on the counting worker, the files its worker was sent so far, and its starts. */
+function countingPool(): { pool: WorkerPool; ran: () => string[]; starts: () => number } {
+  const dir = tempDir('wb-pool-');
+  const log = join(dir, 'tasks.log');
+  const startLog = join(dir, 'starts.log');
   writeFileSync(log, '');
-  const pool = new WorkerPool(undefined, 1, {
+  writeFileSync(startLog, '');
+  const pool = new WorkerPool({
+    size: 1,
     workerScript: countingWorker,
-    env: { ...process.env, WB_TASK_LOG: log },
+    env: { ...process.env, WB_TASK_LOG: log, WB_START_LOG: startLog },
   });
-  return { pool, ran: () => readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean);
+  return { pool, ran: () => lines(log), starts: () => lines(startLog).length };
 }
 
 test('a worker crash is survived: its files are error rows, the rest are classified', async () => {
@@ -104,10 +112,10 @@ test('cancelling a folder run leaves a queued one-file prediction untouched (and
   const model = await makeModelDir();
   const ds = makeDataset(20);
   const one = join(ds, 'yes', 'y7.wav');
-  const pool = new WorkerPool(model, 1);
+  const pool = new WorkerPool({ size: 1 });
   try {
-    await pool.ready();
-    const [alone] = await pool.classify([one]);
+    await pool.model({ dir: model });
+    const [alone] = await pool.classify([one], { model: { dir: model } });
     assert.ok(alone.probabilities, 'the reference prediction');
     const controller = new AbortController();
     let prediction: Promise<unknown> | undefined;
@@ -120,7 +128,7 @@ test('cancelling a folder run leaves a queued one-file prediction untouched (and
       onProgress: (p) => {
         if (p.done < 2 || prediction) return;
         // The folder run still has most of its batches queued: the editor asks for one file, then the run is cancelled.
-        prediction = pool.classify([one], { priority: 'interactive' });
+        prediction = pool.classify([one], { model: { dir: model }, priority: 'interactive' });
         controller.abort();
       },
     });
@@ -138,7 +146,7 @@ test('cancelling a folder run leaves a queued one-file prediction untouched (and
 test("a cancelled job's queued batches never reach a worker; another job's all do", async () => {
   const { pool, ran } = countingPool();
   try {
-    const send = (p: WorkerPool, b: string[], o: TaskOptions) => p.classify(b, o);
+    const send = (p: WorkerPool, b: string[], o: TaskOptions) => p.classify(b, { ...o, model: M });
     const cancelMe = new AbortController();
     let accepted = 0;
     const a = runBatches(
@@ -167,7 +175,7 @@ test("a cancelled job's queued batches never reach a worker; another job's all d
     assert.equal(await b, false);
     assert.equal(bRows.length, 10, 'the other job got every row');
     // One worker answers in order: once this is back, everything sent before it has run.
-    await pool.classify(['last']);
+    await pool.classify(['last'], { model: M });
     const tasks = ran();
     const fRan = tasks.filter((f) => f.startsWith('f')).length;
     // At the abort: the accepted batch, plus at most two batches already handed to the worker (PIPELINE).
@@ -186,13 +194,17 @@ test('one abort listener per job signal, however many of its tasks wait; none le
   process.on('warning', onWarning);
   try {
     const job = new AbortController();
-    const tasks = Array.from({ length: 40 }, (_, i) => pool.classify([`t${i}`], { signal: job.signal }));
+    const tasks = Array.from({ length: 40 }, (_, i) =>
+      pool.classify([`t${i}`], { model: M, signal: job.signal }),
+    );
     assert.equal(getEventListeners(job.signal, 'abort').length, 1, 'one listener for 40 waiting tasks');
     await Promise.all(tasks);
     assert.equal(getEventListeners(job.signal, 'abort').length, 0, 'removed with the last task');
     // and a cancelled job's signal is let go too
     const other = new AbortController();
-    const more = Array.from({ length: 20 }, (_, i) => pool.classify([`u${i}`], { signal: other.signal }));
+    const more = Array.from({ length: 20 }, (_, i) =>
+      pool.classify([`u${i}`], { model: M, signal: other.signal }),
+    );
     other.abort();
     const settled = await Promise.allSettled(more);
     assert.ok(settled.every((r) => r.status === 'rejected'));
@@ -211,8 +223,8 @@ test('one abort listener per job signal, however many of its tasks wait; none le
 test('interactive tasks go ahead of queued batch tasks', async () => {
   const { pool, ran } = countingPool();
   try {
-    const batch = Array.from({ length: 8 }, (_, i) => pool.classify([`b${i}`]));
-    const first = pool.classify(['i0'], { priority: 'interactive' });
+    const batch = Array.from({ length: 8 }, (_, i) => pool.classify([`b${i}`], { model: M }));
+    const first = pool.classify(['i0'], { model: M, priority: 'interactive' });
     await Promise.all([...batch, first]);
     const tasks = ran();
     // b0 and b1 were handed to the worker before i0 was asked for (two tasks in flight); i0 is next.
@@ -222,34 +234,101 @@ test('interactive tasks go ahead of queued batch tasks', async () => {
   }
 });
 
-test('workers crashing repeatedly are not respawned forever: one clear error', async () => {
-  const dir = tempDir('wb-pool-');
-  const starts = join(dir, 'starts.log');
-  writeFileSync(starts, '');
-  const pool = new WorkerPool('/models/bad', 1, {
-    workerScript: countingWorker,
-    env: { ...process.env, WB_START_LOG: starts },
-  });
+test("an editor prediction overtakes a dataset scan's queued batches on the shared pool", async () => {
+  const { pool, ran } = countingPool();
   try {
-    const rows = await Promise.all(
-      [...Array.from({ length: 6 }, (_, i) => `crash${i}`), 'fine'].map((f) => pool.classify([f])),
+    const scan = runBatches(
+      pool,
+      (p, b, t) => p.index(b, t),
+      Array.from({ length: 12 }, (_, i) => `s${i}`),
+      { batchFiles: 2, alreadyDone: 0, total: 12, accept: () => undefined },
     );
-    for (const [i, r] of rows.slice(0, MAX_CONSECUTIVE_CRASHES).entries())
-      assert.match(r[0].error!, /worker exited with code 71/, `crash${i}`);
-    for (const r of rows.slice(MAX_CONSECUTIVE_CRASHES))
-      assert.match(r[0].error!, /^model \/models\/bad: workers crashed 3 times in a row .*not restarted$/);
-    const [later] = await pool.classify(['fine2']);
-    assert.match(later.error!, /crashed 3 times in a row/);
-    await assert.rejects(pool.ready(), /crashed 3 times in a row/);
-    assert.equal(readFileSync(starts, 'utf8').split('\n').filter(Boolean).length, MAX_CONSECUTIVE_CRASHES);
+    const prediction = pool.classify(['editor.wav'], { model: M, priority: 'interactive' });
+    const [row] = await prediction;
+    assert.equal(row.path, 'editor.wav');
+    await scan;
+    const tasks = ran();
+    // Two scan batches were already with the worker (PIPELINE); the prediction is next, the scan after.
+    assert.deepEqual(tasks.slice(0, 6), [
+      'index:s0',
+      'index:s1',
+      'index:s2',
+      'index:s3',
+      'editor.wav',
+      'index:s4',
+    ]);
+    assert.equal(tasks.filter((t) => t.startsWith('index:')).length, 12);
   } finally {
     await pool.dispose();
   }
 });
 
-test('indexing on an index-only pool: records, then the cache (size, mtime) skips unchanged files', async () => {
+test('workers crashing repeatedly on one model are not respawned forever: one clear error; indexing goes on', async () => {
+  const { pool, starts } = countingPool();
+  const bad = { dir: '/models/bad' };
+  try {
+    const rows = await Promise.all(
+      [...Array.from({ length: 6 }, (_, i) => `crash${i}`), 'fine'].map((f) =>
+        pool.classify([f], { model: bad }),
+      ),
+    );
+    for (const [i, r] of rows.slice(0, MAX_CONSECUTIVE_CRASHES).entries())
+      assert.match(r[0].error!, /worker exited with code 71/, `crash${i}`);
+    for (const r of rows.slice(MAX_CONSECUTIVE_CRASHES))
+      assert.match(r[0].error!, /^model \/models\/bad: workers crashed 3 times in a row .*not restarted$/);
+    const [later] = await pool.classify(['fine2'], { model: bad });
+    assert.match(later.error!, /crashed 3 times in a row/);
+    await assert.rejects(pool.model(bad), /crashed 3 times in a row/);
+    // The pool is shared: another model and a dataset scan still run on it.
+    const [indexed] = await pool.index(['still.wav']);
+    assert.equal(indexed.error, undefined);
+    const [other] = await pool.classify(['other.wav'], { model: M });
+    assert.deepEqual(other.probabilities, [1]);
+    assert.equal(
+      starts(),
+      MAX_CONSECUTIVE_CRASHES + 1,
+      'three crashed workers, one live one: no respawn loop',
+    );
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('the crash counter resets after a success: scattered crashes in a long run never stop the pool', async () => {
+  const { pool, starts } = countingPool();
+  try {
+    const files = Array.from({ length: 2 * (MAX_CONSECUTIVE_CRASHES + 2) }, (_, i) =>
+      i % 2 ? `ok${i}` : `crash${i}`,
+    );
+    const rows = (await Promise.all(files.map((f) => pool.classify([f], { model: M })))).map((r) => r[0]);
+    for (const r of rows) {
+      if (r.path.startsWith('crash')) assert.match(r.error!, /worker exited with code 71/, r.path);
+      else assert.deepEqual(r.probabilities, [1], `${r.path}: ${r.error}`);
+    }
+    assert.equal(starts(), 1 + MAX_CONSECUTIVE_CRASHES + 2, 'every crashed worker was replaced');
+    const [after] = await pool.classify(['after'], { model: M });
+    assert.deepEqual(after.probabilities, [1]);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('a task kind that needs a model is refused without one', async () => {
+  const { pool } = countingPool();
+  try {
+    await assert.rejects(
+      pool.run('classify', { files: ['x'], topK: 3, windowStrideMs: 500 }),
+      /needs a model/,
+    );
+    await assert.rejects(pool.run('clip', { path: 'x', topK: 3, windowStrideMs: 500 }), /needs a model/);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('indexing (no model loaded): records, then the cache (size, mtime) skips unchanged files', async () => {
   const ds = makeDataset(3);
-  const pool = new WorkerPool(undefined, 2);
+  const pool = new WorkerPool({ size: 2 });
   try {
     const cache = new IndexCache();
     const first = await runIndexJob(ds, pool, cache, { batchFiles: 2 });

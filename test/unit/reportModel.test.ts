@@ -2,7 +2,7 @@
 import { relativeTo } from '../../webview/common/relativePath';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReportView } from '../../src/protocol';
+import type { ReportView } from '../../src/protocol/report';
 import {
   EMPTY_FILTER,
   type ReportRow,

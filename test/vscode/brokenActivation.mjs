@@ -1,23 +1,49 @@
-// Self-test of the runner: with WAVEBENCH_TEST_BREAK_ACTIVATION=1 in VS Code's environment the
-// extension throws on activate, so the runner must exit non-zero and report that failure.
+// Self-test of the runner: the smoke suite runs against a broken copy of the extension (the built
+// bundle with a throw at the top of activate(), in .vscode-test/broken-extension/), so the runner must
+// exit non-zero and report that failure. Nothing in the product reads a test switch for this.
 // Results go to test-results/broken-activation/ so the main suite's results and screenshots stay.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repo } from './codeServer.mjs';
+import { repo, testCacheDir } from './codeServer.mjs';
+
+const BROKEN = 'activation broken on purpose (the broken copy made by test/vscode/brokenActivation.mjs)';
+
+/** A copy of the extension (package.json and dist/extension.js) whose activate() throws first thing. */
+export function makeBrokenExtension() {
+  const dir = join(testCacheDir, 'broken-extension');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  const bundle = readFileSync(join(repo, 'dist', 'extension.js'), 'utf8');
+  const head = 'function activate(context) {';
+  if (bundle.split(head).length !== 2) throw new Error(`dist/extension.js: expected one "${head}"`);
+  writeFileSync(
+    join(dir, 'dist', 'extension.js'),
+    bundle.replace(head, `${head}\n  throw new Error(${JSON.stringify(BROKEN)});`),
+  );
+  writeFileSync(join(dir, 'package.json'), readFileSync(join(repo, 'package.json')));
+  return dir;
+}
 
 export async function checkBrokenActivation() {
   const t0 = Date.now();
-  console.log(
-    '[broken-activation] running the smoke suite with WAVEBENCH_TEST_BREAK_ACTIVATION=1 (it must fail)',
-  );
+  console.log('[broken-activation] running the smoke suite on a broken copy of the extension (it must fail)');
+  const extension = makeBrokenExtension();
   const child = spawn(
     process.execPath,
-    [join(repo, 'test', 'runVsCode.mjs'), '--files', 'smoke.test.js', '--timeout', '300'],
+    [
+      join(repo, 'test', 'runVsCode.mjs'),
+      '--files',
+      'smoke.test.js',
+      '--timeout',
+      '300',
+      '--extension',
+      extension,
+    ],
     {
       cwd: repo,
       env: {
         ...process.env,
-        WAVEBENCH_TEST_BREAK_ACTIVATION: '1',
         WAVEBENCH_RESULTS_DIR: join(repo, 'test-results', 'broken-activation'),
         WAVEBENCH_RUNNER_QUIET: '1',
         WAVEBENCH_RUN_LABEL: 'broken-activation', // own user-data/extensions dirs under .vscode-test/

@@ -177,14 +177,13 @@ const EDITOR_SAMPLE = `
       settings: { colormap: 'viridis', dbFloor: -100 },
       waveform: { startSec: 0, endSec: 1, columns: cols, channels: 1, min: min.slice().buffer, max: max.slice().buffer },
       spectrogram: { startSec: 0, endSec: 1, frames: frames, bins: bins, maxHz: 8000, db: db.slice().buffer, times: times.slice().buffer },
-      features: { type: 'mfcc', frames: mf, bins: mb, data: feat.slice().buffer },
-      model: { name: 'tiny', dir: '/models/tiny', labels: ['_silence_', '_unknown_', 'yes', 'no'], isDefault: true },
       audio: { sampleRate: rate, samples: x.slice().buffer },
     };
   };
   window.__predictions = function () {
     return { type: 'predictions', model: { name: 'tiny', dir: '/models/tiny', labels: ['_silence_', '_unknown_', 'yes', 'no'], isDefault: true },
-      prediction: { labels: ['_silence_', '_unknown_', 'yes', 'no'], clip: [0.02, 0.08, 0.85, 0.05] } };
+      prediction: { labels: ['_silence_', '_unknown_', 'yes', 'no'], clip: [0.02, 0.08, 0.85, 0.05] },
+      features: { type: 'mfcc', frames: mf, bins: mb, data: feat.slice().buffer } };
   };
 })();
 `;

@@ -2,7 +2,7 @@
  * Pure logic of the dataset view: duration histograms (0.1 s bins), label ordering, the splits
  * table, problems grouped by kind, and duplicate-group flags. No DOM here (unit-tested under Node).
  */
-import type { DatasetView, ProblemKind } from '../../src/protocol';
+import type { DatasetView, ProblemKind } from '../../src/dataset/datasetView';
 
 /** Histogram bin width in seconds. */
 export const BIN_SEC = 0.1;

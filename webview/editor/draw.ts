@@ -1,17 +1,14 @@
 /**
- * The editor's drawing: canvas plots (waveform, spectrogram, model input, probability strip) and the
- * side panel, as functions of a canvas and the data to show. No module state: the caller passes the
+ * The editor's drawing: canvas plots (waveform, spectrogram, model input, probability strip), as
+ * functions of a canvas and the data to show (the side panel is sidePanel.ts). No module state: the caller passes the
  * view range, the display settings and the theme colours read at draw time. The geometry (time
  * ticks, column -> frame, row -> bin, dB range) is in model.ts, unit-tested in Node.
  */
-import { h } from '../common/dom';
 import {
   AXIS_B,
   AXIS_L,
   colourIndex,
   dbRange,
-  fmtDb,
-  fmtTime,
   framesForColumns,
   rowsToBins,
   timeTicks,
@@ -19,14 +16,7 @@ import {
   xOfTime,
   yOfHz,
 } from './model';
-import type {
-  FeatureView,
-  ModelView,
-  PredictionView,
-  SpectrogramView,
-  WaveformView,
-  WavFactsView,
-} from '../../src/protocol';
+import type { FeatureView, PredictionView, SpectrogramView, WaveformView } from '../../src/protocol/editor';
 import { colormapTable, type ColormapName } from '../../src/audio/colormap';
 
 /** The theme colours and font the plots use, read from the `--vscode-*` variables at draw time. */
@@ -216,12 +206,14 @@ export function drawFeatures(
   f: FeatureView | undefined,
   colormap: ColormapName,
   theme: Theme,
+  /** What to say while there are no features (still computing, or the model failed). */
+  missing: string,
 ): void {
   const { w, h: hgt, ctx } = sizeCanvas(canvas, fallbackW);
   ctx.clearRect(0, 0, w, hgt);
   if (!f) {
     ctx.fillStyle = theme.muted;
-    ctx.fillText('No model input: the model could not be loaded.', AXIS_L, 20);
+    ctx.fillText(missing, AXIS_L, 20);
     return;
   }
   const data = new Float32Array(f.data);
@@ -291,73 +283,4 @@ export function drawStrip(
     ctx.fillText(d.label, x + 3, Math.max(10, i * rowH + 10));
   }
   timeAxis(ctx, theme, w, hgt - AXIS_B, range);
-}
-
-// ---- side panel (DOM) ----
-
-/** The side panel: the file's facts and levels, then the model and its prediction. */
-export function sidePanel(
-  f: WavFactsView,
-  model: ModelView | undefined,
-  pred: PredictionView | undefined,
-  predError: string | undefined,
-): HTMLElement[] {
-  const facts = h('div', { class: 'wb-facts' });
-  facts.append(h('h3', null, f.name));
-  const dl = h('dl');
-  const add = (k: string, v: string) => dl.append(h('dt', null, k), h('dd', null, v));
-  add('Format', `${f.container} ${f.format} ${f.bitsPerSample}-bit`);
-  add('Rate', `${f.sampleRate} Hz`);
-  add('Channels', String(f.channels));
-  add('Duration', `${fmtTime(f.durationSec)} (${f.frames} frames)`);
-  if (!f.stats.length) add('Levels', 'measuring…');
-  f.stats.forEach((s, i) => {
-    const p = f.stats.length > 1 ? `ch${i} ` : '';
-    add(`${p}Peak`, fmtDb(s.peakDbfs));
-    add(`${p}RMS`, fmtDb(s.rmsDbfs));
-    add(`${p}DC offset`, s.dcOffset.toExponential(2));
-    add(`${p}Clipped`, `${(100 * s.clippedRatio).toFixed(2)}%`);
-    add(`${p}Silent`, `${(100 * s.silenceRatio).toFixed(0)}%`);
-  });
-  facts.append(dl);
-  for (const w of f.warnings) facts.append(h('div', { class: 'wb-warning' }, `⚠ ${w}`));
-  const probs = h('div', { class: 'wb-probs' });
-  probs.append(h('h3', null, 'Prediction'));
-  probs.append(
-    h(
-      'div',
-      { class: 'wb-muted' },
-      model
-        ? `Model: ${model.name}${model.isDefault ? ' (bundled)' : ''} · ${model.labels.length} labels`
-        : 'Model: loading…',
-    ),
-  );
-  if (predError) probs.append(h('div', { class: 'wb-error' }, predError));
-  else if (!pred) probs.append(h('div', { class: 'wb-muted' }, 'Classifying…'));
-  else {
-    if (pred.windows && pred.windows.length > 1)
-      probs.append(
-        h('div', { class: 'wb-muted' }, 'First window (what decode_wav(desired_samples) gives the model):'),
-      );
-    const order = pred.labels.map((l, i) => ({ l, p: pred.clip[i] })).sort((a, b) => b.p - a.p);
-    for (const { l, p } of order) {
-      const row = h('div', { class: 'wb-bar-row' });
-      const bar = h('div', { class: 'wb-bar' });
-      const fill = h('div', { class: 'wb-bar-fill' });
-      fill.style.width = `${(100 * p).toFixed(1)}%`;
-      bar.append(fill);
-      row.append(
-        h('span', { class: 'wb-bar-label' }, l),
-        bar,
-        h('span', { class: 'wb-bar-value' }, `${(100 * p).toFixed(1)}%`),
-      );
-      probs.append(row);
-    }
-    if (pred.detections?.length) {
-      probs.append(h('h3', null, 'Detected words'));
-      for (const d of pred.detections)
-        probs.append(h('div', null, `${fmtTime(d.timeSec)}: ${d.label} (${(100 * d.score).toFixed(0)}%)`));
-    }
-  }
-  return [facts, probs];
 }

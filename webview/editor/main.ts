@@ -7,36 +7,25 @@ import * as viewModel from './model';
 import * as draw from './draw';
 import { AXIS_B, AXIS_L, fmtTime } from './model';
 import { Player } from './player';
+import { sidePanel } from './sidePanel';
+import { buildLayout, errorPage } from './layout';
+import { restoreViewState, type ViewState } from './viewState';
 import type {
   EditorToHost,
+  FeatureView,
   HostToEditor,
+  ModelView,
   PredictionView,
   SpectrogramView,
   WaveformView,
-} from '../../src/protocol';
+} from '../../src/protocol/editor';
 import { COLORMAP_NAMES, type ColormapName } from '../../src/audio/colormap';
 
 const api = vscodeApi<EditorToHost, HostToEditor, Partial<ViewState>>();
 const t0 = performance.now();
 
-/** What the webview persists across reloads. */
-interface ViewState {
-  colormap: ColormapName;
-  dbFloor: number;
-  melScale: boolean;
-  showMfcc: boolean;
-  view: [number, number] | null;
-}
 const saved = api.getState() ?? {};
-const state: ViewState = {
-  colormap: (COLORMAP_NAMES as readonly string[]).includes(saved.colormap ?? '')
-    ? saved.colormap!
-    : 'viridis',
-  dbFloor: typeof saved.dbFloor === 'number' ? saved.dbFloor : -100,
-  melScale: !!saved.melScale,
-  showMfcc: saved.showMfcc ?? true,
-  view: saved.view ?? null,
-};
+const state = restoreViewState(saved);
 const persist = () => api.setState(state);
 
 type Init = Extract<HostToEditor, { type: 'init' }>;
@@ -44,6 +33,9 @@ type Views = { waveform: WaveformView; spectrogram: SpectrogramView };
 /** What the host has sent (never modified: updates replace objects). */
 const data: {
   init?: Init;
+  /** The model and its input for this file: they come with the prediction, from the worker. */
+  model?: ModelView;
+  features?: FeatureView;
   pred?: PredictionView;
   predError?: string;
   /** The zoomed-in ranges, for the view of the last `requestRange`. */
@@ -59,72 +51,15 @@ const viewRange = () => viewModel.viewRange(state.view, duration());
 const tOf = (x: number, w: number) => viewModel.timeOfX(x, viewRange(), w, AXIS_L);
 
 // ---- layout ----
-const header = h('div', { class: 'wb-header' });
-const toolbar = h('div', { class: 'wb-toolbar' });
-const canvases = h('div', { class: 'wb-canvases' });
-const side = h('div', { class: 'wb-side' });
-const main = h('div', { class: 'wb-main' }, canvases, side);
-app.append(header, toolbar, main);
-
-function canvasBlock(title: string, height: number): { wrap: HTMLDivElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { class: 'wb-canvas', height, dataset: { h: String(height) } });
-  const wrap = h('div', { class: 'wb-block' }, h('div', { class: 'wb-block-title' }, title), canvas);
-  canvases.append(wrap);
-  return { wrap, canvas };
-}
-const wave = canvasBlock('Waveform', 110);
-const specB = canvasBlock('Spectrogram', 240);
-const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
-const stripB = canvasBlock('Probabilities over time', 10);
-const readout = h('div', { class: 'wb-readout' }, ' ');
-canvases.append(readout);
-/** The canvases with a play cursor (a positioned div right after each). */
-const timeCanvases = [wave.canvas, specB.canvas, stripB.canvas];
-for (const c of timeCanvases) c.after(h('div', { class: 'wb-cursor' }));
-
-const playBtn = h('button', { class: 'wb-button', title: 'Play / pause (Space)' }, 'Play');
-const timeLabel = h('span', { class: 'wb-time' }, '0.000 s');
-const cmapSel = h(
-  'select',
-  null,
-  COLORMAP_NAMES.map((c) => h('option', { value: c }, c)),
-);
-const scaleSel = h(
-  'select',
-  null,
-  h('option', { value: 'linear' }, 'linear Hz'),
-  h('option', { value: 'mel' }, 'mel'),
-);
-const floor = h('input', { type: 'range', min: '-160', max: '-20', step: '5' });
-const floorLabel = h('span', { class: 'wb-muted' });
-const mfccToggle = h('input', { type: 'checkbox' });
-const zoomIn = h('button', { class: 'wb-button', title: 'Zoom in' }, '+');
-const zoomOut = h('button', { class: 'wb-button', title: 'Zoom out' }, '−');
-const zoomAll = h('button', { class: 'wb-button', title: 'Show the whole file' }, 'All');
-const modelBtn = h('button', { class: 'wb-button wb-secondary' }, 'Model…');
-const label = (t: string, c: HTMLElement) =>
-  h('label', { class: 'wb-field' }, h('span', { class: 'wb-muted' }, t), c);
-toolbar.append(
-  playBtn,
-  timeLabel,
-  label('Colormap', cmapSel),
-  label('Scale', scaleSel),
-  label('Floor', floor),
-  floorLabel,
-  label('MFCC', mfccToggle),
-  zoomIn,
-  zoomOut,
-  zoomAll,
-  modelBtn,
-);
+const ui = buildLayout(app);
 
 function syncControls() {
-  cmapSel.value = state.colormap;
-  scaleSel.value = state.melScale ? 'mel' : 'linear';
-  floor.value = String(state.dbFloor);
-  floorLabel.textContent = `${state.dbFloor} dB`;
-  mfccToggle.checked = state.showMfcc;
-  mfccB.wrap.hidden = !state.showMfcc;
+  ui.cmapSel.value = state.colormap;
+  ui.scaleSel.value = state.melScale ? 'mel' : 'linear';
+  ui.floor.value = String(state.dbFloor);
+  ui.floorLabel.textContent = `${state.dbFloor} dB`;
+  ui.mfccToggle.checked = state.showMfcc;
+  ui.mfccB.wrap.hidden = !state.showMfcc;
 }
 
 // ---- drawing ----
@@ -138,16 +73,16 @@ function currentViews(): Views | undefined {
 }
 const drawWaveform = () =>
   draw.drawWaveform(
-    wave.canvas,
-    canvases.clientWidth,
+    ui.wave.canvas,
+    ui.canvases.clientWidth,
     currentViews()?.waveform,
     viewRange(),
     draw.readTheme(),
   );
 const drawSpectrogram = () =>
   draw.drawSpectrogram(
-    specB.canvas,
-    canvases.clientWidth,
+    ui.specB.canvas,
+    ui.canvases.clientWidth,
     currentViews()?.spectrogram,
     viewRange(),
     state,
@@ -155,27 +90,37 @@ const drawSpectrogram = () =>
   );
 const drawMfcc = () =>
   draw.drawFeatures(
-    mfccB.canvas,
-    canvases.clientWidth,
-    data.init?.features,
+    ui.mfccB.canvas,
+    ui.canvases.clientWidth,
+    data.features,
     state.colormap,
     draw.readTheme(),
+    data.predError || data.pred
+      ? 'No model input: the model could not be loaded.'
+      : 'Computing the model input…',
   );
 function drawStrip() {
   const p = data.pred;
   const shown = !!p?.windows && p.windows.length >= 2;
-  stripB.wrap.hidden = !shown;
+  ui.stripB.wrap.hidden = !shown;
   if (p && shown)
-    draw.drawStrip(stripB.canvas, canvases.clientWidth, p, viewRange(), state.colormap, draw.readTheme());
+    draw.drawStrip(
+      ui.stripB.canvas,
+      ui.canvases.clientWidth,
+      p,
+      viewRange(),
+      state.colormap,
+      draw.readTheme(),
+    );
 }
 function drawSide() {
-  side.replaceChildren();
+  ui.side.replaceChildren();
   const init = data.init;
-  if (init) side.append(...draw.sidePanel(init.facts, init.model, data.pred, data.predError));
+  if (init) ui.side.append(...sidePanel(init.facts, data.model, data.pred, data.predError));
 }
 function drawCursor() {
   const sec = player.cursorSec;
-  for (const c of timeCanvases) {
+  for (const c of ui.timeCanvases) {
     const over = c.nextElementSibling as HTMLDivElement | null;
     if (!over || !over.classList.contains('wb-cursor')) continue;
     const w = c.clientWidth;
@@ -184,7 +129,7 @@ function drawCursor() {
     over.style.left = `${x}px`;
     over.style.height = `${c.clientHeight}px`;
   }
-  timeLabel.textContent = `${fmtTime(sec)} / ${fmtTime(duration())}`;
+  ui.timeLabel.textContent = `${fmtTime(sec)} / ${fmtTime(duration())}`;
 }
 function drawAll() {
   syncControls();
@@ -202,12 +147,12 @@ const player = new Player({
   requestAudio: (requestId, startSec, durationSec) =>
     api.post({ type: 'requestAudio', requestId, startSec, durationSec }),
   onStatus: (s) => {
-    playBtn.textContent = PLAY_TEXT[s];
+    ui.playBtn.textContent = PLAY_TEXT[s];
   },
   onCursor: () => drawCursor(),
 });
 window.addEventListener('pagehide', () => player.dispose());
-playBtn.addEventListener('click', () => player.togglePlay());
+ui.playBtn.addEventListener('click', () => player.togglePlay());
 document.addEventListener('keydown', (e) => {
   if (
     e.code === 'Space' &&
@@ -231,7 +176,7 @@ function hover(e: MouseEvent) {
   const t = tOf(e.offsetX, c.clientWidth);
   let text = `t = ${fmtTime(Math.max(0, t))}`;
   const v = currentViews();
-  if (c === specB.canvas && v && v.spectrogram.frames) {
+  if (c === ui.specB.canvas && v && v.spectrogram.frames) {
     const s = v.spectrogram;
     const plotH = Number(c.dataset.h) - AXIS_B;
     const bin = Math.round(viewModel.binPosAtY(e.offsetY, plotH, s.maxHz, s.bins, state.melScale));
@@ -239,9 +184,9 @@ function hover(e: MouseEvent) {
     const db = new Float32Array(s.db)[f * s.bins + bin];
     text += ` · f = ${Math.round((bin / (s.bins - 1)) * s.maxHz)} Hz · ${db.toFixed(1)} dB`;
   }
-  readout.textContent = text;
+  ui.readout.textContent = text;
 }
-for (const c of timeCanvases) {
+for (const c of ui.timeCanvases) {
   c.addEventListener('click', seekFrom);
   c.addEventListener('mousemove', hover);
   c.addEventListener(
@@ -279,7 +224,7 @@ const postRangeRequest = debounce(() => {
     requestId: ++data.requestId,
     startSec: a,
     endSec: b,
-    columns: Math.round(canvases.clientWidth || 1000),
+    columns: Math.round(ui.canvases.clientWidth || 1000),
   });
 }, 120);
 function requestDetail() {
@@ -287,58 +232,41 @@ function requestDetail() {
   if (!state.view) data.detail = undefined;
   else postRangeRequest();
 }
-zoomIn.addEventListener('click', () => {
+ui.zoomIn.addEventListener('click', () => {
   const [a, b] = viewRange();
   const c = player.cursorSec;
   zoomAround(player.isPlaying || c > 0 ? c : (a + b) / 2, 0.5);
 });
-zoomOut.addEventListener('click', () => {
+ui.zoomOut.addEventListener('click', () => {
   const [a, b] = viewRange();
   zoomAround((a + b) / 2, 2);
 });
-zoomAll.addEventListener('click', () => setView(0, duration()));
-cmapSel.addEventListener('change', () => {
-  state.colormap = cmapSel.value as ColormapName;
+ui.zoomAll.addEventListener('click', () => setView(0, duration()));
+ui.cmapSel.addEventListener('change', () => {
+  state.colormap = ui.cmapSel.value as ColormapName;
   persist();
   drawAll();
 });
-scaleSel.addEventListener('change', () => {
-  state.melScale = scaleSel.value === 'mel';
+ui.scaleSel.addEventListener('change', () => {
+  state.melScale = ui.scaleSel.value === 'mel';
   persist();
   drawAll();
 });
-floor.addEventListener('input', () => {
-  state.dbFloor = Number(floor.value);
+ui.floor.addEventListener('input', () => {
+  state.dbFloor = Number(ui.floor.value);
   persist();
   drawSpectrogram();
   syncControls();
 });
-mfccToggle.addEventListener('change', () => {
-  state.showMfcc = mfccToggle.checked;
+ui.mfccToggle.addEventListener('change', () => {
+  state.showMfcc = ui.mfccToggle.checked;
   persist();
   drawAll();
 });
-modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
-new ResizeObserver(() => drawAll()).observe(canvases);
+ui.modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
+new ResizeObserver(() => drawAll()).observe(ui.canvases);
 onThemeChange(() => drawAll());
 
-function errorPage(m: Extract<HostToEditor, { type: 'decodeError' }>): HTMLElement {
-  return h(
-    'div',
-    { class: 'wb-error-page' },
-    h('h2', null, 'Wavebench cannot decode this file'),
-    h('p', { class: 'wb-error' }, m.message),
-    h('p', { class: 'wb-muted' }, m.path),
-    h(
-      'p',
-      { class: 'wb-actions' },
-      h('button', { onClick: () => api.post({ type: 'retry' }) }, 'Try again'),
-      ' ',
-      h('button', { onClick: () => api.post({ type: 'reopenWithDefault' }) }, 'Open in the default editor'),
-    ),
-    h('p', { class: 'wb-muted' }, 'The editor comes back by itself when the file is fixed on disk.'),
-  );
-}
 const painted = (what: 'init' | 'predictions') =>
   api.post({ type: 'painted', what, ms: Math.round(performance.now() - t0) });
 
@@ -346,14 +274,14 @@ api.onMessage((m) => {
   switch (m.type) {
     case 'init':
       // A file fixed on disk: the host reloads and sends init; the editor comes back from its error page.
-      if (app.firstChild !== header) app.replaceChildren(header, toolbar, main);
+      if (app.firstChild !== ui.header) app.replaceChildren(ui.header, ui.toolbar, ui.main);
       data.init = m;
       player.load(m.audio, m.facts.durationSec);
       data.detail = undefined;
       if (!saved.colormap && (COLORMAP_NAMES as readonly string[]).includes(m.settings.colormap))
         state.colormap = m.settings.colormap as ColormapName;
       if (saved.dbFloor === undefined) state.dbFloor = m.settings.dbFloor;
-      header.replaceChildren(
+      ui.header.replaceChildren(
         h('span', { class: 'wb-title' }, m.facts.name),
         h('span', { class: 'wb-muted' }, ` ${m.facts.path}`),
       );
@@ -383,19 +311,28 @@ api.onMessage((m) => {
     case 'predictions':
       data.pred = m.prediction;
       data.predError = undefined;
-      if (data.init) data.init = { ...data.init, model: m.model };
+      data.model = m.model;
+      data.features = m.features;
       drawSide();
       drawStrip();
+      if (state.showMfcc) drawMfcc();
       painted('predictions');
       break;
     case 'predictionError':
       data.predError = `Model: ${m.message}`;
       data.pred = undefined;
+      data.features = undefined;
       drawSide();
+      if (state.showMfcc) drawMfcc();
       break;
     case 'decodeError':
       player.stop();
-      app.replaceChildren(errorPage(m));
+      app.replaceChildren(
+        errorPage(m, {
+          retry: () => api.post({ type: 'retry' }),
+          reopen: () => api.post({ type: 'reopenWithDefault' }),
+        }),
+      );
       painted('init');
       break;
   }

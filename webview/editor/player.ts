@@ -3,7 +3,7 @@
  * played. Short files come whole with `init`; long ones in chunks the host decodes on request
  * (`requestAudio`, answered by `audio` messages passed to `received`). Browser only.
  */
-import type { AudioView } from '../../src/protocol';
+import type { AudioView } from '../../src/protocol/editor';
 
 /** Seconds of audio asked for per chunk of a long file. */
 export const CHUNK_SEC = 30;

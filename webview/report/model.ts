@@ -3,7 +3,7 @@
  * matrix's row-normalised fractions and cell selection, and the errors list. No DOM here (unit-tested
  * under Node).
  */
-import type { ReportView } from '../../src/protocol';
+import type { ReportView } from '../../src/protocol/report';
 
 /** One clip row of a report. */
 export type ReportRow = ReportView['rows'][number];

@@ -1,6 +1,6 @@
 import { FeatureExtractor, FEATURE_TYPES, type FeatureType } from '../../audio/features';
 import { fitLength } from '../../audio/fitLength';
-import { decodeToRate } from '../../audio/load';
+import { decodeAnyToRate } from '../../audio/load';
 import { CliError, parse } from '../args';
 import { readBytes, reasonOf } from '../audioInput';
 import type { Command } from '../command';
@@ -20,7 +20,7 @@ async function features(args: string[]): Promise<number> {
   }
   const path = positionals[0];
   try {
-    const audio = decodeToRate(path, await readBytes(path), 16000);
+    const audio = await decodeAnyToRate(path, await readBytes(path), 16000);
     const samples = values.clip ? fitLength(audio.samples, 16000) : audio.samples;
     const fx = await FeatureExtractor.create({ type: type as FeatureType });
     const m = fx.compute(samples);

@@ -1,17 +1,15 @@
-import type { ChannelStats } from '../../audio/stats';
-import { scanWavFile, WavFile } from '../../audio/wavFile';
-import type { WavHeader } from '../../audio/wavDecode';
+import { formatLabel, scanAudioFile, type AudioScan } from '../../audio/audioFile';
+import { WavFile } from '../../audio/wavFile';
 import { CliError, parse } from '../args';
 import { reasonOf } from '../audioInput';
 import type { Command } from '../command';
 import { printable, printHelp } from '../output';
 
 /** Facts and statistics of one file, streamed in bounded chunks: memory does not grow with its length. */
-function infoOf(path: string): { header: WavHeader; stats: ChannelStats[] } {
+async function infoOf(path: string): Promise<AudioScan> {
   const file = WavFile.openSync(path);
   try {
-    const header = file.readHeader();
-    return { header, stats: scanWavFile(file, header, { perChannel: true }).channels };
+    return await scanAudioFile(file, { perChannel: true });
   } finally {
     file.close();
   }
@@ -25,8 +23,8 @@ async function info(args: string[]): Promise<number> {
   let failed = false;
   for (const path of positionals) {
     try {
-      const { header, stats: st } = infoOf(path);
-      const d = { facts: header.facts, warnings: header.warnings };
+      const d = await infoOf(path);
+      const st = d.channels;
       const f = d.facts;
       const r = {
         path,
@@ -45,6 +43,7 @@ async function info(args: string[]): Promise<number> {
         clippedRatio: st.map((s) => s.clippedRatio),
         silenceRatio: st.map((s) => s.silenceRatio),
         chunks: f.chunks,
+        ...(f.codec ? { codec: f.codec } : {}),
         warnings: d.warnings,
       };
       results.push(r);
@@ -52,7 +51,7 @@ async function info(args: string[]): Promise<number> {
         const db = (x: number) =>
           Number.isNaN(x) ? 'NaN' : x === Infinity ? 'inf' : x > 0 ? (20 * Math.log10(x)).toFixed(1) : '-inf';
         console.log(
-          `${printable(path)}: ${f.container} ${f.format} ${f.bitsPerSample}-bit, ${f.sampleRate} Hz, ${f.channels} ch, ` +
+          `${printable(path)}: ${formatLabel(f)}, ${f.sampleRate} Hz, ${f.channels} ch, ` +
             `${f.frames} frames (${f.durationSec.toFixed(3)} s)`,
         );
         st.forEach((s, i) =>
@@ -80,7 +79,9 @@ export const infoCommand: Command = {
   summary: 'file facts and level statistics',
   help: `wavebench info FILE... [--json]
 
-Prints each file's format, sample rate, channels, duration and per-channel peak/RMS.
+Prints each file's format, sample rate, channels, duration and per-channel peak/RMS. WAV, FLAC,
+MP3, Ogg Vorbis and Opus (sniffed from the content); compressed files are decoded in a streaming
+pass and also report codec facts (bitrate, VBR, MP3 encoder delay/padding, Opus pre-skip).
 --json prints one JSON object per file (an array with several files); levels are linear.
 Exit code 2 if any file could not be read (the others are still reported).`,
   run: info,

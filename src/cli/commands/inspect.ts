@@ -2,7 +2,7 @@ import { parse } from '../args';
 import type { Command } from '../command';
 import { stat, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import type { DatasetView, ProblemKind } from '../../protocol';
+import type { DatasetView, ProblemKind } from '../../dataset/datasetView';
 import { IndexCache } from '../../dataset/indexFile';
 import { buildDatasetView, readSplitLists } from '../../dataset/inspect';
 import { printable } from '../output';
@@ -144,8 +144,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
     return 2;
   }
 
-  // The extension's own index job on an indexing-only pool (no cache between CLI runs).
-  const pool = new WorkerPool(undefined);
+  // The extension's own index job (no model is loaded for it; no cache between CLI runs).
+  const pool = new WorkerPool();
   let index: Awaited<ReturnType<typeof runIndexJob>>;
   try {
     index = await runIndexJob(root, pool, new IndexCache());

@@ -69,10 +69,10 @@ async function runDescribe(path: string, labels: string | undefined, json: boole
   }
   // Loaded in a pool worker, as classify loads it: TF.js never enters the CLI's own process, so no
   // command pays for it at start-up.
-  const pool = new WorkerPool(resolve(path), 1, { labelsFile: labels && resolve(labels) });
+  const pool = new WorkerPool({ size: 1 });
   let text: string;
   try {
-    const d = (await pool.ready()).description!;
+    const d = (await pool.model({ dir: resolve(path), labelsFile: labels && resolve(labels) })).description!;
     // Labels, name, paths and ops come from the model's files: escaped (ESC sequences, a title-setting
     // OSC, U+202E would otherwise reach the terminal). JSON escapes control characters itself; the
     // bidi and line-separator ones it leaves raw get \u escapes (the same JSON value).

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { COLORMAP_NAMES, isColormapName } from '../../audio/colormap';
 import { FeatureExtractor } from '../../audio/features';
-import { decodeToRate } from '../../audio/load';
+import { decodeAnyToRate } from '../../audio/load';
 import { encodeFeaturePng } from '../../audio/png';
 import { Spectrogram } from '../../audio/spectrogram';
 import { WavError } from '../../audio/wavDecode';
@@ -28,7 +28,7 @@ async function spectrogram(args: string[]): Promise<number> {
   const brightness = Number(values.brightness);
   if (!(brightness > 0)) throw new CliError('spectrogram: --brightness must be a positive number');
   try {
-    const audio = decodeToRate(input, await readBytes(input), 16000);
+    const audio = await decodeAnyToRate(input, await readBytes(input), 16000);
     let png: Buffer;
     if (values.mfcc) {
       const fx = await FeatureExtractor.create({ type: 'mfcc' });

@@ -7,5 +7,6 @@ import '../../../src/engine/worker';
 
 const crashOn = process.env.WB_CRASH_ON;
 parentPort?.on('message', (m: ToWorker) => {
-  if (m.type === 'classify' && crashOn && m.files.some((f) => f.includes(crashOn))) process.exit(70);
+  const files = m.type === 'task' && m.kind === 'classify' ? (m.input as { files: string[] }).files : [];
+  if (crashOn && files.some((f) => f.includes(crashOn))) process.exit(70);
 });

@@ -1,11 +1,11 @@
 import { afterPaint, debounce, onThemeChange } from './dom';
 
 /**
- * The life cycle both report webviews share: render each `init`, post `painted` after the first
+ * The life cycle the report and dataset pages share: render each `init`, post `painted` after the first
  * paint (restoring the saved scroll position first), redraw charts on theme changes, remember the
  * scroll position, and finally ask the host for the data with `ready`.
  */
-export function runReportView<Init>(o: {
+export function runPageLifecycle<Init>(o: {
   t0: number;
   onMessage: (handler: (m: { type: string }) => void) => void;
   post: (m: { type: 'ready' } | { type: 'painted'; ms: number }) => void;

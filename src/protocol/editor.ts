@@ -1,8 +1,9 @@
 /**
- * Every message between the extension host and the webviews: one discriminated union per direction
- * and per view, imported by both sides (host: src/vscode, browser: webview/). Self-contained: the
- * webview build sees only this file. Binary data crosses as an ArrayBuffer plus its shape.
+ * Every message between the extension host and the WAV editor, both directions, and the validator its
+ * host receives through: imported by both sides (host: src/vscode, browser: webview/).
+ * Binary data crosses as an ArrayBuffer plus its shape.
  */
+import { fields, finite } from './parse';
 
 /** Facts of an opened WAV, with per-channel levels. */
 export interface WavFactsView {
@@ -10,6 +11,8 @@ export interface WavFactsView {
   name: string;
   container: string;
   format: string;
+  /** The format in a few words ("RIFF pcm 16-bit", "MP3 128 kbit/s VBR", "FLAC 24-bit"). */
+  formatLabel?: string;
   bitsPerSample: number;
   sampleRate: number;
   channels: number;
@@ -94,17 +97,16 @@ export type HostToEditor =
       settings: EditorSettings;
       waveform: WaveformView;
       spectrogram: SpectrogramView;
-      features?: FeatureView;
       /** The whole file for playback (absent for long files: the webview asks for chunks). */
       audio?: AudioView;
-      model?: ModelView;
     }
   | { type: 'audio'; requestId: number; startSec: number; audio: AudioView }
   /** Long files: levels and the whole-file waveform, after the first paint (one pass over the file). */
   | { type: 'overview'; waveform: WaveformView; stats: WavFactsView['stats'] }
   | { type: 'decodeError'; path: string; message: string }
   | { type: 'range'; requestId: number; waveform: WaveformView; spectrogram: SpectrogramView }
-  | { type: 'predictions'; model: ModelView; prediction: PredictionView }
+  /** The prediction, and the model's input for the first window (absent if it could not be computed). */
+  | { type: 'predictions'; model: ModelView; prediction: PredictionView; features?: FeatureView }
   | { type: 'predictionError'; message: string };
 
 /** Editor webview -> host. */
@@ -118,78 +120,40 @@ export type EditorToHost =
   | { type: 'retry' }
   | { type: 'reopenWithDefault' };
 
-/** A classification report as the report view draws it. */
-export interface ReportView {
-  title: string;
-  model: { name: string; dir: string; labels: string[] };
-  rows: {
-    path: string;
-    rel: string;
-    label: string | null;
-    predicted: string | null;
-    probability: number | null;
-    correct: boolean | null;
-    topK: { label: string; probability: number }[];
-    error: string | null;
-  }[];
-  metrics: {
-    labels: string[];
-    confusion: number[][];
-    accuracy: number;
-    scored: number;
-    correct: number;
-    macroF1: number;
-    perClass: { label: string; precision: number; recall: number; f1: number; support: number }[];
-  };
-  counts: {
-    files: number;
-    scored: number;
-    unlabelled: number;
-    errors: number;
-    background: number;
-    cached: number;
-  };
-  background: string[];
-  problems: { path: string; error: string }[];
-  timeSec: number;
-  cancelled: boolean;
+/** The editor's message if `raw` is a well-formed one (only its known fields kept), else undefined. */
+export function parseEditorToHost(raw: unknown): EditorToHost | undefined {
+  const m = fields(raw);
+  if (!m) return undefined;
+  switch (m.type) {
+    case 'ready':
+    case 'pickModel':
+    case 'retry':
+    case 'reopenWithDefault':
+      return { type: m.type };
+    case 'requestAudio':
+      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.durationSec) || m.durationSec <= 0)
+        return undefined;
+      return {
+        type: 'requestAudio',
+        requestId: m.requestId,
+        startSec: m.startSec,
+        durationSec: m.durationSec,
+      };
+    case 'requestRange':
+      if (!finite(m.requestId) || !finite(m.startSec) || !finite(m.endSec) || !finite(m.columns))
+        return undefined;
+      if (m.endSec < m.startSec || m.columns < 1 || m.columns > 10000) return undefined;
+      return {
+        type: 'requestRange',
+        requestId: m.requestId,
+        startSec: m.startSec,
+        endSec: m.endSec,
+        columns: m.columns,
+      };
+    case 'painted':
+      if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
+      return { type: 'painted', what: m.what, ms: m.ms };
+    default:
+      return undefined;
+  }
 }
-
-/** Host -> report webview. */
-export type HostToReport = { type: 'init'; report: ReportView };
-
-/** Report webview -> host. */
-export type ReportToHost =
-  | { type: 'ready' }
-  | { type: 'openClip'; path: string }
-  | { type: 'export'; format: 'csv' | 'json' }
-  | { type: 'painted'; ms: number };
-
-/** A dataset inspection as the dataset view draws it. */
-export interface DatasetView {
-  root: string;
-  totals: { files: number; bytes: number; durationSec: number; readable: number };
-  labels: { label: string; count: number; durations: number[] }[];
-  formats: { key: string; count: number; examples: string[] }[];
-  /** Files whose format differs from the most common one. */
-  oddFormats: { path: string; format: string }[];
-  splitSource: 'hash' | 'lists';
-  splitPercent: { validation: number; testing: number };
-  splits: { name: 'training' | 'validation' | 'testing'; total: number; perLabel: Record<string, number> }[];
-  leakage: { speaker: string; splits: string[]; files: number }[];
-  problems: { path: string; kind: ProblemKind; message: string }[];
-  duplicates: { hash: string; paths: string[]; labels: string[]; splits: string[] }[];
-  background: string[];
-  timeSec: number;
-}
-
-/** Kinds of dataset problems. */
-export type ProblemKind =
-  'unreadable' | 'empty' | 'silent' | 'clipped' | 'dc-offset' | 'duration' | 'sample-rate' | 'duplicate';
-
-/** Host -> dataset webview. */
-export type HostToDataset = { type: 'init'; dataset: DatasetView };
-
-/** Dataset webview -> host. */
-export type DatasetToHost =
-  { type: 'ready' } | { type: 'openClip'; path: string } | { type: 'painted'; ms: number };
