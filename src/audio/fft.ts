@@ -46,7 +46,14 @@ function locateWasm(): string {
 export function loadFftModule(): Promise<PffftModule> {
   if (!modulePromise) {
     const wasmBinary = readFileSync(locateWasm());
-    modulePromise = (PFFFT as unknown as (arg: object) => Promise<PffftModule>)({ wasmBinary });
+    // Its own prints (an assertion's text) would reach the terminal around Wavebench's one-line
+    // errors; a failure still throws (emscripten's abort).
+    const quiet = () => undefined;
+    modulePromise = (PFFFT as unknown as (arg: object) => Promise<PffftModule>)({
+      wasmBinary,
+      print: quiet,
+      printErr: quiet,
+    });
   }
   return modulePromise;
 }

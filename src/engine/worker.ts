@@ -8,6 +8,10 @@ import { Classifier } from '../model/classifier';
 import { initTfBackend, type BackendInfo } from '../model/tfBackend';
 import { JOBS, type JobContext } from './jobs';
 import { modelKey, type FromWorker, type ModelSpec, type ToWorker } from './messages';
+import { quietStderr } from './quietStderr';
+
+// Before any WASM library starts: their stderr lines must not surround the CLI's one-line errors.
+quietStderr();
 
 const port = parentPort;
 const send = (m: FromWorker) => port?.postMessage(m);

@@ -142,9 +142,18 @@ export class Classifier {
     // metadata.json "output": "logits" (e.g. the Keras tutorial's last Dense): the softmax is ours.
     const y = this.model.metadata.output === 'logits' ? tf.softmax(out) : out;
     if (y !== out) out.dispose();
+    const shape = y.shape;
     const flat = (await y.data()) as Float32Array;
     x.dispose();
     y.dispose();
+    // One row per input, always (checked at load on two windows; a wrong count would give each clip
+    // another clip's scores in a folder run).
+    if (shape[0] !== count || flat.length !== count * n) {
+      both?.embedding.dispose();
+      throw new Error(
+        `the model gave output of shape [${shape.join(', ')}] for ${count} inputs of ${n} labels`,
+      );
+    }
     const probs: Float32Array[] = [];
     for (let i = 0; i < count; i++) probs.push(flat.slice(i * n, (i + 1) * n));
     if (!embed) return { probs };

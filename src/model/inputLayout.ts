@@ -1,14 +1,20 @@
 import { FeatureExtractor } from '../audio/features';
+import { checkFeatureShape } from './limits';
 import { clipSamples, featureConfigOf, type ModelMetadata } from './metadata';
 
 /** How a model takes one window's features: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
 export type InputLayout = 'image' | 'sequence' | 'flat';
 
-/** Frames and bins of one clip's features as the metadata computes them (the model's input size). */
+/**
+ * Frames and bins of one clip's features as the metadata computes them (the model's input size):
+ * at least one frame, bounded (limits.ts).
+ */
 export async function featureShape(metadata: ModelMetadata): Promise<{ frames: number; bins: number }> {
   const fx = await FeatureExtractor.create(featureConfigOf(metadata));
   try {
-    return { frames: fx.frameCount(clipSamples(metadata)), bins: fx.bins };
+    const shape = { frames: fx.frameCount(clipSamples(metadata)), bins: fx.bins };
+    checkFeatureShape(shape.frames, shape.bins);
+    return shape;
   } finally {
     fx.dispose();
   }

@@ -1,10 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { loadMetadata, metadataFromLabels, ModelError } from './metadata';
 
 import { MODEL_FILE_LIMITS } from './modelFiles';
+import {
+  checkActivation,
+  checkCount,
+  checkFinite,
+  checkJsonNesting,
+  checkLayerSizes,
+  ModelLimitError,
+  shapeSize,
+} from './limits';
+import { oneAtATime, trialPredict } from './trial';
 import { readModelFileOr, readNamedFile } from './readModel';
 
 export { ModelError };
@@ -47,35 +57,115 @@ export function oneLine(message: string): string {
 type ManifestGroup = { paths: string[]; weights: tf.io.WeightsManifestEntry[] };
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, int16: 2 };
+/** Bytes a value of a TF.js quantised weight takes in the shard. */
+const QUANT_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
 
-/** Checks weightsManifest's structure (TF.js would fail on it with messages naming nothing). */
+/** A manifest entry's bytes in the shards: its shape's values at its (quantised) dtype's width. */
+function entryBytes(w: tf.io.WeightsManifestEntry): number {
+  const q = w.quantization;
+  const per = q ? QUANT_BYTES[q.dtype] : DTYPE_BYTES[w.dtype ?? 'float32'];
+  return shapeSize(w.shape, `weight ${JSON.stringify(w.name).slice(0, 80)}`) * per;
+}
+
+/**
+ * Checks weightsManifest's structure (TF.js would fail on it with messages naming nothing): shapes
+ * bounded, dtypes and quantisation known with finite parameters, each shard named once.
+ */
 function checkManifest(dir: string, m: unknown): ManifestGroup[] {
   const bad = (why: string) => new ModelError(dir, `model.json: weightsManifest${why}`);
   if (!Array.isArray(m)) throw bad(' is not an array');
-  if (m.length > 10_000) throw bad(` has ${m.length} groups`);
-  let shards = 0;
+  checkCount(m.length, 'weightsManifest groups');
+  const shards = new Set<string>();
+  let weights = 0;
   for (const [i, g] of m.entries()) {
     if (!g || typeof g !== 'object') throw bad(`[${i}] is not an object`);
-    const { paths, weights } = g as Record<string, unknown>;
+    const { paths, weights: ws } = g as Record<string, unknown>;
     if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' && p))
       throw bad(`[${i}].paths is not an array of file names`);
-    if (!Array.isArray(weights)) throw bad(`[${i}].weights is not an array`);
-    shards += paths.length;
-    for (const w of weights) {
+    if (!Array.isArray(ws)) throw bad(`[${i}].weights is not an array`);
+    for (const p of paths) {
+      // One shard listed 1,023 times would be read (and held) 1,023 times.
+      const key = normalize(p);
+      if (shards.has(key)) throw bad(` names the shard ${JSON.stringify(p).slice(0, 80)} twice`);
+      shards.add(key);
+    }
+    checkCount((weights += ws.length), 'weights in weightsManifest');
+    checkCount(shards.size, 'weight shards');
+    for (const w of ws) {
       const o = w as Record<string, unknown>;
       if (!o || typeof o.name !== 'string') throw bad(`[${i}].weights has an entry without a name`);
-      if (
-        !Array.isArray(o.shape) ||
-        o.shape.length > 8 ||
-        !o.shape.every((d) => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 2 ** 31)
-      )
-        throw bad(`: weight ${JSON.stringify(o.name).slice(0, 80)} has an invalid shape`);
+      const name = JSON.stringify(o.name).slice(0, 80);
+      if (!Array.isArray(o.shape)) throw bad(`: weight ${name} has an invalid shape`);
       if (o.dtype !== undefined && !(typeof o.dtype === 'string' && o.dtype in DTYPE_BYTES))
-        throw bad(`: weight ${JSON.stringify(o.name).slice(0, 80)} has an unknown dtype`);
+        throw bad(`: weight ${name} has an unknown dtype`);
+      const q = o.quantization as Record<string, unknown> | undefined;
+      if (q !== undefined) {
+        if (!q || typeof q !== 'object' || !(String(q.dtype) in QUANT_BYTES))
+          throw bad(`: weight ${name} has an unknown quantization (uint8, uint16 or float16 expected)`);
+        if (q.dtype !== 'float16')
+          for (const k of ['scale', 'min'])
+            if (!(typeof q[k] === 'number' && Number.isFinite(q[k]) && (k === 'min' || (q[k] as number) > 0)))
+              throw bad(`: weight ${name} has quantization ${k} ${String(q[k])} (a finite number expected)`);
+      }
+      entryBytes(o as unknown as tf.io.WeightsManifestEntry);
     }
   }
-  if (shards > 100_000) throw bad(` names ${shards} shards`);
   return m as ManifestGroup[];
+}
+
+/** Float32 weights (not quantised) in the shards hold finite numbers only. */
+function checkFiniteWeights(specs: tf.io.WeightsManifestEntry[], data: Buffer): void {
+  let at = 0;
+  for (const w of specs) {
+    const n = entryBytes(w);
+    if (!w.quantization && (w.dtype ?? 'float32') === 'float32') {
+      const copy = new Float32Array(n / 4);
+      new Uint8Array(copy.buffer).set(data.subarray(at, at + n));
+      checkFinite(copy, `weight ${JSON.stringify(w.name).slice(0, 80)}`);
+    }
+    at += n;
+  }
+}
+
+type LayerCfg = { class_name?: unknown; config?: Record<string, unknown> };
+
+/**
+ * A TF.js layers model's layers: bounded in number and in the sizes their settings give, and every
+ * layer with `units` or `filters` backed by a weight of the manifest of that size (TF.js builds and
+ * initialises each layer's weights from its config before it reads the shards: a Conv2D declaring
+ * 1e6 filters took gigabytes before any weight was checked).
+ */
+function checkLayersTopology(topology: unknown, specs: tf.io.WeightsManifestEntry[]): void {
+  const t = topology as { model_config?: { config?: unknown }; config?: unknown };
+  const cfg = (t.model_config ?? t).config as { layers?: unknown } | unknown[] | undefined;
+  const layers = (Array.isArray(cfg) ? cfg : (cfg as { layers?: unknown })?.layers) as LayerCfg[] | undefined;
+  if (!Array.isArray(layers)) return;
+  checkCount(layers.length, 'layers');
+  const dims = new Map<string, number[][]>();
+  for (const w of specs) {
+    const layer = w.name.split('/').slice(0, -1).join('/');
+    dims.set(layer, [...(dims.get(layer) ?? []), w.shape]);
+  }
+  for (const l of layers) {
+    const c = (l?.config ?? {}) as Record<string, unknown>;
+    const name = String(c.name);
+    const what = `layer '${name.slice(0, 80)}' (${String(l?.class_name).slice(0, 40)})`;
+    checkLayerSizes(String(l?.class_name), c, what);
+    for (const k of ['units', 'filters'] as const) {
+      if (typeof c[k] !== 'number') continue;
+      const shapes = [...dims.entries()]
+        .filter(([p]) => p === name || p.endsWith('/' + name))
+        .flatMap(([, s]) => s);
+      if (
+        !shapes.some(
+          (s) => s.length && s[s.length - 1] % (c[k] as number) === 0 && s[s.length - 1] >= (c[k] as number),
+        )
+      )
+        throw new ModelLimitError(
+          `${what} declares ${k}=${c[k]} but the manifest has no weight of that size for it`,
+        );
+    }
+  }
 }
 
 /**
@@ -89,6 +179,7 @@ export async function loadModelPackage(dir: string, options: ModelLoadOptions = 
   } catch (e) {
     // Every load error is one line naming the folder (or the model file a format names), whatever threw it.
     if (e instanceof ModelError) throw new ModelError(e.dir, oneLine(e.problem));
+    if (e instanceof ModelLimitError) throw new ModelError(dir, oneLine(e.message));
     throw new ModelError(dir, oneLine(`cannot be loaded (${(e as Error)?.message ?? String(e)})`));
   }
 }
@@ -117,8 +208,11 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     [k: string]: unknown;
   };
   try {
-    modelJson = JSON.parse(modelJsonBytes.toString('utf8'));
+    const text = modelJsonBytes.toString('utf8');
+    checkJsonNesting(text, 'model.json');
+    modelJson = JSON.parse(text);
   } catch (e) {
+    if (e instanceof ModelLimitError) throw e;
     throw new ModelError(dir, `model.json is not valid JSON (${(e as Error).message})`);
   }
   if (
@@ -147,18 +241,22 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   }
   hash.update(JSON.stringify(metadata));
   const all = Buffer.concat(shards);
-  const expectedBytes = weightSpecs.reduce(
-    (s, w) => s + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype ?? 'float32'] ?? 4),
-    0,
-  );
-  if (!weightSpecs.some((w) => w.quantization) && all.length !== expectedBytes) {
+  const expectedBytes = weightSpecs.reduce((n, w) => n + entryBytes(w), 0);
+  // Quantised entries count at their stored width: the check is never skipped (it once was, for any
+  // manifest with one "quantization" entry, and shards of the wrong size loaded silently).
+  if (all.length !== expectedBytes) {
     throw new ModelError(dir, `weight shards hold ${all.length} bytes, the manifest needs ${expectedBytes}`);
   }
+  checkFiniteWeights(weightSpecs, all);
   const isGraph =
     modelJson.format === 'graph-model' || !!(modelJson.modelTopology as { node?: unknown }).node;
   let topology: unknown = modelJson.modelTopology;
   let specs = weightSpecs;
   let weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  if (isGraph) {
+    const nodes = (modelJson.modelTopology as { node?: unknown }).node;
+    if (Array.isArray(nodes)) checkCount(nodes.length, 'graph nodes');
+  } else checkLayersTopology(topology, weightSpecs);
   if (!isGraph) {
     const f = foldBatchNorm(topology, specs, weightData);
     topology = f.topology;
@@ -198,6 +296,21 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       dispose = () => g.dispose();
     } else {
       const m = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      // Each layer's output (TF.js infers the shapes at build) bounded before anything runs.
+      try {
+        for (const l of m.layers)
+          for (const shape of (Array.isArray(l.outputShape[0]) ? l.outputShape : [l.outputShape]) as (
+            number | null
+          )[][])
+            checkActivation(
+              shape.reduce((a: number, d) => a * (d ?? 1), 1),
+              1,
+              `layer '${l.name.slice(0, 80)}' (${l.getClassName()})`,
+            );
+      } catch (e) {
+        m.dispose();
+        throw e;
+      }
       inputShape = m.inputs[0].shape;
       const os = m.outputs[0].shape;
       outputUnits = os[os.length - 1];
@@ -213,6 +326,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
       dispose = () => m.dispose();
     }
   } catch (e) {
+    if (e instanceof ModelLimitError) throw e;
     throw new ModelError(dir, `TensorFlow.js cannot load it (${(e as Error).message})`);
   }
   const { frames, bins } = await featureShape(metadata);
@@ -233,24 +347,33 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     );
   }
   const shapeOf = (n: number) => inputShapeOf(inputLayout, n, frames, bins);
-  // A trial prediction: the output must have one finite probability per label.
-  const probe = tf.tidy(() => predict(tf.zeros(shapeOf(1))));
-  const out = await probe.data();
-  const units = probe.shape[probe.shape.length - 1];
-  probe.dispose();
-  if ((outputUnits ?? units) !== metadata.labels.length || units !== metadata.labels.length) {
-    dispose();
-    throw new ModelError(
-      dir,
-      `the model outputs ${units} values but there are ${metadata.labels.length} labels`,
-    );
+  // A trial prediction on two windows: one row per window, one finite probability per label.
+  let problem: string | undefined;
+  let oneByOne = false;
+  if (outputUnits != null && outputUnits !== metadata.labels.length)
+    problem = `the model outputs ${outputUnits} values but there are ${metadata.labels.length} labels`;
+  else {
+    let trial;
+    try {
+      trial = await trialPredict(predict, shapeOf, metadata.labels.length);
+    } catch (e) {
+      dispose();
+      throw e;
+    }
+    problem = trial.problem;
+    if (trial.oneAtATime) {
+      predict = oneAtATime(predict);
+      oneByOne = true;
+    }
   }
-  if (!Array.from(out).every(Number.isFinite)) {
+  if (problem) {
     dispose();
-    throw new ModelError(dir, 'the model gives non-finite output (NaN or Infinity) on silence');
+    throw new ModelError(dir, problem);
   }
   const shaped = (x: tf.Tensor) => x.reshape(shapeOf(x.shape[0]));
+  // Embeddings (review) in the same run, for models that take a batch.
   const embed =
+    !oneByOne &&
     both &&
     ((x: tf.Tensor) =>
       tf.tidy(() => {

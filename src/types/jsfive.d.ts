@@ -14,4 +14,9 @@ declare module 'jsfive' {
   export class File extends Group {
     constructor(buffer: ArrayBuffer, filename?: string);
   }
+  /** HDF5 filters by id (1: gzip), each (chunk bytes, item size) => filtered bytes. */
+  export const Filters: Map<
+    number,
+    (buf: ArrayBuffer, itemsize: number, clientData?: unknown) => ArrayBuffer
+  >;
 }

@@ -159,6 +159,35 @@ async function problem(path: string, labelsFile?: string): Promise<string> {
   throw new Error(`${path} loaded`);
 }
 
+test('the reference lists every graph and clip (counted: an emptied reference.json fails)', () => {
+  assert.deepEqual(Object.keys(ref.graphs).sort(), [
+    'average_tiny_conv',
+    'compact_consts',
+    'mfcc_conv',
+    'mfcc_low_latency_conv',
+    'mfcc_tiny_conv',
+    'micro_nolog',
+    'micro_options',
+    'micro_tiny_conv',
+  ]);
+  assert.equal(ref.wavs.length, 4);
+  for (const g of Object.values(ref.graphs)) assert.equal(Object.keys(g.probabilities).length, 4);
+});
+
+test('front ends Wavebench does not compute are refused, naming the node (make_variants.py)', async () => {
+  for (const [name, want] of [
+    ['micro_context', /AudioMicrofrontend \(node [^)]+\) stacks context frames or strides/],
+    ['magnitude', /AudioSpectrogram \(node [^)]+\) has magnitude_squared false/],
+    [
+      'average_valid',
+      /AvgPool \(node [^)]+\) over the spectrogram is not the seed's average pooling .*padding VALID/,
+    ],
+  ] as const) {
+    const pb = join(FIX, name, `${name}.pb`);
+    assert.match(await problem(pb, join(FIX, name, 'labels.txt')), want, name);
+  }
+});
+
 test('errors: one line naming the file and the problem', async () => {
   const unsupported = join(FIX, 'unsupported_op/unsupported_op.pb');
   assert.equal(

@@ -23,6 +23,8 @@ interface Reference {
   tutorial_resizing: { wav: string; resized: number[]; normalized: number[] };
 }
 const ref = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8')) as Reference;
+// make_strided.py's models: non-square strides and kernels, depth_multiplier 3, VALID pooling, a square Dense.
+Object.assign(ref.models, JSON.parse(readFileSync(join(DIR, 'strided/reference.json'), 'utf8')).models);
 
 const FIXTURES: [string, string[]][] = [
   ['tutorial', ['Resizing', 'Normalization', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense']],
@@ -73,7 +75,13 @@ const FIXTURES: [string, string[]][] = [
     ],
   ],
   ['extras-h5', []],
+  ['strided', ['Conv2D', 'DepthwiseConv2D', 'AveragePooling2D', 'Concatenate', 'Dense']],
+  ['strided-h5', []],
 ];
+
+test('every fixture has its reference (counted: an emptied reference.json fails)', () => {
+  assert.deepEqual(Object.keys(ref.models).sort(), FIXTURES.map(([n]) => n).sort());
+});
 
 for (const [name, layers] of FIXTURES) {
   test(`${name}: probabilities match Keras on every reference WAV`, async () => {

@@ -57,7 +57,7 @@ for (const e of manifest.clips) {
       assert.deepEqual([c.frames, c.bins], e.mfcc.shape);
       const worstAbs = maxAbsError(c.data, f32(join(REF, e.mfcc.file)));
       worst.mfccAbs = Math.max(worst.mfccAbs, worstAbs);
-      assert.ok(worstAbs <= 1e-3, `MFCC max abs error ${worstAbs}`);
+      assert.ok(worstAbs <= 2e-5, `MFCC max abs error ${worstAbs}`);
       worst.compared.add(`${e.wav} ${e.variant}`);
     } finally {
       m.dispose();

@@ -54,7 +54,11 @@ test('mismatches are clear errors naming the folder', async () => {
   const bytes = readFileSync(join(nan, 'weights.bin'));
   new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).fill(NaN);
   writeFileSync(join(nan, 'weights.bin'), bytes);
-  assert.match(await loadProblem(nan), /non-finite/);
+  // Refused from the weights themselves, before any prediction (a NaN behind a ReLU passes a trial).
+  assert.match(
+    await loadProblem(nan),
+    /^weight "conv2d_\w+\/kernel" holds NaN at index 0 \(weights must be finite\)$/,
+  );
   const bad = await makeModelDir();
   writeFileSync(join(bad, 'model.json'), '{not json');
   assert.match(await loadProblem(bad), /model.json is not valid JSON/);

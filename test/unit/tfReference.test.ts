@@ -31,7 +31,8 @@ for (const e of manifest.clips) {
     const m = mfcc.compute(audio);
     assert.deepEqual([m.frames, m.bins], e.mfcc.shape);
     const worstAbs = maxAbsError(m.data, f32(join(REF, e.mfcc.file)));
-    assert.ok(worstAbs <= 1e-3, `MFCC max abs error ${worstAbs}`);
+    // Measured: at most 7.6e-6 over the 36 clip variants (the bound was 1e-3: a 0.01 % gain error passed).
+    assert.ok(worstAbs <= 2e-5, `MFCC max abs error ${worstAbs}`);
     spec.dispose();
     mfcc.dispose();
   });

@@ -49,6 +49,18 @@ export function formatModels(list: BundledModelInfo[]): string {
   return out.join('\n');
 }
 
+/** Characters JSON.stringify leaves raw that a terminal acts on (bidi overrides, line separators). */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Every string in `v` (nested in arrays and objects) through printable(). */
+function escapeStrings<T>(v: T): T {
+  if (typeof v === 'string') return printable(v) as T;
+  if (Array.isArray(v)) return v.map(escapeStrings) as T;
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeStrings(x)])) as T;
+  return v;
+}
+
 /** `wavebench models --describe PATH`: loads the model as classify would; resolves to the exit code. */
 async function runDescribe(path: string, labels: string | undefined, json: boolean): Promise<number> {
   if (!existsSync(path)) {
@@ -61,7 +73,15 @@ async function runDescribe(path: string, labels: string | undefined, json: boole
   let text: string;
   try {
     const d = (await pool.model({ dir: resolve(path), labelsFile: labels && resolve(labels) })).description!;
-    text = json ? JSON.stringify(d, null, 1) : formatDescription(d);
+    // Labels, name, paths and ops come from the model's files: escaped (ESC sequences, a title-setting
+    // OSC, U+202E would otherwise reach the terminal). JSON escapes control characters itself; the
+    // bidi and line-separator ones it leaves raw get \u escapes (the same JSON value).
+    text = json
+      ? JSON.stringify(d, null, 1).replace(
+          UNSAFE_IN_JSON,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        )
+      : formatDescription(escapeStrings(d));
   } catch (e) {
     console.error(`wavebench: ${printable((e as Error).message)}`);
     return 2;

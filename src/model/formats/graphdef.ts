@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { describeEmbedding, flatRows, penultimateNode, type EmbedFn, type GraphNodeLike } from '../embedding';
 import { ModelError } from '../metadata';
 import { featureShape, inputShapeOf } from '../inputLayout';
+import { oneAtATime, trialPredict } from '../trial';
 import type { ModelPackage } from '../package';
 import {
   AUDIO_OPS,
@@ -97,28 +98,18 @@ export async function loadGraphDefPackage(
   } catch (e) {
     throw new ModelError(file, `TensorFlow.js cannot load the graph (${(e as Error).message})`);
   }
-  const run = (x: tf.Tensor) => model.execute({ [inputNode.name]: x }, output.name) as tf.Tensor;
-  const emb = penultimateNode(jsonNodes as unknown as GraphNodeLike[], output.name);
-  const embed: EmbedFn | undefined =
-    emb === undefined
-      ? undefined
-      : (x) =>
-          tf.tidy(() => {
-            const [o, e] = model.execute({ [inputNode.name]: x.reshape(shapeOf(x.shape[0])) }, [
-              output.name,
-              emb,
-            ]) as tf.Tensor[];
-            return { output: o, embedding: flatRows(e) };
-          });
-  // A trial prediction: unsupported ops show here; one probability per label, finite.
-  let units: number;
-  let finite: boolean;
+  let oneByOne = false;
+  let run = (x: tf.Tensor) => model.execute({ [inputNode.name]: x }, output.name) as tf.Tensor;
+  // A trial prediction on two windows: unsupported ops show here; one row of finite probabilities
+  // per window (a graph reshaping to a fixed fingerprint size gives two rows per clip otherwise).
+  let problem: string | undefined;
   try {
-    const probe = tf.tidy(() => run(tf.zeros(shapeOf(1))));
-    const out = await probe.data();
-    units = probe.shape[probe.shape.length - 1];
-    finite = Array.from(out).every(Number.isFinite);
-    probe.dispose();
+    const trial = await trialPredict(run, shapeOf, metadata.labels.length);
+    problem = trial.problem;
+    if (trial.oneAtATime) {
+      run = oneAtATime(run);
+      oneByOne = true;
+    }
   } catch (e) {
     model.dispose();
     const msg = (e as Error).message;
@@ -132,17 +123,27 @@ export async function loadGraphDefPackage(
     }
     throw new ModelError(file, `TensorFlow.js cannot run the graph (${msg.split('\n')[0]})`);
   }
-  if (units !== metadata.labels.length) {
+  if (problem) {
     model.dispose();
-    throw new ModelError(
-      file,
-      `the graph outputs ${units} values (node ${output.name}) but there are ${metadata.labels.length} labels`,
-    );
+    const node = `(node ${output.name})`;
+    const text = /^the model outputs/.test(problem)
+      ? problem.replace(/^the model outputs (\d+) values/, `the graph outputs $1 values ${node}`)
+      : `${problem.replace(/^the model/, 'the graph')} ${node}`;
+    throw new ModelError(file, text);
   }
-  if (!finite) {
-    model.dispose();
-    throw new ModelError(file, 'the graph gives non-finite output (NaN or Infinity) on silence');
-  }
+  // Embeddings (review): the penultimate node's output in the same run, for graphs that take a batch.
+  const emb = oneByOne ? undefined : penultimateNode(jsonNodes as unknown as GraphNodeLike[], output.name);
+  const embed: EmbedFn | undefined =
+    emb === undefined
+      ? undefined
+      : (x) =>
+          tf.tidy(() => {
+            const [o, e] = model.execute({ [inputNode.name]: x.reshape(shapeOf(x.shape[0])) }, [
+              output.name,
+              emb,
+            ]) as tf.Tensor[];
+            return { output: o, embedding: flatRows(e) };
+          });
   const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
   return {
     dir: resolve(file),

@@ -16,6 +16,7 @@ import { MICRO_DEFAULTS, MICRO_SEED_SAMPLE_SCALE } from '../../audio/microFronte
 import { loadMetadata, metadataFromLabels, MetadataError, ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readNamedFile } from '../readModel';
+import { checkCount, checkFinite, checkFrontEnd, checkInt, ModelLimitError, shapeSize } from '../limits';
 import { decodeGraphDef, type AttrValueObj, type NodeDefObj, type TensorProtoObj } from './graphdefProto';
 
 /** Options of a model load. */
@@ -59,8 +60,9 @@ export function tensorValues(t: TensorProtoObj | undefined): {
 } {
   const dt = t?.dtype ?? 'DT_INVALID';
   const shape = (t?.tensorShape?.dim ?? []).map((d) => Number(d.size ?? 0));
-  const count = shape.reduce((a, b) => a * b, 1);
   if (shape.some((d) => d < 0)) throw new Error('a constant with an unknown dimension');
+  // Bounded before anything is allocated: a Const of shape [3e8] with one value is 130 bytes on disk.
+  const count = shapeSize(shape, 'the constant');
   const content = t?.tensorContent;
   const view = content ? new DataView(content.buffer, content.byteOffset, content.byteLength) : undefined;
   const fill = <T extends Float32Array | Int32Array | Uint8Array>(
@@ -89,11 +91,13 @@ export function tensorValues(t: TensorProtoObj | undefined): {
               : b === 8
                 ? view.getFloat64(8 * i, true)
                 : half(view.getUint16(2 * i, true));
+        checkFinite(out, 'the constant');
         return { dtype: 'float32', shape, values: out };
       }
       const list =
         dt === 'DT_FLOAT' ? t?.floatVal : dt === 'DT_DOUBLE' ? t?.doubleVal : t?.halfVal?.map(half);
-      return { dtype: 'float32', shape, values: fill(out, list) };
+      checkFinite(fill(out, list), 'the constant');
+      return { dtype: 'float32', shape, values: out };
     }
     case 'DT_INT32':
     case 'DT_INT64':
@@ -274,7 +278,12 @@ function readFrontEnd(
         `AudioMicrofrontend (node ${m.name}) stacks context frames or strides, which Wavebench does not support`,
       );
     const rate = attrInt(m, 'sample_rate', MICRO_DEFAULTS.sampleRate);
-    const outScale = attrInt(m, 'out_scale', 1);
+    const outScale = checkInt(
+      attrInt(m, 'out_scale', 1),
+      1,
+      65535,
+      `AudioMicrofrontend (node ${m.name}): out_scale`,
+    );
     // The seed scales the front end's output by 10/256 with a Mul by a scalar Const.
     let fingerprint = m;
     let scale = 1 / outScale;
@@ -470,6 +479,15 @@ export interface GraphDefRead {
  * TF.js here: the extension host uses it for the editor's "what the model sees" view).
  */
 export async function readGraphDef(file: string, options: GraphDefLoadOptions = {}): Promise<GraphDefRead> {
+  try {
+    return await read(file, options);
+  } catch (e) {
+    if (e instanceof ModelLimitError) throw new ModelError(file, e.message);
+    throw e;
+  }
+}
+
+async function read(file: string, options: GraphDefLoadOptions): Promise<GraphDefRead> {
   const bytes = await readNamedFile(file, MODEL_FILE_LIMITS.weights, 'no such file');
   let nodes: NodeDefObj[];
   try {
@@ -480,6 +498,7 @@ export async function readGraphDef(file: string, options: GraphDefLoadOptions = 
       `not a valid GraphDef: truncated or corrupt protobuf (${(e as Error).message})`,
     );
   }
+  checkCount(nodes.length, 'graph nodes');
   if (!nodes.length || nodes.some((n) => !n.name || !n.op))
     throw new ModelError(file, 'not a GraphDef: no nodes (or nodes without a name or op)');
   const byName = new Map(nodes.map((n) => [n.name, n]));
@@ -538,6 +557,9 @@ export async function readGraphDef(file: string, options: GraphDefLoadOptions = 
         'no labels: give --labels FILE or put labels.txt (or NAME_labels.txt) beside it',
       );
     metadata = { name, labels, ...fe.metadata };
+    // The graph's attributes within the limits metadata.json has (desired_samples 2e9, 1e6 DCT
+    // coefficients, rate 1e9 were read as they were and sized buffers of gigabytes).
+    checkFrontEnd(metadata, "the graph's front end");
     layout = fe.layout;
     inputNode = fe.fingerprint;
     frontEnd = `read from the graph: ${fe.description}`;

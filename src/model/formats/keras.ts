@@ -12,19 +12,49 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import * as hdf5 from 'jsfive';
 import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
 import { readdirSync } from 'node:fs';
 import { extname } from 'node:path';
 import { describeEmbedding, flatRows, type EmbedFn } from '../embedding';
 import { ModelError, type ModelMetadata } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
+import {
+  checkActivation,
+  checkCount,
+  checkFinite,
+  checkInflatedSize,
+  checkJsonNesting,
+  checkLayerSizes,
+  ModelLimitError,
+  shapeSize,
+} from '../limits';
+import { oneAtATime, trialPredict } from '../trial';
 import { featureShape, inputShapeOf, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
 const KERAS_EXTS = ['.keras', '.h5', '.hdf5'];
-/** Largest zip entry inflated (config.json or model.weights.h5). */
-const MAX_ENTRY_BYTES = 1 << 30;
+
+/**
+ * How many more bytes HDF5 gzip chunks may inflate to in the dataset being read (set from its
+ * declared size before each read). jsfive inflates chunks with pako without a bound: a 375-KB file
+ * whose one chunk inflated to 1.5 GB ended Node with "heap out of memory". Its gzip filter is
+ * replaced by zlib's, given at most this much room.
+ */
+let inflateBudget = 0;
+hdf5.Filters.set(1, (buf) => {
+  let out: Buffer;
+  try {
+    out = inflateSync(new Uint8Array(buf), { maxOutputLength: Math.max(1, inflateBudget) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new ModelLimitError("a gzip-compressed chunk inflates beyond its dataset's declared size");
+    throw e;
+  }
+  inflateBudget -= out.length;
+  return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
+});
 
 /** The Keras model file of a folder: one `.keras`, `.h5` or `.hdf5`; undefined when there is none. */
 export function findKerasFile(dir: string): string | undefined {
@@ -144,7 +174,18 @@ function snake(name: string): string {
     .toLowerCase();
 }
 
-function datasetWeight(dir: string, file: string, d: hdf5.Group | hdf5.Dataset, name: string): Weight {
+/**
+ * One weight read from its dataset: shape bounded before anything is read or inflated; each dataset
+ * read once (`read` holds their file addresses: hard links or repeated weight_names made one dataset
+ * be inflated 200 times); finite values of exactly the declared count.
+ */
+function datasetWeight(
+  dir: string,
+  file: string,
+  d: hdf5.Group | hdf5.Dataset,
+  name: string,
+  read: Set<unknown>,
+): Weight {
   if (!(d instanceof hdf5.Dataset)) throw new ModelError(dir, `${file}: weight ${name} is not a dataset`);
   const dtype = String(d.dtype);
   // Floats; integers too (Normalization's `count` is int64: read, unused).
@@ -153,23 +194,42 @@ function datasetWeight(dir: string, file: string, d: hdf5.Group | hdf5.Dataset, 
       dir,
       `${file}: weight ${name} has dtype ${dtype} (float32, float64 or integer expected)`,
     );
-  let value: ArrayLike<number>;
+  let shape: number[];
+  let address: unknown;
   try {
-    value = d.value;
+    shape = d.shape ?? [];
+    address = (d as unknown as { _dataobjects?: { offset?: unknown } })._dataobjects?.offset ?? name;
   } catch (e) {
     throw new ModelError(
       dir,
       `${file}: weight ${name} cannot be read, truncated or corrupt (${(e as Error).message})`,
     );
   }
-  const shape = d.shape ?? [];
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = shapeSize(shape, `${file}: weight ${name}`);
+  if (read.has(address))
+    throw new ModelLimitError(
+      `${file}: weight ${name} is a dataset already read (a link or a repeated weight name)`,
+    );
+  read.add(address);
+  let value: ArrayLike<number>;
+  inflateBudget = Math.max(2 * size * Number(dtype.slice(2)), 1 << 20);
+  try {
+    value = d.value;
+  } catch (e) {
+    if (e instanceof ModelLimitError) throw new ModelLimitError(`${file}: weight ${name}: ${e.message}`);
+    throw new ModelError(
+      dir,
+      `${file}: weight ${name} cannot be read, truncated or corrupt (${(e as Error).message})`,
+    );
+  }
   if (value.length !== size)
     throw new ModelError(
       dir,
       `${file}: weight ${name} holds ${value.length} values for shape [${shape.join(', ')}]`,
     );
-  return { name, shape, data: Float32Array.from(value as ArrayLike<number | bigint>, Number) };
+  const data = Float32Array.from(value as ArrayLike<number | bigint>, Number);
+  checkFinite(data, `${file}: weight ${name}`);
+  return { name, shape, data };
 }
 
 /** Weights of each layer of a `.keras` weights file: layers/<snake class name>[_n]/vars/<i>. */
@@ -182,6 +242,7 @@ function kerasWeights(
 ): Map<string, Weight[]> {
   const out = new Map<string, Weight[]>();
   const used = new Map<string, number>();
+  const read = new Set<unknown>();
   for (const s of specs) {
     if (sequential && s.className === 'InputLayer') continue; // Sequential.layers leaves it out
     let key = snake(s.className);
@@ -203,7 +264,7 @@ function kerasWeights(
     const idx = g.keys.map(Number).sort((a, b) => a - b);
     out.set(
       s.name,
-      idx.map((i) => datasetWeight(dir, file, g.get(String(i)), `${s.name}/${i}`)),
+      idx.map((i) => datasetWeight(dir, file, g.get(String(i)), `${s.name}/${i}`, read)),
     );
   }
   return out;
@@ -212,6 +273,7 @@ function kerasWeights(
 /** Weights of each layer of a legacy .h5: model_weights/<layer>/<weight name> by weight_names. */
 function legacyWeights(dir: string, file: string, h5: hdf5.File, specs: LayerSpec[]): Map<string, Weight[]> {
   const out = new Map<string, Weight[]>();
+  const read = new Set<unknown>();
   let root: hdf5.Group | hdf5.Dataset;
   try {
     root = h5.keys.includes('model_weights') ? h5.get('model_weights') : h5;
@@ -227,6 +289,7 @@ function legacyWeights(dir: string, file: string, h5: hdf5.File, specs: LayerSpe
     const g = root.get(s.name);
     const names = (g.attrs.weight_names ?? []) as unknown;
     const list = Array.isArray(names) ? names.map(String) : [];
+    checkCount(list.length, `weight names of layer '${s.name.slice(0, 80)}'`);
     out.set(
       s.name,
       list.map((wn) => {
@@ -240,11 +303,85 @@ function legacyWeights(dir: string, file: string, h5: hdf5.File, specs: LayerSpe
           );
         }
         if (!d) throw new ModelError(dir, `${file}: weight ${s.name}/${wn} is missing`);
-        return datasetWeight(dir, file, d, `${s.name}/${wn}`);
+        return datasetWeight(dir, file, d, `${s.name}/${wn}`, read);
       }),
     );
   }
   return out;
+}
+
+/**
+ * The order Functional layers run in, computed once at load (Kahn's algorithm, linear in the calls):
+ * a layer runs when every call's inputs exist. Layers the input never reaches are left out. (It was
+ * found again on every predict, by rescanning the pending layers: a 30,000-layer chain listed in
+ * reverse took minutes a batch.)
+ */
+function schedule(specs: LayerSpec[], input: string): LayerSpec[] {
+  const waiting = new Map<string, LayerSpec[]>(); // `${layer}/${node}` -> layers needing it
+  const missing = new Map<LayerSpec, number>();
+  for (const s of specs) {
+    if (s.name === input) continue;
+    const needs = new Set(s.inbound.flatMap((c) => c.map(([l, n]) => `${l}/${n}`)));
+    missing.set(s, needs.size);
+    for (const k of needs) waiting.set(k, [...(waiting.get(k) ?? []), s]);
+  }
+  const order: LayerSpec[] = [];
+  const ready = [`${input}/0`];
+  const done = new Set<string>();
+  while (ready.length) {
+    const k = ready.pop()!;
+    if (done.has(k)) continue;
+    done.add(k);
+    for (const s of waiting.get(k) ?? []) {
+      const left = missing.get(s)! - 1;
+      missing.set(s, left);
+      if (left === 0) {
+        order.push(s);
+        s.inbound.forEach((_, node) => ready.push(`${s.name}/${node}`));
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * The layer's output size bounded from its inputs' shapes and its settings, checked before it runs
+ * (limits.ts): a Resizing to 4,096 x 4,096 followed by a Conv2D of 1,000 filters passes every
+ * setting's own bound but would ask the WASM heap for gigabytes.
+ */
+function bounded(s: LayerSpec, fn: LayerFn): LayerFn {
+  const c = s.config;
+  const n = (k: string, d: number) => (typeof c[k] === 'number' ? (c[k] as number) : d);
+  const sum = (v: unknown): number =>
+    Array.isArray(v) ? v.reduce((a: number, x) => a + sum(x), 0) : typeof v === 'number' ? v : 0;
+  return (inputs) => {
+    const [x] = inputs;
+    const [batch = 1, h = 1, w = 1, ch = 1] = x.shape;
+    let out = Math.max(...inputs.map((t) => t.size));
+    switch (s.className) {
+      case 'Resizing':
+        out = batch * n('height', 1) * n('width', 1) * ch;
+        break;
+      case 'ZeroPadding2D':
+        out = batch * (h + 2 * sum(c.padding)) * (w + 2 * sum(c.padding)) * ch;
+        break;
+      case 'Conv2D':
+      case 'SeparableConv2D':
+        out = batch * h * w * n('filters', 1);
+        break;
+      case 'DepthwiseConv2D':
+        out = batch * h * w * ch * n('depth_multiplier', 1);
+        break;
+      case 'Dense':
+        out = (x.size / x.shape[x.rank - 1]) * n('units', 1);
+        break;
+      case 'Concatenate':
+        out = inputs.reduce((a, t) => a + t.size, 0);
+        break;
+    }
+    checkActivation(out, batch, `layer '${s.name.slice(0, 80)}' (${s.className})`);
+    return fn(inputs);
+  };
 }
 
 /** The network: config.json's model, its layers built, a forward function. */
@@ -269,9 +406,15 @@ function buildNetwork(
   const sequential = cls === 'Sequential';
   if (!sequential && cls !== 'Functional' && cls !== 'Model')
     throw new ModelError(dir, `${file}: the model is a ${cls} (Sequential or Functional models only)`);
+  if (Array.isArray(config.layers)) checkCount(config.layers.length, 'layers');
   const specs = layerSpecs(config);
   if (specs.length === 0) throw new ModelError(dir, `${file}: the model has no layers`);
   for (const s of specs) {
+    checkLayerSizes(
+      s.className,
+      s.config,
+      `${file}: layer '${s.name.slice(0, 80)}' (${s.className.slice(0, 40)})`,
+    );
     if (s.className === 'Sequential' || s.className === 'Functional' || s.className === 'Model')
       throw new ModelError(
         dir,
@@ -283,7 +426,7 @@ function buildNetwork(
   const fns = new Map<string, LayerFn>();
   try {
     for (const s of specs)
-      fns.set(s.name, buildLayer(s.className, s.name, s.config, ws.get(s.name) ?? [], owned));
+      fns.set(s.name, bounded(s, buildLayer(s.className, s.name, s.config, ws.get(s.name) ?? [], owned)));
   } catch (e) {
     tf.dispose(owned);
     if (e instanceof KerasLayerError) throw new ModelError(dir, `${file}: ${e.message}`);
@@ -335,24 +478,14 @@ function buildNetwork(
     throw new ModelError(dir, `${file}: the model's input shape is not in its config`);
   }
   const denseSpec = [...specs].reverse().find((s) => s.className === 'Dense' && s.inbound.length === 1);
+  const order = schedule(specs, inputs[0][0]);
   const evaluate = (x: tf.Tensor): Map<string, tf.Tensor> => {
     const done = new Map<string, tf.Tensor>(); // `${layer}/${node}` -> output
     done.set(`${inputs[0][0]}/0`, x);
-    const pending = specs.filter((s) => s.name !== inputs[0][0]);
-    let progress = true;
-    while (pending.length && progress) {
-      progress = false;
-      for (let i = 0; i < pending.length; i++) {
-        const s = pending[i];
-        const calls = s.inbound;
-        if (!calls.every((c) => c.every(([l, n]) => done.has(`${l}/${n}`)))) continue;
-        calls.forEach((c, node) =>
-          done.set(`${s.name}/${node}`, fns.get(s.name)!(c.map(([l, n]) => done.get(`${l}/${n}`)!))),
-        );
-        pending.splice(i--, 1);
-        progress = true;
-      }
-    }
+    for (const s of order)
+      s.inbound.forEach((c, node) =>
+        done.set(`${s.name}/${node}`, fns.get(s.name)!(c.map(([l, n]) => done.get(`${l}/${n}`)!))),
+      );
     return done;
   };
   const output = (done: Map<string, tf.Tensor>) => {
@@ -377,6 +510,16 @@ export async function loadKerasPackage(
   file: string,
   metadata: ModelMetadata,
 ): Promise<ModelPackage> {
+  try {
+    return await loadKeras(dir, file, metadata);
+  } catch (e) {
+    if (e instanceof ModelLimitError)
+      throw new ModelError(dir, e.message.startsWith(file) ? e.message : `${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function loadKeras(dir: string, file: string, metadata: ModelMetadata): Promise<ModelPackage> {
   const bytes = await readModelFileOr(dir, file, 'model file', MODEL_FILE_LIMITS.weights);
   const hash = createHash('sha256').update(bytes);
   hash.update(JSON.stringify(metadata));
@@ -385,13 +528,16 @@ export async function loadKerasPackage(
     let entries: Record<string, Uint8Array>;
     try {
       entries = unzipSync(bytes, {
+        // Declared sizes checked before inflating (fflate then inflates into exactly that room).
         filter: (f) => {
           if (f.name !== 'config.json' && f.name !== 'model.weights.h5') return false;
-          if (f.originalSize > MAX_ENTRY_BYTES) throw new Error(`${f.name} declares ${f.originalSize} bytes`);
+          const limit = f.name === 'config.json' ? MODEL_FILE_LIMITS.json : MODEL_FILE_LIMITS.weights;
+          checkInflatedSize(f.originalSize, f.size, limit, `${file}: ${f.name}`);
           return true;
         },
       });
     } catch (e) {
+      if (e instanceof ModelLimitError) throw e;
       throw new ModelError(
         dir,
         `${file} is not a readable .keras zip, truncated or corrupt (${(e as Error).message})`,
@@ -401,8 +547,11 @@ export async function loadKerasPackage(
       if (!entries[n]) throw new ModelError(dir, `${file} has no ${n} (not a Keras 3 .keras file)`);
     let model: Cfg;
     try {
-      model = JSON.parse(Buffer.from(entries['config.json']).toString('utf8')) as Cfg;
+      const text = Buffer.from(entries['config.json']).toString('utf8');
+      checkJsonNesting(text, `${file}: config.json`);
+      model = JSON.parse(text) as Cfg;
     } catch (e) {
+      if (e instanceof ModelLimitError) throw e;
       throw new ModelError(dir, `${file}: config.json is not valid JSON (${(e as Error).message})`);
     }
     const h5 = openHdf5(dir, `${file}/model.weights.h5`, entries['model.weights.h5']);
@@ -427,8 +576,10 @@ export async function loadKerasPackage(
       );
     let model: Cfg;
     try {
+      checkJsonNesting(cfgText, `${file}: model_config`);
       model = JSON.parse(cfgText) as Cfg;
     } catch (e) {
+      if (e instanceof ModelLimitError) throw e;
       throw new ModelError(dir, `${file}: model_config is not valid JSON (${(e as Error).message})`);
     }
     net = buildNetwork(dir, file, model, (specs) => legacyWeights(dir, file, h5, specs));
@@ -460,7 +611,24 @@ async function checkPackage(
         `(${metadata.features.type}: ${frames} frames x ${bins} bins, expected [batch, ${frames}, ${bins}, 1])`,
     );
   const shapeOf = (n: number) => inputShapeOf(inputLayout, n, frames, bins);
-  const both = net.both;
+  // A trial prediction on two windows: one row of finite probabilities per window.
+  let problem: string | undefined;
+  let run = net.run;
+  let oneByOne = false;
+  try {
+    const trial = await trialPredict(run, shapeOf, metadata.labels.length);
+    problem = trial.problem;
+    if (trial.oneAtATime) {
+      run = oneAtATime(run);
+      oneByOne = true;
+    }
+  } catch (e) {
+    if (e instanceof ModelError || e instanceof ModelLimitError) throw e;
+    throw new ModelError(dir, `${file}: TensorFlow.js cannot run it (${(e as Error).message})`);
+  }
+  if (problem) throw new ModelError(dir, `${file}: ${problem}`);
+  // Embeddings (review): the last Dense layer's input in the same run, for models that take a batch.
+  const both = oneByOne ? undefined : net.both;
   const embed: EmbedFn | undefined =
     both &&
     ((x) =>
@@ -468,28 +636,6 @@ async function checkPackage(
         const [output, e] = both(x.reshape(shapeOf(x.shape[0])));
         return { output, embedding: flatRows(e) };
       }));
-  let out: Float32Array;
-  let units: number;
-  try {
-    const probe = tf.tidy(() => net.run(tf.zeros(shapeOf(1))));
-    out = (await probe.data()) as Float32Array;
-    units = probe.shape[probe.shape.length - 1];
-    if (probe.rank !== 2) {
-      probe.dispose();
-      throw new Error(`its output has shape [${probe.shape.join(', ')}], [batch, labels] expected`);
-    }
-    probe.dispose();
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(dir, `${file}: TensorFlow.js cannot run it (${(e as Error).message})`);
-  }
-  if (units !== metadata.labels.length)
-    throw new ModelError(
-      dir,
-      `${file}: the model outputs ${units} values but there are ${metadata.labels.length} labels`,
-    );
-  if (!Array.from(out).every(Number.isFinite))
-    throw new ModelError(dir, `${file}: the model gives non-finite output (NaN or Infinity) on silence`);
   return {
     dir,
     metadata,
@@ -499,7 +645,7 @@ async function checkPackage(
     frames,
     bins,
     hash,
-    predict: (x) => tf.tidy(() => net.run(x.reshape(shapeOf(x.shape[0])))),
+    predict: (x) => tf.tidy(() => run(x.reshape(shapeOf(x.shape[0])))),
     ...(embed && { embed, embeddingSource: describeEmbedding(`layer ${net.dense}`, embed, shapeOf(1)) }),
     dispose,
   };

@@ -8,6 +8,16 @@ import { describeEmbedding, type EmbedFn } from '../embedding';
 import { loadMetadata, ModelError } from '../metadata';
 import { MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
+import {
+  checkBytes,
+  checkDeclaredShape,
+  checkExecutionOrder,
+  checkFinite,
+  checkQuantization,
+  ModelLimitError,
+  shapeSize,
+  trialOutputProblem,
+} from '../limits';
 import { featureShape, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
 import { initTfBackend } from '../tfBackend';
@@ -46,8 +56,69 @@ const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Loads a TFLite model folder as a ModelPackage. */
 export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
-  await initTfBackend();
   const files = tfliteFiles(dir);
+  try {
+    return await loadTflite(dir, files);
+  } catch (e) {
+    if (e instanceof ModelLimitError) throw new ModelError(dir, `${files[0]}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Bytes of one value of a constant tensor's type (types a model here may hold as weights). */
+const TYPE_BYTES: Record<number, number> = {
+  [TensorType.FLOAT32]: 4,
+  [TensorType.FLOAT16]: 2,
+  [TensorType.INT32]: 4,
+  [TensorType.INT8]: 1,
+  [TensorType.UINT8]: 1,
+  [TensorType.INT64]: 8,
+  [TensorType.INT16]: 2,
+};
+
+/** The inputs an operator reads (RESHAPE's shape comes from its output tensor: see liveOperators). */
+const readsOf = (op: TfliteOperator) => (op.code === Op.RESHAPE ? op.inputs.slice(0, 1) : op.inputs);
+
+/**
+ * The model's declarations checked against each other before anything runs (limits.ts): a runnable
+ * operator order, bounded non-empty activations, constants holding exactly their shape's bytes and
+ * finite floats, int8 tensors with usable quantisation. The int8 interpreter trusted the file: an
+ * operator out of order scored each clip on the previous clip's activations.
+ */
+function checkTfliteModel(model: TfliteModel): void {
+  const T = model.tensors;
+  // Every operator of the file, before the dead ones are dropped: a second writer of a tensor, an
+  // operator writing its own input or nothing, is refused even where it would not run.
+  checkExecutionOrder(
+    model.operators.map((op) => ({ name: op.name, inputs: op.inputs, outputs: op.outputs })),
+    model.inputs,
+    model.outputs,
+    (t) => !!T[t].data,
+    T.length,
+  );
+  const used = new Set<number>([...model.inputs, ...model.outputs]);
+  for (const op of liveOperators(model))
+    for (const t of [...readsOf(op), ...op.outputs]) if (t >= 0) used.add(t);
+  for (const i of used) {
+    const t = T[i];
+    const what = `tensor ${i} (${t.name.slice(0, 80)})`;
+    if (!t.data) {
+      shapeSize(t.shape, what, true);
+    } else if (TYPE_BYTES[t.type] !== undefined) {
+      checkBytes(t.data.length, t.shape, TYPE_BYTES[t.type], what);
+      if (t.type === TensorType.FLOAT32 || t.type === TensorType.FLOAT16) checkFinite(constValues(t)!, what);
+    }
+    if (t.type === TensorType.INT8)
+      checkQuantization(t.scale, t.zeroPoint, t.shape[t.quantizedDimension], what);
+    // An int32 bias of an int8 operator: its scale (input x filter scale) and zero point 0, as TFLite's
+    // kernels require, even though the kernels compute the scale from the other two.
+    if (t.type === TensorType.INT32 && (t.scale.length || t.zeroPoint.length))
+      checkQuantization(t.scale, t.zeroPoint, t.shape[t.quantizedDimension], what, [0, 0]);
+  }
+}
+
+async function loadTflite(dir: string, files: string[]): Promise<ModelPackage> {
+  await initTfBackend();
   if (files.length !== 1) {
     throw new ModelError(
       dir,
@@ -64,6 +135,7 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     if (e instanceof FlatbufferError) throw new ModelError(dir, `${file}: ${e.message}`);
     throw e;
   }
+  checkTfliteModel(model);
   model = { ...model, operators: liveOperators(model) };
   const fail = (msg: string): never => {
     throw new ModelError(dir, `${file}: ${msg}`);
@@ -148,6 +220,12 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
       dispose = () => {};
     } else {
       const g = compileFloat(model);
+      try {
+        g.checkShapes();
+      } catch (e) {
+        g.dispose();
+        throw e;
+      }
       predict = (x) => tf.tidy(() => g.run(x).reshape([x.shape[0], units]));
       if (embT !== undefined)
         both = (x) => {
@@ -160,12 +238,14 @@ export async function loadTflitePackage(dir: string): Promise<ModelPackage> {
     if (e instanceof UnsupportedOpError) fail(e.message);
     throw e;
   }
-  const probe = predict(tf.zeros([1, frames * bins]));
+  // A trial prediction on two windows: one row of finite probabilities per window.
+  const probe = predict(tf.zeros([2, frames * bins]));
   const out = await probe.data();
+  const problem = trialOutputProblem(probe.shape, out, 2, units);
   probe.dispose();
-  if (!Array.from(out).every(Number.isFinite)) {
+  if (problem) {
     dispose();
-    fail('the model gives non-finite output (NaN or Infinity) on silence');
+    fail(problem);
   }
   const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
   const embed: EmbedFn | undefined =
@@ -211,7 +291,7 @@ function liveOperators(model: TfliteModel): TfliteOperator[] {
     const op = producer.get(t);
     if (!op || live.has(op)) continue;
     live.add(op);
-    for (const i of op.code === Op.RESHAPE ? op.inputs.slice(0, 1) : op.inputs) if (i >= 0) stack.push(i);
+    for (const i of readsOf(op)) if (i >= 0) stack.push(i);
   }
   return model.operators.filter((o) => live.has(o));
 }
@@ -274,6 +354,7 @@ const fusable = (a: Activation): 'linear' | 'relu' | 'relu6' | undefined =>
 function compileFloat(model: TfliteModel): {
   run(x: tf.Tensor): tf.Tensor;
   run(x: tf.Tensor, also: number): [tf.Tensor, tf.Tensor];
+  checkShapes(): void;
   dispose(): void;
 } {
   const T = model.tensors;
@@ -311,6 +392,17 @@ function compileFloat(model: TfliteModel): {
       for (const s of steps) s(env);
       return also === undefined ? env.get(output)! : [env.get(output)!, env.get(also)!];
     }) as { (x: tf.Tensor): tf.Tensor; (x: tf.Tensor, also: number): [tf.Tensor, tf.Tensor] },
+    checkShapes() {
+      // Each activation as computed (one window) against its declared shape: TF.js computes from
+      // the weights, so a declared shape that lies would otherwise pass unnoticed.
+      tf.tidy(() => {
+        const env = new Map<number, tf.Tensor>();
+        env.set(input, tf.zeros([1, ...T[input].shape.slice(1)]));
+        for (const s of steps) s(env);
+        for (const [i, t] of env)
+          if (!T[i].data) checkDeclaredShape(T[i].shape, t.shape, `tensor ${i} (${T[i].name.slice(0, 80)})`);
+      });
+    },
     dispose() {
       for (const t of owned) t.dispose();
     },

@@ -26,6 +26,7 @@ import {
   type TfliteTensor,
   type WindowOptions,
 } from './tfliteSchema';
+import { checkInt8Work } from '../limits';
 
 /** An operator that cannot run, with the reason. */
 export class UnsupportedOpError extends Error {
@@ -201,6 +202,7 @@ export function compileInt8(model: TfliteModel): Int8Program {
     }
     return vals[i]!;
   };
+  checkInt8Work(model.operators.reduce((n, op) => n + multiplyAdds(op, T), 0));
   const steps: (() => void)[] = [];
   for (const op of model.operators) steps.push(compileOp(op, T, buf));
   const input = T[model.inputs[0]];
@@ -233,6 +235,26 @@ export function compileInt8(model: TfliteModel): Int8Program {
     },
     tensor: (i) => vals[i],
   };
+}
+
+/** An operator's multiply-adds (or comparisons) per clip, from its declared shapes. */
+function multiplyAdds(op: TfliteOperator, T: TfliteTensor[]): number {
+  const out = T[op.outputs[0]];
+  switch (op.code) {
+    case Op.CONV_2D:
+      return size(out.shape) * size(T[op.inputs[1]].shape.slice(1));
+    case Op.DEPTHWISE_CONV_2D:
+      return size(out.shape) * size(T[op.inputs[1]].shape.slice(1, 3));
+    case Op.FULLY_CONNECTED:
+      return size(T[op.inputs[0]].shape) * (T[op.inputs[1]].shape[0] ?? 1);
+    case Op.MAX_POOL_2D:
+    case Op.AVERAGE_POOL_2D: {
+      const o = poolOptions(op.options);
+      return size(out.shape) * o.filterH * o.filterW;
+    }
+    default:
+      return op.inputs.reduce((n, i) => n + (i >= 0 ? size(T[i].shape) : 0), size(out.shape));
+  }
 }
 
 function compileOp(op: TfliteOperator, T: TfliteTensor[], buf: (i: number) => Buf): () => void {

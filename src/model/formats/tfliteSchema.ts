@@ -8,6 +8,7 @@
 // schema's declaration order (slot n at vtable offset 4 + 2n); each read is bounds-checked, so a
 // truncated or corrupt file is one clear error instead of garbage (the library does not check).
 import { ByteBuffer } from 'flatbuffers';
+import { MODEL_LIMITS, ModelLimitError } from '../limits';
 
 /** A file that is not a readable TFLite flatbuffer. */
 export class FlatbufferError extends Error {}
@@ -171,6 +172,15 @@ export class Table {
     return { start: v + 4, length };
   }
 
+  /**
+   * A vector's length, refused above `max` before its elements are read (600 tensors sharing one
+   * 1M-entry shape vector took 600 M numbers). limits.ts's bounds.
+   */
+  count(slot: number, max: number, what: string): void {
+    const v = this.vector(slot, 1);
+    if (v && v.length > max) throw new ModelLimitError(`${what} has ${v.length} entries (limit ${max})`);
+  }
+
   string(slot: number): string | undefined {
     const v = this.vector(slot, 1);
     return v ? new TextDecoder().decode(this.bb.bytes().subarray(v.start, v.start + v.length)) : undefined;
@@ -260,6 +270,8 @@ export function parseTflite(file: Uint8Array): TfliteModel {
   }
   const model = new Table(bb, bb.readUint32(0));
   const version = model.uint32(0);
+  model.count(1, MODEL_LIMITS.maxCount, 'the operator code list');
+  model.count(2, MODEL_LIMITS.maxCount, 'the subgraph list');
   const codes = model.tables(1).map((c) => ({
     // builtin_code (slot 3) supersedes the old byte-sized deprecated_builtin_code (slot 0).
     code: Math.max(c.int8(0), c.int32(3)),
@@ -270,6 +282,14 @@ export function parseTflite(file: Uint8Array): TfliteModel {
   if (!subgraphs.length) throw new FlatbufferError('the model has no subgraph');
   const buffers = model.tables(4);
   const sg = subgraphs[0];
+  for (const [slot, what] of [
+    [0, 'the tensor list'],
+    [1, 'the input list'],
+    [2, 'the output list'],
+    [3, 'the operator list'],
+  ] as const)
+    sg.count(slot, MODEL_LIMITS.maxCount, what);
+  model.count(4, MODEL_LIMITS.maxCount, 'the buffer list');
   const tensors = sg.tables(0).map((t, index): TfliteTensor => {
     const b = t.uint32(2);
     let data: Uint8Array | undefined;
@@ -289,6 +309,8 @@ export function parseTflite(file: Uint8Array): TfliteModel {
       if (data && data.length === 0) data = undefined;
     }
     const q = t.table(4);
+    t.count(0, MODEL_LIMITS.maxRank, `tensor ${index}'s shape`);
+    if (q) for (const slot of [2, 3]) q.count(slot, MODEL_LIMITS.maxCount, `tensor ${index}'s quantisation`);
     return {
       index,
       name: t.string(3) ?? `tensor ${index}`,
@@ -304,6 +326,8 @@ export function parseTflite(file: Uint8Array): TfliteModel {
     const ci = o.uint32(0);
     const c = codes[ci];
     if (!c) throw new FlatbufferError(`operator ${index} refers to operator code ${ci} of ${codes.length}`);
+    o.count(1, MODEL_LIMITS.maxCount, `operator ${index}'s inputs`);
+    o.count(2, MODEL_LIMITS.maxCount, `operator ${index}'s outputs`);
     const inputs = o.int32s(1);
     const outputs = o.int32s(2);
     for (const t of [...inputs, ...outputs]) {
