@@ -2,7 +2,7 @@
 // (its worker pool, decode, features, inference, summary and JSON export) against TensorFlow Python's
 // pipeline (bench/classify/tf_classify.py: decode_wav, audio_ops, Keras predict, batch 32) on the same
 // files and the same default model, in one run. The clips are bench:dataset's generated dataset
-// (35 label folders of 16 kHz 16-bit clips; made by bench/dataset/scan.mjs if missing).
+// (35 label folders of 16 kHz 16-bit clips; made by bench/dataset/run.mjs if missing).
 // Every file is read once, untimed, before the first run, so that neither side pays for a cold page
 // cache the other then finds warm (3.2 GB); the two sides then alternate for ROUNDS rounds (default 2,
 // the first round Wavebench first, the next TensorFlow first, and so on) and every round is printed.
@@ -20,8 +20,8 @@ const out = resolve('bench/results');
 const data = join(out, 'gen-dataset');
 const MODEL = resolve('models/digits');
 if (!existsSync(join(data, '.generated'))) {
-  console.error('generating the 100,000-clip dataset with bench/dataset/scan.mjs ...');
-  const g = spawnSync(process.execPath, ['--import', 'tsx', 'bench/dataset/scan.mjs'], { stdio: 'inherit' });
+  console.error('generating the 100,000-clip dataset with bench/dataset/run.mjs ...');
+  const g = spawnSync(process.execPath, ['--import', 'tsx', 'bench/dataset/run.mjs'], { stdio: 'inherit' });
   if (g.status !== 0) process.exit(g.status ?? 1);
 }
 if (!existsSync('dist/cli.js')) throw new Error('dist/cli.js is missing: run npm run build first');

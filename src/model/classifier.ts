@@ -346,6 +346,7 @@ export class Classifier {
       starts.length,
       options.batchSize ?? 64,
       (g) => probs.push(...g),
+      options.embeddings ? result : undefined,
     );
     result.contentHash = hashFile(file);
     file.checkUnchanged();

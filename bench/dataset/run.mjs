@@ -3,7 +3,7 @@
 // same run: `find DIR -name '*.wav' | wc -l` and a plain sequential read of every file (fs/promises
 // readFile and readFileSync), so the cost of indexing over just reading the bytes is known.
 //
-// Usage: node --import tsx bench/dataset/scan.mjs [N]   (N defaults to 100000)
+// Usage: node --import tsx bench/dataset/run.mjs [N]   (N defaults to 100000)
 // The clips go to bench/results/gen-dataset/ (git-ignored) and are reused while N is unchanged.
 // Figures are printed and written to bench/results/dataset-scan.json. Reads are warm-cache: the
 // files were just written or read, and the raw-read baseline runs first, so both sides see the
