@@ -30,7 +30,7 @@ const node = {
 /**
  * WASM files the bundles load at run time from dist/. Our MFCC kernel is the committed
  * src/audio/native/mfcc.wasm (built from mfcc.c by `npm run build-wasm`, checked fresh by
- * test/unit/mfccWasmFresh.test.ts): building needs no C toolchain.
+ * test/unit/audio/mfccWasmFresh.test.ts): building needs no C toolchain.
  */
 function copyWasm() {
   copyFileSync('src/audio/native/mfcc.wasm', 'dist/mfcc.wasm');

@@ -4,7 +4,7 @@
 //
 // The .wasm is committed: `npm run build` only copies it into dist/, so building and running Wavebench
 // needs Node alone, no C toolchain. Whoever edits mfcc.c runs `npm run build-wasm` (needs Debian's `clang`
-// and `lld` packages) and commits both files; test/unit/mfccWasmFresh.test.ts fails when mfcc.c no longer
+// and `lld` packages) and commits both files; test/unit/audio/mfccWasmFresh.test.ts fails when mfcc.c no longer
 // matches the record, and, where clang is installed, when a rebuild does not give the committed bytes.
 //
 // Usage: node scripts/build-wasm.mjs [--out FILE]   (--out: build elsewhere, record nothing)

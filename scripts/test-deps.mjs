@@ -7,7 +7,7 @@
 // fixture generators and benchmarks):
 // - chromium: the webview tests (test/webview/preview.mjs) and the VS Code tests (code-server driven by
 //   headless Chromium through playwright-core, which brings no browser);
-// - clang + lld: test/unit/mfccWasmFresh.test.ts rebuilds src/audio/native/mfcc.wasm from mfcc.c;
+// - clang + lld: test/unit/audio/mfccWasmFresh.test.ts rebuilds src/audio/native/mfcc.wasm from mfcc.c;
 // - ripgrep: code-server's search (test/vscode/setup.mjs links the system rg);
 // - build-essential, python3, libkrb5-dev: node-gyp builds code-server's native modules once
 //   (test/vscode/setup.mjs; kerberos links libkrb5/libgssapi_krb5); not needed once .vscode-test/ holds

@@ -11,7 +11,7 @@ function find(dir) {
   });
 }
 const only = process.argv.slice(2);
-const files = only.length ? only : find('test/unit').sort();
+const files = only.length ? only : ['test/unit', 'test/reference'].flatMap(find).sort();
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });

@@ -131,7 +131,7 @@ if (values.write) {
     confusion: conf,
     command: `node training/evaluate.mjs --data TREE --model ${values.model}${values.words ? ' --words ' + values.words : ''} --write`,
     // the runtime's model hash (model.json, shards, metadata) these figures were made with;
-    // test/unit/bundled.test.ts checks it against the shipped model
+    // test/unit/model/bundled.test.ts checks it against the shipped model
     modelHash,
   };
   const dst = join(ROOT, 'models', values.model, 'evaluation.json');

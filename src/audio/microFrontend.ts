@@ -6,7 +6,7 @@
  * reduction with a per-channel running estimate, PCAN gain control through a piecewise-quadratic
  * lookup table, and an integer log. Written by hand because no library reproduces these fixed-point
  * steps; every rounding, truncation and wrap-around below is the C code's, as TensorFlow's
- * `audio_microfrontend_op` runs it (checked against it by test/unit/microFrontend.test.ts).
+ * `audio_microfrontend_op` runs it (checked against it by test/unit/audio/microFrontend.test.ts).
  *
  * The noise estimate carries from frame to frame within one clip and starts at zero for each clip,
  * as the op does (it builds a fresh state per call).

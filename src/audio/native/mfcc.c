@@ -15,7 +15,7 @@
  * real-from-complex split. The complex FFT is decimation in frequency, radix 4 (one radix-2 stage
  * first when M is not a power of 4), leaving its output digit-reversed; the split reads it through a
  * permutation table, so there is no reordering pass. Two frames go through together, one per
- * f64x2 lane (see below). Measured against TensorFlow 2.21's outputs (test/unit/mfccWasm.test.ts):
+ * f64x2 lane (see below). Measured against TensorFlow 2.21's outputs (test/unit/audio/mfccWasm.test.ts):
  * the float32 spectrogram is bit-identical on every bin above 1e-6 of the maximum, the MFCC within
  * 1 float32 ulp (1.5e-8).
  */

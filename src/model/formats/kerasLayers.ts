@@ -195,7 +195,7 @@ export function buildLayer(
       const size: [number, number] = [num(cfg.height, 0), num(cfg.width, 0)];
       // Keras 3 with TensorFlow: tf.image.resize(bilinear, antialias=False) = half-pixel centres, no
       // corner alignment. The same sampling as TF.js's resizeBilinear(alignCorners=false,
-      // halfPixelCenters=true), checked against Keras in test/unit/keras.test.ts.
+      // halfPixelCenters=true), checked against Keras in test/unit/model/keras.test.ts.
       return ([x]) => {
         if (cfg.antialias && (x.shape[1]! > size[0] || x.shape[2]! > size[1]))
           fail('antialias=True when downsizing is not supported');
