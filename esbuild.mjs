@@ -72,6 +72,7 @@ const builds = [
       editor: 'webview/editor/main.ts',
       report: 'webview/report/main.ts',
       dataset: 'webview/dataset/main.ts',
+      evaluation: 'webview/evaluation/main.ts',
     },
     outdir: 'dist/webview',
   },

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
+import { registerEvaluateCommand } from './vscode/evaluateCommand';
+import { EvaluationPanels } from './vscode/evaluationPanel';
 import { DatasetPanels } from './vscode/datasetPanel';
 import { DatasetService } from './vscode/datasetService';
 import { DatasetTreeProvider } from './vscode/datasetTree';
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const cache = new ResultCache(storage);
   const reports = new ReportPanels(context.extensionUri, recorder);
   const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
+  const evaluations = new EvaluationPanels(context.extensionUri, recorder);
   context.subscriptions.push(
     models,
     dataset,
@@ -47,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     datasetPanels,
     WavEditorProvider.register(context, models, recorder),
     registerClassifyCommand(models, cache, reports),
+    evaluations,
+    registerEvaluateCommand(models, evaluations),
     vscode.window.registerTreeDataProvider('wavebench.datasetView', new DatasetTreeProvider(dataset)),
     vscode.commands.registerCommand('wavebench.inspectDataset', async (uri?: vscode.Uri) => {
       let root = uri?.scheme === 'file' ? uri.fsPath : undefined;

@@ -1,0 +1,88 @@
+import { stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { runEvaluateJob, type EvaluateReport } from '../engine/evaluateJob';
+import type { EvaluationPanels } from './evaluationPanel';
+import type { ModelService } from './modelService';
+
+/**
+ * Evaluates recordings (each with its ground truth NAME.txt beside it) with the configured model on the
+ * shared pool; reports progress (windows, real-time factor) and stops when `token` is cancelled.
+ */
+export async function evaluatePaths(
+  paths: string[],
+  models: ModelService,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  token: vscode.CancellationToken,
+): Promise<EvaluateReport> {
+  const controller = new AbortController();
+  const sub = token.onCancellationRequested(() => controller.abort());
+  try {
+    const { pool, model } = await models.getPool();
+    let last = 0;
+    return await runEvaluateJob(paths, {
+      modelDir: model.dir,
+      labelsFile: model.labelsFile,
+      pool,
+      signal: controller.signal,
+      onProgress: (p) => {
+        const pct = p.total ? (100 * p.done) / p.total : 100;
+        progress.report({
+          increment: pct - last,
+          message: `${p.done}/${p.total} windows · ${p.realTimeFactor.toFixed(0)}× real time`,
+        });
+        last = pct;
+      },
+    });
+  } finally {
+    sub.dispose();
+  }
+}
+
+/** `wavebench.evaluateRecordings`: from the Explorer (folders or WAVs) or the palette (asks for a folder). */
+export function registerEvaluateCommand(models: ModelService, panels: EvaluationPanels): vscode.Disposable {
+  return vscode.commands.registerCommand(
+    'wavebench.evaluateRecordings',
+    async (uri?: vscode.Uri, selected?: vscode.Uri[]): Promise<EvaluateReport | undefined> => {
+      let targets = (selected?.length ? selected : uri ? [uri] : []).filter((u) => u.scheme === 'file');
+      if (!targets.length) {
+        const pick = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: 'Evaluate',
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+        });
+        if (!pick?.length) return undefined;
+        targets = pick;
+      }
+      const paths = targets.map((t) => t.fsPath);
+      let root = paths[0];
+      if ((await stat(root)).isFile()) root = vscode.Uri.joinPath(targets[0], '..').fsPath;
+      const report = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Wavebench: evaluating recordings',
+          cancellable: true,
+        },
+        async (progress, token) => {
+          try {
+            return await evaluatePaths(paths, models, progress, token);
+          } catch (e) {
+            void vscode.window.showErrorMessage(`Wavebench: ${(e as Error).message}`);
+            return undefined;
+          }
+        },
+      );
+      if (!report) return undefined;
+      if (report.cancelled)
+        void vscode.window.showWarningMessage(
+          `Wavebench: evaluation cancelled after ${report.recordings.length} recordings; the page shows those.`,
+        );
+      if (!report.recordings.length && report.skipped.length)
+        void vscode.window.showWarningMessage(
+          `Wavebench: no recording evaluated: ${report.skipped[0].path}: ${report.skipped[0].reason}`,
+        );
+      panels.show(report, root);
+      return report;
+    },
+  );
+}
