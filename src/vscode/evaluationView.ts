@@ -4,7 +4,8 @@ import { problemLine } from '../model/streaming/evaluation';
 import type { CurveView, EvaluationView } from '../protocol/evaluation';
 
 /**
- * An evaluation report as the evaluation page draws it: the overall curve then one per keyword, the
+ * An evaluation report as the evaluation page draws it: the overall curve then one per keyword that
+ * has words (as the CLI's table: without words there is no FRR), the
  * false accepts and misses at each operating point's threshold, paths also relative to `root`.
  * Pure (no vscode), so the CLI's JSON can be turned into a page sample too.
  */
@@ -25,7 +26,10 @@ export function evaluationView(r: EvaluateReport, root: string, title: string): 
     hours: r.hours,
     words: r.words,
     rules: r.rules,
-    curves: [curve('all keywords', r), ...r.keywords.map((k) => curve(k.label, k))],
+    curves: [
+      curve('all keywords', r),
+      ...r.keywords.filter((k) => k.words > 0).map((k) => curve(k.label, k)),
+    ],
     events: r.events.map((e) => ({
       threshold: e.threshold,
       falseAccepts: e.falseAccepts.map((f) => ({

@@ -15,7 +15,9 @@ import { pathToFileURL } from 'node:url';
 
 const repo = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const outDir = join(repo, 'test-results/preview');
-const views = process.argv.slice(2).length ? process.argv.slice(2) : ['report', 'dataset', 'editor'];
+const views = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['report', 'dataset', 'editor', 'evaluation'];
 // PREVIEW_THEMES=light,dark,hc to add the high-contrast theme.
 const themes = (process.env.PREVIEW_THEMES ?? 'light,dark').split(',');
 
@@ -270,6 +272,30 @@ async function openPainted(browser, tmp, file, name, theme, sample, timeoutSec) 
   return { page, errors, painted };
 }
 
+/**
+ * The evaluation page on sampleEvaluation: one table row per keyword and overall, a drawn DET canvas, and
+ * a hover over its overall curve's first point giving the readout.
+ */
+async function checkEvaluation(page) {
+  const errors = [];
+  const rows = await page.locator('section table.data tbody tr').count();
+  if (rows !== 9) errors.push(`operating points: ${rows} rows, expected 9 (overall + 8 keywords)`);
+  const inked = await page.evaluate(() => {
+    const c = globalThis.document.querySelector('canvas.det');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  if (inked < 1000) errors.push(`DET canvas: ${inked} drawn pixels`);
+  const box = await page.locator('canvas.det').boundingBox();
+  // The plot's left edge (FA/h = 0) at the top (FRR 100 %): the highest threshold's point.
+  await page.mouse.move(box.x + 52, box.y + 12);
+  const readout = await page.locator('.det-readout').textContent();
+  if (!/threshold .* FRR 100\.0% · 0\.00 FA\/h/.test(readout)) errors.push(`hover readout: ${readout}`);
+  return errors;
+}
+
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'wavebench-preview-'));
   let failed = false;
@@ -284,9 +310,37 @@ async function main() {
         report: join(repo, 'webview/report/main.ts'),
         dataset: join(repo, 'webview/dataset/main.ts'),
         editor: join(repo, 'webview/editor/main.ts'),
+        evaluation: join(repo, 'webview/evaluation/main.ts'),
       },
       outdir: tmp,
     });
+    // The evaluation page's samples are `wavebench evaluate` JSON (see sampleEvaluation), turned into the
+    // page's view by the host's own code.
+    await esbuild.build({
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'warning',
+      entryPoints: { evaluationView: join(repo, 'src/vscode/evaluationView.ts') },
+      outdir: tmp,
+      outExtension: { '.js': '.mjs' },
+    });
+    const { evaluationView } = await import(pathToFileURL(join(tmp, 'evaluationView.mjs')).href);
+    for (const [file, sample] of [
+      ['sample-evaluation.js', 'sample-evaluation.json'],
+      ['sample-evaluation-thresholds.js', 'sample-evaluation-thresholds.json'],
+    ]) {
+      const cli = JSON.parse(readFileSync(join(repo, 'test/webview', sample), 'utf8'));
+      const view = evaluationView(
+        cli,
+        '/home/dev/wavebench/test/fixtures/streaming',
+        'speech-commands on streaming',
+      );
+      writeFileSync(
+        join(tmp, file),
+        `window.__initMessage = function () { return { type: 'init', evaluation: ${JSON.stringify(view)} }; };\n`,
+      );
+    }
     copyFileSync(join(repo, 'media/webview.css'), join(tmp, 'webview.css'));
     copyFileSync(join(repo, 'media/editor.css'), join(tmp, 'editor.css'));
     writeFileSync(join(tmp, 'fake-api.js'), FAKE_API);
@@ -391,6 +445,7 @@ async function main() {
             await page.evaluate(() => globalThis.postMessage(globalThis.__predictions(), '*'));
             await page.waitForTimeout(300);
           }
+          if (painted && name === 'evaluation') errors.push(...(await checkEvaluation(page)));
           if (painted && name === 'dataset') {
             const bars = await page.locator('svg.bars rect').count();
             if (bars === 0) errors.push('no bars drawn');
@@ -427,6 +482,33 @@ async function main() {
             console.error(`${name}-${theme}:\n  ${errors.join('\n  ')}`);
           } else console.log(`${name}-${theme}: ok -> ${join(outDir, `${name}-${theme}.png`)}`);
         }
+      }
+      if (views.includes('evaluation')) {
+        // Fixed thresholds (--thresholds 0.5,0.7,0.9): no operating points, but false accepts and misses.
+        const { page, errors } = await openPainted(
+          browser,
+          tmp,
+          'evaluation-thresholds',
+          'evaluation',
+          'dark',
+          'evaluation-thresholds',
+          10,
+        );
+        const links = await page.locator('ul.event-list button.link').count();
+        if (links !== 13)
+          errors.push(`threshold 0.5: ${links} event links, expected 3 false accepts + 10 misses`);
+        await page.locator('ul.event-list button.link').first().click();
+        const opened = await page.evaluate(() =>
+          globalThis.__posted.filter((m) => m.type === 'openRecording'),
+        );
+        if (opened.length !== 1 || !(opened[0].timeSec >= 0))
+          errors.push('an event link posted ' + JSON.stringify(opened));
+        await page.screenshot({ path: join(outDir, 'evaluation-thresholds-dark.png'), fullPage: true });
+        await page.close();
+        if (errors.length) {
+          failed = true;
+          console.error(`evaluation-thresholds:\n  ${errors.join('\n  ')}`);
+        } else console.log(`evaluation-thresholds: ok -> ${join(outDir, 'evaluation-thresholds-dark.png')}`);
       }
       if (views.includes('report')) {
         const { page, errors, painted } = await openPainted(

@@ -174,6 +174,15 @@ function eventsSection(e: EvaluationView): HTMLElement {
     }),
   );
   draw();
+  if (!e.events.length)
+    return section(
+      'False accepts and misses',
+      h(
+        'p',
+        { class: 'muted' },
+        'Listed at the operating points’ thresholds: no operating point here has one (too little audio for these rates).',
+      ),
+    );
   return section(
     'False accepts and misses',
     h('p', { class: 'muted hint' }, 'At ', pick, '; each opens the recording in the Wavebench editor.'),

@@ -51,13 +51,15 @@ export interface PlacedPoint {
 }
 
 /**
- * A curve's points in the plot, in the order they are joined: by FA/h rising (threshold falling), FRR
- * on a linear axis from 0 (bottom) to 1 (top). Points without an FRR (no words) are left out.
+ * A curve's points in the plot, joined in threshold order (falling): the curve is parametric in the
+ * threshold, and with suppression a lower threshold can fire earlier and so miss a word it hit at a
+ * higher one, so neither FA/h nor FRR need be monotonic. FRR on a linear axis from 0 (bottom) to 1
+ * (top). Points without an FRR (no words) are left out.
  */
 export function placeCurve(points: DetPointView[], axis: LogAxis, box: PlotBox): PlacedPoint[] {
   return points
     .filter((p): p is DetPointView & { frr: number } => p.frr !== null)
-    .sort((a, b) => a.faPerHour - b.faPerHour || b.threshold - a.threshold)
+    .sort((a, b) => b.threshold - a.threshold)
     .map((p) => ({
       x: box.left + logFraction(axis, p.faPerHour) * box.width,
       y: box.top + (1 - p.frr) * box.height,
