@@ -273,7 +273,7 @@ async function openPainted(browser, tmp, file, name, theme, sample, timeoutSec) 
 }
 
 /**
- * The evaluation page on sampleEvaluation: one table row per keyword and overall, a drawn DET canvas, and
+ * The evaluation page on sample-evaluation.json: one table row per keyword and overall, a drawn DET canvas, and
  * a hover over its overall curve's first point giving the readout.
  */
 async function checkEvaluation(page) {
@@ -314,8 +314,9 @@ async function main() {
       },
       outdir: tmp,
     });
-    // The evaluation page's samples are `wavebench evaluate` JSON (see sampleEvaluation), turned into the
-    // page's view by the host's own code.
+    // The evaluation page's samples are `wavebench evaluate` JSON, turned into the page's view by the
+    // host's own code: `node dist/cli.js evaluate test/fixtures/streaming --model models/speech-commands
+    // [--thresholds 0.5,0.7,0.9] --json OUT`, the repository's path replaced by /home/dev/wavebench.
     await esbuild.build({
       bundle: true,
       platform: 'node',

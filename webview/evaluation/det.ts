@@ -59,14 +59,23 @@ export class DetPlot {
       : rgbText(themeColor(CHART_VARS[(i - 1) % CHART_VARS.length], '#3794ff'));
   }
 
+  private dashed(i: number): boolean {
+    return i > CHART_VARS.length;
+  }
+
   /** Draws everything again (first time, resize, theme change). */
   render(): void {
     replaceChildren(
       this.legend,
       this.curves.map((c, i) => {
         const swatch = h('span', { class: 'swatch' });
-        swatch.style.backgroundColor = this.colour(i);
-        return h('span', { class: 'legend-item' }, swatch, `${c.label} (${c.words} words)`);
+        swatch.style.borderTop = `3px ${this.dashed(i) ? 'dashed' : 'solid'} ${this.colour(i)}`;
+        return h(
+          'span',
+          { class: 'legend-item' },
+          swatch,
+          `${c.label} (${c.words} word${c.words === 1 ? '' : 's'})`,
+        );
       }),
     );
     this.draw();
@@ -100,10 +109,13 @@ export class DetPlot {
       const pts = this.placed[i];
       g.strokeStyle = this.colour(i);
       g.lineWidth = i === 0 ? 2.5 : 1.5;
+      // Past the theme's six chart colours, lines repeat them dashed.
+      g.setLineDash(this.dashed(i) ? [6, 3] : []);
       g.beginPath();
       pts.forEach((p, k) => (k === 0 ? g.moveTo(p.x, p.y) : g.lineTo(p.x, p.y)));
       g.stroke();
     }
+    g.setLineDash([]);
     if (this.hover) {
       g.fillStyle = this.colour(this.hover.curve);
       g.beginPath();

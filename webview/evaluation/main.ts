@@ -57,6 +57,12 @@ function header(e: EvaluationView): HTMLElement {
 
 function operatingTable(e: EvaluationView): HTMLElement {
   const rates = e.curves[0].operatingPoints.map((p) => p.faPerHour);
+  if (!rates.length)
+    return h(
+      'p',
+      { class: 'muted' },
+      'Evaluated at fixed thresholds: the curve has only those points, no operating points.',
+    );
   return h(
     'table',
     { class: 'data' },
