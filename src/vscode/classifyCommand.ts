@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { runClassifyJob } from '../engine/classifyJob';
 import type { FileClassification } from '../model/classifier';
 import type { ClassifyReport } from '../model/report';
+import { commandTargets } from './commandTargets';
 import type { ModelService } from './modelService';
 import type { ReportPanels } from './reportPanel';
 import type { ResultCache } from './resultCache';
@@ -66,21 +66,9 @@ export function registerClassifyCommand(
   return vscode.commands.registerCommand(
     'wavebench.classifyFolder',
     async (uri?: vscode.Uri, selected?: vscode.Uri[]): Promise<ClassifyReport | undefined> => {
-      let targets = (selected?.length ? selected : uri ? [uri] : []).filter((u) => u.scheme === 'file');
-      if (!targets.length) {
-        const pick = await vscode.window.showOpenDialog({
-          canSelectFolders: true,
-          canSelectFiles: false,
-          canSelectMany: false,
-          openLabel: 'Classify',
-          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-        });
-        if (!pick?.length) return undefined;
-        targets = pick;
-      }
-      const paths = targets.map((t) => t.fsPath);
-      let root = paths[0];
-      if ((await stat(root)).isFile()) root = vscode.Uri.joinPath(targets[0], '..').fsPath;
+      const picked = await commandTargets(uri, selected, 'Classify');
+      if (!picked) return undefined;
+      const { paths, root } = picked;
       const run = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { runEvaluateJob, type EvaluateReport } from '../engine/evaluateJob';
 import type { EvaluationPanels } from './evaluationPanel';
+import { commandTargets } from './commandTargets';
 import type { ModelService } from './modelService';
 
 /**
@@ -43,20 +43,9 @@ export function registerEvaluateCommand(models: ModelService, panels: Evaluation
   return vscode.commands.registerCommand(
     'wavebench.evaluateRecordings',
     async (uri?: vscode.Uri, selected?: vscode.Uri[]): Promise<EvaluateReport | undefined> => {
-      let targets = (selected?.length ? selected : uri ? [uri] : []).filter((u) => u.scheme === 'file');
-      if (!targets.length) {
-        const pick = await vscode.window.showOpenDialog({
-          canSelectFolders: true,
-          canSelectFiles: false,
-          openLabel: 'Evaluate',
-          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-        });
-        if (!pick?.length) return undefined;
-        targets = pick;
-      }
-      const paths = targets.map((t) => t.fsPath);
-      let root = paths[0];
-      if ((await stat(root)).isFile()) root = vscode.Uri.joinPath(targets[0], '..').fsPath;
+      const picked = await commandTargets(uri, selected, 'Evaluate');
+      if (!picked) return undefined;
+      const { paths, root } = picked;
       const report = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EvaluateReport } from '../engine/evaluateJob';
 import { parseEvaluationToHost, type EvaluationToHost, type HostToEvaluation } from '../protocol/evaluation';
 import { Disposable } from './dispose';
+import { PanelSet } from './panelSet';
 import { evaluationView } from './evaluationView';
 import type { TestRecorder } from './testRecorder';
 import { WebviewHost } from './webviewHost';
@@ -57,22 +58,16 @@ export class EvaluationPanel extends Disposable {
 }
 
 /** Every open evaluation panel: one set for the extension, disposed with it (a closed panel leaves it). */
-export class EvaluationPanels extends Disposable {
-  private readonly open = new Set<EvaluationPanel>();
-
+export class EvaluationPanels extends PanelSet<EvaluationPanel> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly recorder: TestRecorder,
   ) {
     super();
-    this._register({ dispose: () => [...this.open].forEach((p) => p.dispose()) });
   }
 
   /** Opens a panel for an evaluation of recordings under `root`. */
   show(report: EvaluateReport, root: string): EvaluationPanel {
-    const p = new EvaluationPanel(this.extensionUri, report, root, this.recorder);
-    this.open.add(p);
-    p.onDispose(() => this.open.delete(p));
-    return p;
+    return this.add(new EvaluationPanel(this.extensionUri, report, root, this.recorder));
   }
 }

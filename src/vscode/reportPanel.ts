@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { toCsv, toJson, type ClassifyReport } from '../model/report';
 import { parseReportToHost, type HostToReport, type ReportToHost, type ReportView } from '../protocol/report';
 import { Disposable } from './dispose';
+import { PanelSet } from './panelSet';
 import type { TestRecorder } from './testRecorder';
 import { WebviewHost } from './webviewHost';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -104,22 +105,16 @@ export class ReportPanel extends Disposable {
 }
 
 /** Every open report panel: one set for the extension, disposed with it (a closed panel leaves it). */
-export class ReportPanels extends Disposable {
-  private readonly open = new Set<ReportPanel>();
-
+export class ReportPanels extends PanelSet<ReportPanel> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly recorder: TestRecorder,
   ) {
     super();
-    this._register({ dispose: () => [...this.open].forEach((p) => p.dispose()) });
   }
 
   /** Opens a report panel for a run over `root`. */
   show(report: ClassifyReport, root: string, cached: number): ReportPanel {
-    const p = new ReportPanel(this.extensionUri, report, root, cached, this.recorder);
-    this.open.add(p);
-    p.onDispose(() => this.open.delete(p));
-    return p;
+    return this.add(new ReportPanel(this.extensionUri, report, root, cached, this.recorder));
   }
 }

@@ -1,4 +1,4 @@
-// Wavebench in a real VS Code: the editor, Classify Folder, Inspect Dataset, screenshots of each.
+// Wavebench in a real VS Code: the editor, Classify Folder, Evaluate Recordings, Inspect Dataset, screenshots of each.
 import * as assert from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WavebenchApi } from '../../src/extension';
 import type { ClassifyReport } from '../../src/model/report';
+import type { EvaluateReport } from '../../src/engine/evaluateJob';
 import type { DatasetView } from '../../src/dataset/datasetView';
 import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
 
@@ -50,6 +51,18 @@ function tmpCopy(folder: string): string {
     for (let k = 0; k < 4; k++) copyFileSync(f, join(dir, `c${i}_${k}.wav`));
   }
   return dir;
+}
+
+/** `wavebench COMMAND PATH --workers 1 --json -` run by the extension's own dist/cli.js (its own process). */
+function cliJson<T>(command: string, path: string): T {
+  const ext = vscode.extensions.getExtension('wavebench.wavebench')!;
+  const cli = spawnSync(
+    process.execPath,
+    [join(ext.extensionPath, 'dist', 'cli.js'), command, path, '--workers', '1', '--json', '-'],
+    { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+  );
+  assert.strictEqual(cli.status, 0, cli.stderr);
+  return JSON.parse(cli.stdout) as T;
 }
 
 async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -153,30 +166,19 @@ suite('Wavebench', function () {
     assert.strictEqual(report.counts.scored, expected);
     // The same folder through the CLI (dist/cli.js, the same engine and bundled model, its own
     // process): the same prediction and probability for every clip, the same accuracy.
-    const ext = vscode.extensions.getExtension('wavebench.wavebench')!;
-    const cli = spawnSync(
-      process.execPath,
-      [join(ext.extensionPath, 'dist', 'cli.js'), 'classify', folder, '--workers', '1', '--json', '-'],
-      { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-    );
-    assert.strictEqual(cli.status, 0, cli.stderr);
-    const byCli = new Map(
-      (JSON.parse(cli.stdout).rows as { path: string; predicted: string; probability: number }[]).map((r) => [
-        r.path,
-        r,
-      ]),
-    );
+    const cliReport = cliJson<ClassifyReport>('classify', folder);
+    const byCli = new Map(cliReport.rows.map((r) => [r.path, r]));
     assert.strictEqual(byCli.size, expected);
     for (const r of report.rows) {
       const c = byCli.get(r.path);
       assert.ok(c, `${r.path} not classified by the CLI`);
       assert.strictEqual(r.predicted, c.predicted, r.path);
       assert.ok(
-        Math.abs(r.probability! - c.probability) <= 1e-6,
+        Math.abs(r.probability! - c.probability!) <= 1e-6,
         `${r.path}: ${r.probability} vs ${c.probability}`,
       );
     }
-    assert.strictEqual(report.metrics.accuracy, JSON.parse(cli.stdout).metrics.accuracy);
+    assert.strictEqual(report.metrics.accuracy, cliReport.metrics.accuracy);
     await until('report painted', () => a.recorder().find({ panel: 'report', type: 'painted' }));
     await shots('report');
     // A second run only classifies new files: everything comes from the cache.
@@ -208,6 +210,36 @@ suite('Wavebench', function () {
     assert.strictEqual(run.report.cancelled, true);
     assert.ok(run.report.rows.length < 4 * total, `rows ${run.report.rows.length} of ${4 * total}`);
     console.log(`[wavebench-tests] cancelled run: ${run.report.rows.length} rows in ${after} ms`);
+  });
+
+  test('Evaluate Recordings scores test/fixtures/streaming as the CLI does and paints its page', async () => {
+    const a = await api();
+    // The streaming fixtures (recordings with their label files), copied outside the workspace.
+    const src = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'streaming');
+    const dir = tempDir('wb-eval-');
+    for (const f of readdirSync(src)) if (/\.(wav|txt)$/.test(f)) copyFileSync(join(src, f), join(dir, f));
+    const report = (await vscode.commands.executeCommand(
+      'wavebench.evaluateRecordings',
+      vscode.Uri.file(dir),
+    )) as EvaluateReport;
+    assert.ok(report, 'no evaluation');
+    assert.strictEqual(report.cancelled, false);
+    // rec_a and rec_c have label files; rec_b's truth is only in truth.csv, short.wav is under one window.
+    assert.deepStrictEqual(report.recordings.map((r) => r.path.slice(dir.length + 1)).sort(), [
+      'rec_a.wav',
+      'rec_c.wav',
+    ]);
+    assert.deepStrictEqual(report.skipped.map((s) => s.path.slice(dir.length + 1)).sort(), [
+      'rec_b.wav',
+      'short.wav',
+    ]);
+    // The same folder through the CLI (its own process, the bundled model): the same curve.
+    const byCli = cliJson<EvaluateReport>('evaluate', dir);
+    assert.strictEqual(report.words, byCli.words);
+    assert.deepStrictEqual(report.points, byCli.points);
+    assert.deepStrictEqual(report.operatingPoints, byCli.operatingPoints);
+    await until('evaluation page painted', () => a.recorder().find({ panel: 'evaluation', type: 'painted' }));
+    await shots('evaluation');
   });
 
   test('Inspect Dataset lists the labels in the view and the report', async () => {
