@@ -57,17 +57,22 @@ for (const [name, g] of Object.entries(ref.graphs)) {
   });
 }
 
+/** Every wav's probabilities within TOLERANCE of TensorFlow's (`want`: per wav name, without .wav). */
+async function assertProbabilities(c: Classifier, want: Record<string, number[]>): Promise<void> {
+  for (const w of ref.wavs) {
+    const [row] = await c.classifyFiles([join(FIX, 'wavs', w)], { topK: 1 });
+    const p = want[w.replace('.wav', '')];
+    const worst = Math.max(...p.map((x, i) => Math.abs(x - row.probabilities![i])));
+    assert.ok(worst <= TOLERANCE, `${w}: max |diff| ${worst}`);
+  }
+}
+
 test("TensorFlow 2's freeze.py output (tf.function + convert_variables_to_constants_v2, a Keras body)", async () => {
   const r = JSON.parse(readFileSync(join(FIX, 'tf2_freeze/reference.json'), 'utf8'));
   const c = await Classifier.create(join(FIX, 'tf2_freeze'));
   try {
     assert.deepEqual(c.labels, ['_silence_', '_unknown_', 'yes', 'no']); // tf2_freeze_labels.txt
-    for (const w of ref.wavs) {
-      const [row] = await c.classifyFiles([join(FIX, 'wavs', w)], { topK: 1 });
-      const want: number[] = r.probabilities[w.replace('.wav', '')];
-      const worst = Math.max(...want.map((p, i) => Math.abs(p - row.probabilities![i])));
-      assert.ok(worst <= TOLERANCE, `${w}: max |diff| ${worst}`);
-    }
+    await assertProbabilities(c, r.probabilities);
   } finally {
     c.model.dispose();
   }
@@ -84,12 +89,7 @@ test('a TF 1.x graph as the tutorial published it (Add, Variable + Identity, no 
     assert.ok(c.model.ops!.includes('Add') && c.model.ops!.includes('Identity'), `${c.model.ops}`);
     const m = await loadModelMetadata(join(FIX, 'tf1_conv/tf1_conv.pb'));
     assert.deepEqual([m.windowSizeMs, m.windowStrideMs, m.features.binCount], [20, 10, 40]);
-    for (const w of ref.wavs) {
-      const [row] = await c.classifyFiles([join(FIX, 'wavs', w)], { topK: 1 });
-      const want: number[] = r.probabilities[w.replace('.wav', '')];
-      const worst = Math.max(...want.map((p, i) => Math.abs(p - row.probabilities![i])));
-      assert.ok(worst <= TOLERANCE, `${w}: max |diff| ${worst}`);
-    }
+    await assertProbabilities(c, r.probabilities);
   } finally {
     c.model.dispose();
   }
