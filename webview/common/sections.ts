@@ -24,3 +24,8 @@ export function pageHeader(title: Node[], actions: HTMLElement | null, stats: HT
     h('div', { class: 'stats' }, ...stats),
   );
 }
+
+/** A table's head: one row of header cells. */
+export function headRow(...cells: (Node | Node[])[]): HTMLTableSectionElement {
+  return h('thead', null, h('tr', null, ...cells));
+}

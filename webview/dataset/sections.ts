@@ -1,6 +1,6 @@
 /** The dataset page's table sections: formats, splits, speaker leakage, problems, duplicates, background. */
 import { fmtInt, fmtPercent, h } from '../common/dom';
-import { section } from '../common/sections';
+import { headRow, section } from '../common/sections';
 import { duplicateFlags, groupProblems, offTarget, sortDuplicates, splitRows } from './model';
 import type { DatasetPage } from './page';
 
@@ -13,17 +13,11 @@ export function formatsSection(page: DatasetPage): HTMLElement {
     h(
       'table',
       { class: 'data' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'format'),
-          h('th', { class: 'num' }, 'files'),
-          h('th', { class: 'num' }, 'share'),
-          h('th', null, 'examples'),
-        ),
+      headRow(
+        h('th', null, 'format'),
+        h('th', { class: 'num' }, 'files'),
+        h('th', { class: 'num' }, 'share'),
+        h('th', null, 'examples'),
       ),
       h(
         'tbody',
@@ -107,15 +101,9 @@ export function splitsSection(page: DatasetPage): HTMLElement {
       h(
         'table',
         { class: 'data auto' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['label', 'training', 'validation', 'testing', 'total', 'val %', 'test %'].map((t, i) =>
-              h('th', { class: i ? 'num' : '' }, t),
-            ),
+        headRow(
+          ['label', 'training', 'validation', 'testing', 'total', 'val %', 'test %'].map((t, i) =>
+            h('th', { class: i ? 'num' : '' }, t),
           ),
         ),
         h(
@@ -148,17 +136,7 @@ export function leakageSection(page: DatasetPage): HTMLElement {
           h(
             'table',
             { class: 'data auto' },
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', null, 'speaker'),
-                h('th', null, 'splits'),
-                h('th', { class: 'num' }, 'files'),
-              ),
-            ),
+            headRow(h('th', null, 'speaker'), h('th', null, 'splits'), h('th', { class: 'num' }, 'files')),
             h(
               'tbody',
               null,

@@ -11,7 +11,7 @@ import type {
 } from '../../src/protocol/evaluation';
 import { fmtFixed, fmtInt, fmtPercent, fmtSeconds, h, replaceChildren } from '../common/dom';
 import { runPageLifecycle } from '../common/pageLifecycle';
-import { pageHeader, section, stat } from '../common/sections';
+import { headRow, pageHeader, section, stat } from '../common/sections';
 import { vscodeApi } from '../common/vscodeApi';
 import { DetPlot } from './det';
 import { fmtTime, sortEvents } from './model';
@@ -66,16 +66,10 @@ function operatingTable(e: EvaluationView): HTMLElement {
   return h(
     'table',
     { class: 'data' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', null, 'keyword'),
-        h('th', { class: 'num' }, 'words'),
-        rates.map((r) => h('th', { class: 'num' }, `FRR at ${r} FA/h`)),
-      ),
+    headRow(
+      h('th', null, 'keyword'),
+      h('th', { class: 'num' }, 'words'),
+      rates.map((r) => h('th', { class: 'num' }, `FRR at ${r} FA/h`)),
     ),
     h(
       'tbody',

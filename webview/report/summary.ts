@@ -1,7 +1,7 @@
 /** The report page's summary parts: header with headline figures, per-class table, errors, background. */
 import { relativeTo } from '../common/relativePath';
 import { clipLink, fmtFixed, fmtInt, fmtPercent, fmtSeconds, h } from '../common/dom';
-import { pageHeader, section, stat } from '../common/sections';
+import { headRow, pageHeader, section, stat } from '../common/sections';
 import { errorList } from './model';
 import type { ReportPage } from './page';
 
@@ -59,18 +59,12 @@ export function perClassTable(page: ReportPage): HTMLElement {
   return h(
     'table',
     { class: 'data per-class' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', null, 'label'),
-        h('th', { class: 'num' }, 'precision'),
-        h('th', { class: 'num' }, 'recall'),
-        h('th', { class: 'num' }, 'F1'),
-        h('th', { class: 'num' }, 'support'),
-      ),
+    headRow(
+      h('th', null, 'label'),
+      h('th', { class: 'num' }, 'precision'),
+      h('th', { class: 'num' }, 'recall'),
+      h('th', { class: 'num' }, 'F1'),
+      h('th', { class: 'num' }, 'support'),
     ),
     h(
       'tbody',
@@ -109,7 +103,7 @@ export function errorsSection(page: ReportPage): HTMLElement | null {
     h(
       'table',
       { class: 'data errors' },
-      h('thead', null, h('tr', null, h('th', null, 'file'), h('th', null, 'reason'))),
+      headRow(h('th', null, 'file'), h('th', null, 'reason')),
       h(
         'tbody',
         null,
