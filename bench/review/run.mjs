@@ -6,7 +6,8 @@
 //    suspects against the baseline a user has without it (classify, then sort by the probability of
 //    the folder's label, lowest first), exact/near copy recall and false near pairs.
 // 2. scale: the whole tree (review vs classify, same run): wall time and peak RSS (/usr/bin/time).
-// The tree is built by ../shared/data/speech-commands/prepare.py (dev only; see its README).
+// SPEECH_COMMANDS_TREE: a Speech Commands tree in the speech_commands layout (one folder per word, with its
+// testing_list.txt), e.g. the v0.02 release unpacked; the bench reads it and writes only to a temp folder.
 // Run: npm run build && node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale]
 import { spawnSync } from 'node:child_process';
 import {
@@ -24,7 +25,11 @@ import { join, relative, resolve, sep } from 'node:path';
 import { machine, machineLine } from '../classify/tensorflow.mjs';
 import { nearCopy } from '../../test/fixtures/review/make_dataset.mjs';
 
-const tree = resolve(process.argv[2] ?? '');
+if (!process.argv[2] || process.argv[2].startsWith('--')) {
+  console.error('usage: node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale]');
+  process.exit(2);
+}
+const tree = resolve(process.argv[2]);
 const workers = process.argv.includes('--workers')
   ? process.argv[process.argv.indexOf('--workers') + 1]
   : '2';
