@@ -105,6 +105,8 @@ export class WavDocumentModel {
       // Compressed files are decoded whole (up to MAX_WHOLE_DECODE_SAMPLES; longer ones are refused
       // with one line): no range reads yet, see the README's formats section.
       const d = await decodeCompressed(kind, reader);
+      // The file's bytes, for the worker that classifies it: read after the decode, not before, so a
+      // file the decoder refuses from its header (too long to decode whole) is never read whole.
       const file = new Uint8Array(bytes.size);
       for (let got = 0, n = 1; got < file.length && n > 0; got += n)
         n = await bytes.read(got, file.subarray(got, Math.min(file.length, got + (1 << 24))));
