@@ -108,17 +108,40 @@ export async function writeExports(exports: readonly (readonly [unknown, () => s
   return 0;
 }
 
-/** Prints clip progress on stderr: a bar redrawn in place on a terminal, a line a report otherwise. */
-export function progressPrinter(tty: boolean | undefined): (p: ClassifyProgress) => void {
-  return (p) => {
-    if (!p.total) return;
-    const line = `${p.done}/${p.total} clips, ${p.clipsPerSec.toFixed(0)} clips/s, ETA ${Number.isFinite(p.etaSec) ? p.etaSec.toFixed(0) + ' s' : '-'}`;
-    if (tty) {
-      const width = 30;
-      const fill = p.total ? Math.round((width * p.done) / p.total) : width;
-      process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${line}   `);
-    } else process.stderr.write(line + '\n');
+/**
+ * A progress display on stderr: a bar redrawn in place on a terminal (at most every 100 ms), one
+ * line every 2 s otherwise (a log file). `end()` finishes the bar's line. `throttle: false` for a
+ * caller whose updates are already spaced (a job's own progressIntervalMs).
+ */
+export function progressReporter(throttle = true): {
+  update(done: number, total: number, line: string): void;
+  end(): void;
+} {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let drawn = false;
+  return {
+    update(done, total, line) {
+      const now = performance.now();
+      if (!total || (throttle && now - last < (tty ? 100 : 2000) && done < total)) return;
+      last = now;
+      if (tty) {
+        const width = 30;
+        const fill = Math.round((width * done) / total);
+        process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${line}   `);
+        drawn = true;
+      } else process.stderr.write(line + '\n');
+    },
+    end() {
+      if (drawn) process.stderr.write('\n');
+      drawn = false;
+    },
   };
+}
+
+/** Classify's progress line: clips done, rate, ETA. */
+function clipProgressLine(p: ClassifyProgress): string {
+  return `${p.done}/${p.total} clips, ${p.clipsPerSec.toFixed(0)} clips/s, ETA ${Number.isFinite(p.etaSec) ? p.etaSec.toFixed(0) + ' s' : '-'}`;
 }
 
 /**
@@ -134,6 +157,7 @@ export async function runInterruptible<T>(
   }) => Promise<T>,
 ): Promise<T | undefined> {
   const tty = process.stderr.isTTY;
+  const progress = progressReporter(false);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -141,12 +165,12 @@ export async function runInterruptible<T>(
     const r = await job({
       signal: controller.signal,
       progressIntervalMs: tty ? 100 : 2000,
-      onProgress: progressPrinter(tty),
+      onProgress: (p) => progress.update(p.done, p.total, clipProgressLine(p)),
     });
-    if (tty) process.stderr.write('\n');
+    progress.end();
     return r;
   } catch (e) {
-    if (tty) process.stderr.write('\n');
+    progress.end();
     console.error(`wavebench: ${printable((e as Error).message)}`);
     return undefined;
   } finally {

@@ -7,8 +7,7 @@ import { CliError, parse } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
-import { writeExports } from '../output';
-import { progressReporter } from '../progress';
+import { progressReporter, writeExports } from '../output';
 
 export const COMPARE_HELP = `wavebench compare FOLDER... --model A --model B [--json OUT] [--workers N]
 

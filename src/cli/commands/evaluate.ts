@@ -8,8 +8,7 @@ import { CliError, parse } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
-import { writeExports } from '../output';
-import { progressReporter } from '../progress';
+import { progressReporter, writeExports } from '../output';
 
 const D = DEFAULT_STREAM_RULES;
 
