@@ -12,7 +12,7 @@ import { WavError } from '../audio/wavDecode';
 import { WavFile } from '../audio/wavFile';
 import { indexFiles, type IndexRecord } from '../dataset/indexFile';
 import type { Classifier, FileClassification } from '../model/classifier';
-import { describeModel, type ModelDescription } from '../model/describe';
+import { describeModel, frontEndSummary, type ModelDescription } from '../model/describe';
 import { scoreSegment, type ScoreSegment, type SegmentScores } from '../model/streaming/scoreSegment';
 
 /** What a worker hands a task: the loaded model (for kinds that need one) and the TF.js backend's facts. */
@@ -42,6 +42,9 @@ export interface PoolModelInfo {
 /** The model's input for a clip's first window, as the editor shows it: Float32 [frames][bins]. */
 export interface ClipFeatures {
   type: string;
+  /** The model's window (clipDurationMs) and its front end in words (frontEndSummary). */
+  windowMs: number;
+  summary: string;
   frames: number;
   bins: number;
   data: Float32Array;
@@ -156,13 +159,14 @@ function modelInfo(ctx: JobContext): PoolModelInfo {
 
 async function classifyClip(c: Classifier, i: ClipInput): Promise<ClipResult> {
   const rate = c.model.metadata.sampleRate;
-  const type = c.model.metadata.features.type;
+  const md = c.model.metadata;
+  const about = { type: md.features.type, windowMs: md.clipDurationMs, summary: frontEndSummary(md) };
   const options = { topK: i.topK, windowStrideMs: i.windowStrideMs };
   if ('path' in i) {
     // Streamed by window groups inside classifyFiles; the features need only the first window.
     const [row] = await c.classifyFiles([i.path], options);
     let features: ClipFeatures | undefined;
-    if (!row.error) features = { type, ...c.modelInput(firstWindowOf(i.path, c, rate)) };
+    if (!row.error) features = { ...about, ...c.modelInput(firstWindowOf(i.path, c, rate)) };
     return { row, features };
   }
   const row: FileClassification = { path: i.name };
@@ -170,7 +174,7 @@ async function classifyClip(c: Classifier, i: ClipInput): Promise<ClipResult> {
     const audio = await decodeAnyToRate(i.name, i.bytes, rate);
     if (audio.facts.frames === 0) throw new WavError('no audio (0 frames)');
     Object.assign(row, await c.classifySamples(audio.samples, options));
-    return { row, features: { type, ...c.modelInput(audio.samples) } };
+    return { row, features: { ...about, ...c.modelInput(audio.samples) } };
   } catch (e) {
     row.error = e instanceof WavError ? e.reason : (e as Error).message;
     return { row };

@@ -1,4 +1,4 @@
-import { clipSamples } from './metadata';
+import { clipSamples, type ModelMetadata } from './metadata';
 import type { ModelPackage } from './modelPackage';
 
 /** What was read from a model: `wavebench models --describe PATH`. */
@@ -10,6 +10,8 @@ export interface ModelDescription {
   features: Record<string, unknown>;
   /** Where the front end came from (the graph's op chain, or metadata.json). */
   frontEnd: string;
+  /** The front end in words, with the model's window (frontEndSummary). */
+  summary: string;
   /** The model's input: [batch, ...]. */
   inputShape: (number | string)[];
   labels: string[];
@@ -21,15 +23,25 @@ export interface ModelDescription {
 export function describeModel(path: string, m: ModelPackage): ModelDescription {
   const md = m.metadata;
   const f = md.features;
+  // stft, melspectrogram and waveform state their frames in samples: their ms fields are derived.
+  const inSamples = f.type === 'stft' || f.type === 'melspectrogram' || f.type === 'waveform';
   const features: Record<string, unknown> = {
     type: f.type,
     sampleRate: md.sampleRate,
     clipSamples: clipSamples(md),
-    windowSizeMs: md.windowSizeMs,
-    windowStrideMs: md.windowStrideMs,
+    ...(!inSamples && { windowSizeMs: md.windowSizeMs, windowStrideMs: md.windowStrideMs }),
     frames: m.frames,
     bins: m.bins,
   };
+  if (f.type === 'stft') {
+    const [frameLength, frameStep] = stftFrame(md);
+    Object.assign(features, { frameLength, frameStep, fftLength: f.fftLength ?? nextPow2(frameLength) });
+  }
+  if (f.type === 'melspectrogram' && f.mel) {
+    const mel: Partial<typeof f.mel> = { ...f.mel };
+    delete mel.sampleRate;
+    Object.assign(features, mel);
+  }
   if (f.type === 'mfcc' || f.type === 'logmel') {
     Object.assign(features, {
       lowerFrequencyHz: f.lowerFrequencyHz,
@@ -61,6 +73,7 @@ export function describeModel(path: string, m: ModelPackage): ModelDescription {
     format: m.format,
     features,
     frontEnd: m.frontEnd ?? 'from metadata.json (or labels.txt with the speech_commands defaults)',
+    summary: frontEndSummary(md),
     inputShape,
     labels: md.labels,
     ops: m.ops ?? [],
@@ -85,10 +98,72 @@ export function formatDescription(d: ModelDescription): string {
     `  format:     ${FORMAT_NAMES[d.format] ?? d.format}`,
     `  name:       ${d.name}`,
     `  front end:  ${d.features.type} (${params})`,
+    `              ${d.summary}`,
     `              ${d.frontEnd}`,
     `  input:      [${d.inputShape.join(', ')}]`,
     `  labels:     ${d.labels.length}: ${d.labels.join(', ')}`,
     `  ops:        ${d.ops.join(', ') || '-'}`,
     `  hash:       ${d.hash}`,
   ].join('\n');
+}
+
+/** The smallest power of two >= n. */
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** An stft model's frame length and step in samples (given, or from the ms fields). */
+function stftFrame(md: ModelMetadata): [number, number] {
+  const ms = (v: number) => Math.round((md.sampleRate * v) / 1000);
+  return [md.features.frameLength ?? ms(md.windowSizeMs), md.features.frameStep ?? ms(md.windowStrideMs)];
+}
+
+/**
+ * The front end in words, for `models --describe` and the editor's "what the model sees" caption:
+ * what is computed, from what frames, over which window (the model's clip, clipDurationMs).
+ */
+export function frontEndSummary(md: ModelMetadata): string {
+  const f = md.features;
+  const n = (v: number) => Number(v.toPrecision(6));
+  const frames = `${n(md.windowSizeMs)} ms frames every ${n(md.windowStrideMs)} ms`;
+  const band = `${n(f.lowerFrequencyHz)}-${n(f.upperFrequencyHz)} Hz`;
+  const window = `of each ${n(md.clipDurationMs)} ms window at ${md.sampleRate} Hz`;
+  switch (f.type) {
+    case 'mfcc':
+      return `${f.binCount} MFCCs (TensorFlow Mfcc) from ${f.filterbankChannels} mel bands, ${band}, ${frames}, ${window}`;
+    case 'logmel':
+      return `${f.binCount} log-mel bands (TensorFlow's filterbank), ${band}, ${frames}, ${window}`;
+    case 'spectrogram':
+      return `power spectrogram (TensorFlow AudioSpectrogram), ${frames}, ${window}`;
+    case 'average': {
+      // averagePool's groups: floor(spectrogram bins / binCount) bins each (the last group shorter).
+      const bins = nextPow2(Math.round((md.sampleRate * md.windowSizeMs) / 1000)) / 2 + 1;
+      const group = Math.max(1, Math.floor(bins / f.binCount));
+      return `power spectrogram averaged in groups of ${group} bins (${Math.ceil(bins / group)}), ${frames}, ${window}`;
+    }
+    case 'micro':
+      return `TF Lite Micro front end, ${f.binCount} channels, ${band}, ${frames}, ${window}`;
+    case 'stft': {
+      const [len, step] = stftFrame(md);
+      return `|STFT| (tf.signal.stft), ${len}-sample frames every ${step}, FFT ${f.fftLength ?? nextPow2(len)}, ${window}`;
+    }
+    case 'melspectrogram': {
+      const p = f.mel!;
+      const log =
+        p.log === 'log'
+          ? `ln(mel + ${p.logOffset})`
+          : p.log === 'db'
+            ? `dB${p.topDb !== undefined ? `, top ${p.topDb} dB` : ''}`
+            : 'linear';
+      return (
+        `${p.nMels}-band mel spectrogram (torchaudio/librosa), ${p.melScale} scale, norm ${p.norm}, ` +
+        `${n(p.fMin)}-${n(p.fMax)} Hz, |DFT|^${p.power} of ${p.winLength}-sample windows in ${p.nFft}-point frames ` +
+        `every ${p.hopLength}${p.center ? `, centred (${p.padMode} padding)` : ''}, ${log}, ${window}`
+      );
+    }
+    case 'waveform':
+      return `the samples (float in [-1, 1]) ${window}`;
+  }
 }

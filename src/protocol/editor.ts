@@ -64,6 +64,10 @@ export interface SpectrogramView {
 /** The model's input as it sees it (normalised features of the first window): Float32 [frames][bins]. */
 export interface FeatureView {
   type: string;
+  /** The model's window in ms (its clip length): the features cover the file's first one. */
+  windowMs: number;
+  /** The front end in words (src/model/describe.ts frontEndSummary). */
+  summary: string;
   frames: number;
   bins: number;
   data: ArrayBuffer;

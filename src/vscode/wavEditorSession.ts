@@ -240,6 +240,8 @@ export class WavEditorSession extends Disposable {
         },
         features: features && {
           type: features.type,
+          windowMs: features.windowMs,
+          summary: features.summary,
           frames: features.frames,
           bins: features.bins,
           data: features.data.buffer as ArrayBuffer,

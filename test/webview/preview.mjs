@@ -185,7 +185,8 @@ const EDITOR_SAMPLE = `
   window.__predictions = function () {
     return { type: 'predictions', model: { name: 'tiny', dir: '/models/tiny', labels: ['_silence_', '_unknown_', 'yes', 'no'], isDefault: true },
       prediction: { labels: ['_silence_', '_unknown_', 'yes', 'no'], clip: [0.02, 0.08, 0.85, 0.05] },
-      features: { type: 'mfcc', frames: mf, bins: mb, data: feat.slice().buffer } };
+      features: { type: 'mfcc', windowMs: 1000, frames: mf, bins: mb, data: feat.slice().buffer,
+        summary: '20 MFCCs (TensorFlow Mfcc) from 40 mel bands, 20-4000 Hz, 30 ms frames every 10 ms, of each 1000 ms window at 16000 Hz' } };
   };
 })();
 `;

@@ -9,6 +9,8 @@ import {
   AXIS_L,
   colourIndex,
   dbRange,
+  featureCaption,
+  featureTitle,
   framesForColumns,
   rowsToBins,
   timeTicks,
@@ -199,9 +201,13 @@ export function drawSpectrogram(
   timeAxis(ctx, theme, w - 40, hgt - AXIS_B, range);
 }
 
-/** The model's input features, one pixel per (frame, bin) scaled up, low bins at the bottom. */
+/**
+ * The model's input features, one pixel per (frame, bin) scaled up, low bins at the bottom (a
+ * waveform model's input as a waveform), captioned with its size and window; the block's title
+ * says what the front end computes.
+ */
 export function drawFeatures(
-  canvas: HTMLCanvasElement,
+  block: { title: HTMLElement; canvas: HTMLCanvasElement },
   fallbackW: number,
   f: FeatureView | undefined,
   colormap: ColormapName,
@@ -209,7 +215,8 @@ export function drawFeatures(
   /** What to say while there are no features (still computing, or the model failed). */
   missing: string,
 ): void {
-  const { w, h: hgt, ctx } = sizeCanvas(canvas, fallbackW);
+  block.title.textContent = featureTitle(f);
+  const { w, h: hgt, ctx } = sizeCanvas(block.canvas, fallbackW);
   ctx.clearRect(0, 0, w, hgt);
   if (!f) {
     ctx.fillStyle = theme.muted;
@@ -223,28 +230,48 @@ export function drawFeatures(
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
-  const table = colormapTable(colormap);
-  const img = new ImageData(f.frames, f.bins);
-  for (let fr = 0; fr < f.frames; fr++) {
-    for (let b = 0; b < f.bins; b++) {
-      const k = Math.round(((data[fr * f.bins + b] - lo) / (hi - lo || 1)) * 255);
-      const o = ((f.bins - 1 - b) * f.frames + fr) * 4;
-      img.data[o] = table[3 * k];
-      img.data[o + 1] = table[3 * k + 1];
-      img.data[o + 2] = table[3 * k + 2];
-      img.data[o + 3] = 255;
+  const plotW = w - AXIS_L - 40;
+  const plotH = hgt - AXIS_B;
+  if (f.type === 'waveform') {
+    // min/max of the samples under each column, around the middle line (full scale +-1)
+    const mid = plotH / 2;
+    ctx.fillStyle = theme.border;
+    ctx.fillRect(AXIS_L, mid, plotW, 1);
+    ctx.fillStyle = theme.blue;
+    for (let x = 0; x < plotW; x++) {
+      const a = Math.floor((x * data.length) / plotW);
+      const b = Math.max(a + 1, Math.floor(((x + 1) * data.length) / plotW));
+      let mn = Infinity;
+      let mx = -Infinity;
+      for (let i = a; i < b && i < data.length; i++) {
+        mn = Math.min(mn, data[i]);
+        mx = Math.max(mx, data[i]);
+      }
+      if (mn > mx) continue;
+      const y1 = mid - (Math.min(1, mx) * plotH) / 2;
+      const y2 = mid - (Math.max(-1, mn) * plotH) / 2;
+      ctx.fillRect(AXIS_L + x, y1, 1, Math.max(1, y2 - y1));
     }
+  } else {
+    const table = colormapTable(colormap);
+    const img = new ImageData(f.frames, f.bins);
+    for (let fr = 0; fr < f.frames; fr++) {
+      for (let b = 0; b < f.bins; b++) {
+        const k = Math.round(((data[fr * f.bins + b] - lo) / (hi - lo || 1)) * 255);
+        const o = ((f.bins - 1 - b) * f.frames + fr) * 4;
+        img.data[o] = table[3 * k];
+        img.data[o + 1] = table[3 * k + 1];
+        img.data[o + 2] = table[3 * k + 2];
+        img.data[o + 3] = 255;
+      }
+    }
+    paintImage(ctx, img, AXIS_L, 0, plotW, plotH);
   }
-  paintImage(ctx, img, AXIS_L, 0, w - AXIS_L - 40, hgt - AXIS_B);
   ctx.fillStyle = theme.muted;
   ctx.font = `10px ${theme.fontFamily}`;
   ctx.fillText(`${f.type}`, 4, 10);
-  ctx.fillText(`${f.bins} bins`, 4, 22);
-  ctx.fillText(
-    `${f.frames} frames (first ${(f.frames + 2) * 10} ms window) · range ${lo.toFixed(1)} … ${hi.toFixed(1)}`,
-    AXIS_L,
-    hgt - 3,
-  );
+  if (f.type !== 'waveform') ctx.fillText(`${f.bins} bins`, 4, 22);
+  ctx.fillText(featureCaption(f, lo, hi), AXIS_L, hgt - 3);
 }
 
 /** Probabilities over time, one row per label, with detections marked; needs >= 2 windows. */

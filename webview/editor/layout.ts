@@ -2,6 +2,7 @@
 import { h } from '../common/dom';
 import type { HostToEditor } from '../../src/protocol/editor';
 import { COLORMAP_NAMES } from '../../src/audio/colormap';
+import { featureTitle } from './model';
 
 /** Builds the editor's layout into `app`; returns its parts for the wiring (main.ts) to fill and listen to. */
 export function buildLayout(app: HTMLElement) {
@@ -12,15 +13,19 @@ export function buildLayout(app: HTMLElement) {
   const main = h('div', { class: 'wb-main' }, canvases, side);
   app.append(header, toolbar, main);
 
-  function canvasBlock(title: string, height: number): { wrap: HTMLDivElement; canvas: HTMLCanvasElement } {
+  function canvasBlock(
+    text: string,
+    height: number,
+  ): { wrap: HTMLDivElement; title: HTMLDivElement; canvas: HTMLCanvasElement } {
     const canvas = h('canvas', { class: 'wb-canvas', height, dataset: { h: String(height) } });
-    const wrap = h('div', { class: 'wb-block' }, h('div', { class: 'wb-block-title' }, title), canvas);
+    const title = h('div', { class: 'wb-block-title' }, text);
+    const wrap = h('div', { class: 'wb-block' }, title, canvas);
     canvases.append(wrap);
-    return { wrap, canvas };
+    return { wrap, title, canvas };
   }
   const wave = canvasBlock('Waveform', 110);
   const specB = canvasBlock('Spectrogram', 240);
-  const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
+  const mfccB = canvasBlock(featureTitle(undefined), 150);
   const stripB = canvasBlock('Probabilities over time', 10);
   const readout = h('div', { class: 'wb-readout' }, ' ');
   canvases.append(readout);

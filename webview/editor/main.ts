@@ -90,7 +90,7 @@ const drawSpectrogram = () =>
   );
 const drawMfcc = () =>
   draw.drawFeatures(
-    ui.mfccB.canvas,
+    ui.mfccB,
     ui.canvases.clientWidth,
     data.features,
     state.colormap,

@@ -150,3 +150,22 @@ export function windowSpan(
 ): [number, number] {
   return [xOfTime(centre - hop / 2, range, w, AXIS_L), xOfTime(centre + hop / 2, range, w, AXIS_L)];
 }
+
+/** The model-input block's title: what the front end computes, once the features are known. */
+export function featureTitle(f: { summary: string } | undefined): string {
+  return f ? `Model input: ${f.summary}` : 'Model input (the features exactly as the model sees them)';
+}
+
+/**
+ * The model-input plot's caption: its size and the window it covers (the model's own window, from its
+ * metadata: the features are of the file's first window), and the value range shown.
+ */
+export function featureCaption(
+  f: { type: string; frames: number; bins: number; windowMs: number },
+  lo: number,
+  hi: number,
+): string {
+  const size = f.type === 'waveform' ? `${f.frames} samples` : `${f.frames} frames × ${f.bins} bins`;
+  const digits = f.type === 'waveform' ? 3 : 1;
+  return `${size} (first ${Number(f.windowMs.toPrecision(6))} ms window) · range ${lo.toFixed(digits)} … ${hi.toFixed(digits)}`;
+}

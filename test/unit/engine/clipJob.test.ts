@@ -9,6 +9,7 @@ import { WaveFile } from 'wavefile';
 import { WorkerPool } from '../../../src/engine/pool';
 import { decodeToRate } from '../../../src/audio/load';
 import { ModelInput } from '../../../src/model/modelInput';
+import { frontEndSummary } from '../../../src/model/describe';
 import { loadModelPackage } from '../../../src/model/modelPackage';
 import { makeModelDir } from '../model/modelHelpers';
 import { tempDir } from '../tempDir';
@@ -51,6 +52,9 @@ test('a clip as bytes: the prediction of the same file by path, and the first wi
       const want = new Float32Array(input.size);
       input.write(decodeToRate(file, readFileSync(file), md.sampleRate).samples, 0, want);
       assert.equal(features!.type, md.features.type);
+      // what the editor's caption says: the model's own window and front end
+      assert.equal(features!.windowMs, md.clipDurationMs);
+      assert.equal(features!.summary, frontEndSummary(md));
       assert.deepEqual([features!.frames, features!.bins], [input.frames, input.bins]);
       assert.deepEqual(Array.from(features!.data), Array.from(want));
     } finally {
