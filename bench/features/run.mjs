@@ -8,7 +8,8 @@
 // Clips are made once with sox into bench/results/clips16k/ (git-ignored) from $WAVEBENCH_FSDD (a folder
 // of FSDD recordings, e.g. the dataset's recordings/ for 2,500 clips), by default the 63 FSDD clips of
 // test/fixtures/fsdd (fewer than --n: the timed loops cycle over them); figures go to
-// bench/results/features.json. --profile adds a per-stage timing of Mfcc.compute.
+// bench/results/features.json. --profile adds a per-stage timing of Mfcc.compute. The float32 WASM kernel
+// (MfccWasm.computeBatchF32, 16 clips a call) is timed in the same run as the float64 one, with their ratio.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -245,6 +246,31 @@ async function main() {
   });
   console.error(`WASM pipeline: ${wasmPipeline.clipsPerSec} clips/s`);
 
+  // 1c. The float32 kernel (MfccWasm.computeBatchF32), batched 16 clips a call, in the same run.
+  const { MfccWasm } = await import('../../src/audio/mfccWasm.ts');
+  const f32 = await MfccWasm.create();
+  const BATCH = 16;
+  const batchOut = new Float32Array(BATCH * out.length);
+  const f0 = f32.f32Fallbacks;
+  const batches = timeLoop(Math.ceil(bytes.length / BATCH), args.seconds, (b) => {
+    const clips = [];
+    for (let j = 0; j < BATCH; j++) {
+      const w = decodeWav(bytes[(b * BATCH + j) % bytes.length]);
+      clips.push(fitLength(w.channels[0], 16000));
+    }
+    sink += f32.computeBatchF32(clips, batchOut).data[0];
+  });
+  const scale = (x) => r2(x * BATCH);
+  const wasmF32Pipeline = {
+    ...batches,
+    processed: batches.processed * BATCH,
+    clipsPerSec: scale(batches.clipsPerSec),
+    usPerClip: r2(batches.usPerClip / BATCH),
+    clipsPerCpuSec: scale(batches.clipsPerCpuSec),
+    doubleFallbackFrames: f32.f32Fallbacks - f0,
+  };
+  console.error(`WASM float32 batched pipeline: ${wasmF32Pipeline.clipsPerSec} clips/s`);
+
   // 2. Decode only.
   const decode = timeLoop(bytes.length, args.partSeconds, (i) => {
     sink += decodeWav(bytes[i]).channels[0][100];
@@ -283,6 +309,7 @@ async function main() {
     clips: paths.length,
     listFile,
     engine: {
+      wasmF32Pipeline,
       wasmPipeline,
       pipeline,
       decodeOnly: decode,
@@ -295,6 +322,7 @@ async function main() {
     tensorflow: tf,
     ratioEngineOverTfBest: tfBest ? r2(wasmPipeline.clipsPerSec / tfBest) : undefined,
     ratioWasmOverJs: r2(wasmPipeline.clipsPerSec / pipeline.clipsPerSec),
+    ratioF32OverF64Wasm: r2(wasmF32Pipeline.clipsPerSec / wasmPipeline.clipsPerSec),
     machine: {
       nproc: Number(nproc),
       cpuModel,
@@ -317,6 +345,8 @@ async function main() {
     `| figure | value |`,
     `| --- | --- |`,
     `| Wavebench decode+fitLength+MFCC, WASM kernel (1 core) | ${wasmPipeline.clipsPerSec} clips/s (${wasmPipeline.usPerClip} us/clip; ${wasmPipeline.clipsPerCpuSec} per CPU-s) |`,
+    `| same, WASM float32 kernel batched 16 clips a call (1 core) | ${wasmF32Pipeline.clipsPerSec} clips/s (${wasmF32Pipeline.usPerClip} us/clip; ${wasmF32Pipeline.clipsPerCpuSec} per CPU-s; ${wasmF32Pipeline.doubleFallbackFrames} frames fell back to double) |`,
+    `| ratio float32 / float64 WASM kernel | ${result.ratioF32OverF64Wasm} (per CPU-s: ${r2(wasmF32Pipeline.clipsPerCpuSec / wasmPipeline.clipsPerCpuSec)}) |`,
     `| same with the JS engine (PFFFT + float64 fallback) | ${pipeline.clipsPerSec} clips/s (${pipeline.usPerClip} us/clip; ${pipeline.clipsPerCpuSec} per CPU-s) |`,
     `| ratio WASM / JS | ${result.ratioWasmOverJs} |`,
     `| decode only | ${decode.clipsPerSec} clips/s (${decode.usPerClip} us/clip) |`,

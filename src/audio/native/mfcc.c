@@ -197,6 +197,8 @@ static int dif_index(int p, int m, int first_radix2) {
 
 static double hz_to_mel(double hz) { return 1127.0 * wb_log1p(hz / 700.0); }
 
+static int init_f32(void);
+
 /*
  * Builds every table. Returns 0, or a negative code: -1 bad sizes, -2 bad filterbank limits,
  * -3 out of memory.
@@ -307,7 +309,7 @@ int wb_init(int window_size, int stride, int fft_size, double sample_rate, int c
         dct_tab[j * coeffs + k] = splat(mid * fnorm * wb_cos(k * arg * (j + 0.5)));
       }
   }
-  return 0;
+  return init_f32();
 }
 
 EXPORT(frame_count) int wb_frame_count(int n) {
@@ -684,6 +686,331 @@ int wb_spectrogram(const float *s, int n, float *out) {
   }
   return frames;
 }
+
+/* ---------------------------------------------------------------- float32 path, four frames a vector */
+
+/*
+ * The MFCC in float32 with f32x4 vectors: lane l of every vector is one of four frames, taken in
+ * order over a batch of clips (so a clip's frame count need not be a multiple of four). The chain is
+ * that of the double path (same FFT split, filterbank order, log, DCT) in single precision, which
+ * TensorFlow's own tests accept for these ops (1e-4 relative). The float32 FFT's error matters only
+ * in weak bands: a band of magnitude m summing n bins, each off by about C eps32 ||x_w||_2 (the
+ * windowed frame's norm) in random directions, has a log error near sqrt(n) C eps32 ||x_w|| / m, and a
+ * coefficient about sqrt(2/N) times their sum. Where that estimate exceeds F32_TOLERANCE (near-silence,
+ * a pure tone's or a sweep's far bands) the frame is recomputed by the double path; a frame of zeros
+ * needs no such care (its float32 FFT is exact). C = 4 and the 1e-4 threshold were calibrated on the
+ * TensorFlow references (test/fixtures/tf-audio-ops): with no fallback at all, tones and sweeps are off
+ * by up to 7.5e-3; with it, every coefficient is within 1.3e-5 of TensorFlow's (relative, or absolute
+ * below 1), and 12 of 6,174 FSDD speech frames fall back (test/unit/audio/mfccWasm.test.ts).
+ */
+typedef v128_t f4;
+#define ADD4 wasm_f32x4_add
+#define SUB4 wasm_f32x4_sub
+#define MUL4 wasm_f32x4_mul
+
+static const float F32_TOLERANCE = 1e-4f; /* estimated error of a coefficient allowed from the float32 FFT */
+static const float FFT_ERR_C = 4.0f;       /* C above (see the comment before typedef f4) */
+
+static f4 *win4, *zre4, *zim4, *tw4, *tw24, *split_w4, *mel4, *dct_tab4, *dct_s4, *dct_d4;
+static float *band_wf, *band_nf; /* float32 band weights; bins feeding each band */
+static int *perm4;
+static int f32_ready;
+static int f32_fallbacks; /* frames recomputed in double since init */
+
+static inline f4 splat4(float x) { return wasm_f32x4_splat(x); }
+
+/* Builds the float32 tables from the double ones (called from init). */
+static int init_f32(void) {
+  int M = cfg_M, fft = cfg_fft;
+  win4 = wb_alloc(sizeof(f4) * fft);
+  zre4 = wb_alloc(sizeof(f4) * M);
+  zim4 = wb_alloc(sizeof(f4) * M);
+  tw4 = wb_alloc(sizeof(f4) * 6 * M);
+  tw24 = wb_alloc(sizeof(f4) * 2 * (M / 2));
+  split_w4 = wb_alloc(sizeof(f4) * 2 * (M + 1));
+  mel4 = wb_alloc(sizeof(f4) * cfg_channels);
+  dct_tab4 = wb_alloc(sizeof(f4) * dct_half * cfg_coeffs);
+  dct_s4 = wb_alloc(sizeof(f4) * dct_half);
+  dct_d4 = wb_alloc(sizeof(f4) * dct_half);
+  band_wf = wb_alloc(sizeof(float) * (mel_count + 1));
+  band_nf = wb_alloc(sizeof(float) * cfg_channels);
+  if (!win4 || !zre4 || !zim4 || !tw4 || !tw24 || !split_w4 || !mel4 || !dct_tab4 || !dct_s4 || !dct_d4 ||
+      !band_wf || !band_nf)
+    return -3;
+  perm4 = perm;
+  for (int i = 0; i < fft; i++) win4[i] = splat4((float)wasm_f64x2_extract_lane(win2[i], 0));
+  for (int i = 0; i < 6 * M; i++) tw4[i] = splat4((float)wasm_f64x2_extract_lane(tw[i], 0));
+  if (cfg_radix2)
+    for (int i = 0; i < M; i++) tw24[i] = splat4((float)wasm_f64x2_extract_lane(tw2[i], 0));
+  for (int i = 0; i < 2 * (M + 1); i++) split_w4[i] = splat4((float)wasm_f64x2_extract_lane(split_w[i], 0));
+  for (int i = 0; i < dct_half * cfg_coeffs; i++)
+    dct_tab4[i] = splat4((float)wasm_f64x2_extract_lane(dct_tab[i], 0));
+  for (int c = 0; c < cfg_channels; c++) band_nf[c] = 0;
+  for (int j = 0; j < mel_count; j++) {
+    band_wf[j] = (float)band_w[j];
+    int b = band_map[j];
+    if (b >= 0) band_nf[b] += 1;
+    if (b + 1 < cfg_channels) band_nf[b + 1] += 1;
+  }
+  for (int c = 0; c < cfg_channels; c++) band_nf[c] = __builtin_sqrtf(band_nf[c]);
+  f32_ready = 1;
+  f32_fallbacks = 0;
+  return 0;
+}
+
+/* Windowed frames p[0..3] (one per lane) split into z[n] = x[2n] + i x[2n+1]; returns sum (x w)^2 per lane. */
+static f4 window_quad(const float *const *p) {
+  int n = cfg_window, M = cfg_M, i = 0;
+  f4 energy = splat4(0.0f);
+  for (; i + 4 <= n; i += 4) {
+    v128_t v0 = wasm_v128_load(p[0] + i), v1 = wasm_v128_load(p[1] + i);
+    v128_t v2 = wasm_v128_load(p[2] + i), v3 = wasm_v128_load(p[3] + i);
+    /* 4x4 transpose: row r = sample i + r of the four frames */
+    v128_t t0 = wasm_i32x4_shuffle(v0, v1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(v2, v3, 0, 4, 1, 5);
+    v128_t t2 = wasm_i32x4_shuffle(v0, v1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(v2, v3, 2, 6, 3, 7);
+    f4 r0 = MUL4(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5), win4[i]);
+    f4 r1 = MUL4(wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7), win4[i + 1]);
+    f4 r2 = MUL4(wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5), win4[i + 2]);
+    f4 r3 = MUL4(wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7), win4[i + 3]);
+    int h = i >> 1;
+    zre4[h] = r0;
+    zim4[h] = r1;
+    zre4[h + 1] = r2;
+    zim4[h + 1] = r3;
+    energy = ADD4(energy, ADD4(ADD4(MUL4(r0, r0), MUL4(r1, r1)), ADD4(MUL4(r2, r2), MUL4(r3, r3))));
+  }
+  for (; i < n; i++) {
+    f4 v = MUL4(wasm_f32x4_make(p[0][i], p[1][i], p[2][i], p[3][i]), win4[i]);
+    energy = ADD4(energy, MUL4(v, v));
+    if (i & 1) zim4[i >> 1] = v;
+    else zre4[i >> 1] = v;
+  }
+  if (n & 1) zim4[n >> 1] = splat4(0.0f);
+  for (int h = (n + 1) >> 1; h < M; h++) {
+    zre4[h] = splat4(0.0f);
+    zim4[h] = splat4(0.0f);
+  }
+  return energy;
+}
+
+static inline __attribute__((always_inline)) void bf4q(f4 a0r, f4 a0i, f4 a1r, f4 a1i, f4 a2r, f4 a2i, f4 a3r,
+                                                       f4 a3i, const f4 *t, f4 *r0, f4 *i0, f4 *r1, f4 *i1,
+                                                       f4 *r2, f4 *i2, f4 *r3, f4 *i3) {
+  f4 t0r = ADD4(a0r, a2r), t0i = ADD4(a0i, a2i);
+  f4 t1r = SUB4(a0r, a2r), t1i = SUB4(a0i, a2i);
+  f4 t2r = ADD4(a1r, a3r), t2i = ADD4(a1i, a3i);
+  f4 t3r = SUB4(a1i, a3i), t3i = SUB4(a3r, a1r);
+  *r0 = ADD4(t0r, t2r);
+  *i0 = ADD4(t0i, t2i);
+  f4 yr = ADD4(t1r, t3r), yi = ADD4(t1i, t3i);
+  *r1 = SUB4(MUL4(yr, t[0]), MUL4(yi, t[1]));
+  *i1 = ADD4(MUL4(yr, t[1]), MUL4(yi, t[0]));
+  yr = SUB4(t0r, t2r);
+  yi = SUB4(t0i, t2i);
+  *r2 = SUB4(MUL4(yr, t[2]), MUL4(yi, t[3]));
+  *i2 = ADD4(MUL4(yr, t[3]), MUL4(yi, t[2]));
+  yr = SUB4(t1r, t3r);
+  yi = SUB4(t1i, t3i);
+  *r3 = SUB4(MUL4(yr, t[4]), MUL4(yi, t[5]));
+  *i3 = ADD4(MUL4(yr, t[5]), MUL4(yi, t[4]));
+}
+
+/* The complex DIF FFT of fft_pair, in float32 on (zre4, zim4). */
+static void fft_quad(void) {
+  f4 *xr = zre4, *xi = zim4;
+  int M = cfg_M, L = M;
+  const f4 *tws = tw4;
+  if (cfg_radix2) {
+    int h = M / 2;
+    for (int j = 0; j < h; j++) {
+      f4 ar = xr[j], ai = xi[j], br = xr[j + h], bi = xi[j + h];
+      xr[j] = ADD4(ar, br);
+      xi[j] = ADD4(ai, bi);
+      f4 dr = SUB4(ar, br), di = SUB4(ai, bi);
+      f4 c = tw24[2 * j], s = tw24[2 * j + 1];
+      xr[j + h] = SUB4(MUL4(dr, c), MUL4(di, s));
+      xi[j + h] = ADD4(MUL4(dr, s), MUL4(di, c));
+    }
+    L = h;
+  }
+  for (; L >= 16; L /= 4) {
+    int q = L / 4;
+    for (int b = 0; b < M; b += L) {
+      f4 *r0 = xr + b, *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;
+      f4 *i0 = xi + b, *i1 = i0 + q, *i2 = i1 + q, *i3 = i2 + q;
+      const f4 *t = tws;
+      for (int j = 0; j < q; j++, t += 6)
+        bf4q(r0[j], i0[j], r1[j], i1[j], r2[j], i2[j], r3[j], i3[j], t, r0 + j, i0 + j, r1 + j, i1 + j, r2 + j,
+             i2 + j, r3 + j, i3 + j);
+    }
+    tws += 6 * q;
+  }
+  if (L == 4) {
+    for (int b = 0; b < M; b += 4) {
+      f4 a0r = xr[b], a1r = xr[b + 1], a2r = xr[b + 2], a3r = xr[b + 3];
+      f4 a0i = xi[b], a1i = xi[b + 1], a2i = xi[b + 2], a3i = xi[b + 3];
+      f4 t0r = ADD4(a0r, a2r), t0i = ADD4(a0i, a2i);
+      f4 t1r = SUB4(a0r, a2r), t1i = SUB4(a0i, a2i);
+      f4 t2r = ADD4(a1r, a3r), t2i = ADD4(a1i, a3i);
+      f4 t3r = SUB4(a1i, a3i), t3i = SUB4(a3r, a1r);
+      xr[b] = ADD4(t0r, t2r);
+      xi[b] = ADD4(t0i, t2i);
+      xr[b + 1] = ADD4(t1r, t3r);
+      xi[b + 1] = ADD4(t1i, t3i);
+      xr[b + 2] = SUB4(t0r, t2r);
+      xi[b + 2] = SUB4(t0i, t2i);
+      xr[b + 3] = SUB4(t1r, t3r);
+      xi[b + 3] = SUB4(t1i, t3i);
+    }
+  } else if (L == 2) {
+    for (int b = 0; b < M; b += 2) {
+      f4 ar = xr[b], ai = xi[b], br = xr[b + 1], bi = xi[b + 1];
+      xr[b] = ADD4(ar, br);
+      xi[b] = ADD4(ai, bi);
+      xr[b + 1] = SUB4(ar, br);
+      xi[b + 1] = SUB4(ai, bi);
+    }
+  }
+}
+
+/* |X[k]|^2 for 0 < k < M, float32. */
+static inline __attribute__((always_inline)) f4 split_power4(int k) {
+  int M = cfg_M;
+  int p = perm4[k], q = perm4[M - k];
+  f4 ar = zre4[p], ai = zim4[p], br = zre4[q], bi = zim4[q];
+  f4 sr = ADD4(ar, br), si = SUB4(ai, bi), dr = SUB4(ar, br), di = ADD4(ai, bi);
+  f4 wr = split_w4[2 * k], wi = split_w4[2 * k + 1];
+  const f4 half = splat4(0.5f);
+  f4 xr = ADD4(MUL4(sr, half), SUB4(MUL4(dr, wr), MUL4(di, wi)));
+  f4 xi = ADD4(MUL4(si, half), ADD4(MUL4(dr, wi), MUL4(di, wr)));
+  return ADD4(MUL4(xr, xr), MUL4(xi, xi));
+}
+
+/* ln of four floats x >= 1e-12: x = m 2^e, m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(f), f^2 <= 0.0295:
+   terms through f^9 leave < 2e-9 relative. */
+static inline __attribute__((always_inline)) f4 log4(f4 x) {
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(x, 23), wasm_i32x4_splat(127));
+  f4 m = wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f800000));
+  v128_t big = wasm_f32x4_gt(m, splat4(1.41421356f));
+  m = wasm_v128_bitselect(MUL4(m, splat4(0.5f)), m, big);
+  e = wasm_i32x4_sub(e, big);
+  f4 f = wasm_f32x4_div(SUB4(m, splat4(1.0f)), ADD4(m, splat4(1.0f)));
+  f4 z = MUL4(f, f);
+  f4 poly = ADD4(splat4(1.0f / 3), MUL4(z, ADD4(splat4(1.0f / 5), MUL4(z, ADD4(splat4(1.0f / 7), MUL4(z, splat4(1.0f / 9)))))));
+  f4 lnm = MUL4(MUL4(splat4(2.0f), f), ADD4(splat4(1.0f), MUL4(z, poly)));
+  return ADD4(MUL4(wasm_f32x4_convert_i32x4(e), splat4(0.693147181f)), lnm);
+}
+
+/*
+ * Window, FFT, power, filterbank and log of four frames into mel4; returns per lane whether the
+ * float32 error bound holds (all ones) or the frame must be recomputed in double (zero).
+ */
+static v128_t mel_quad(const float *const *p) {
+  f4 energy = window_quad(p);
+  fft_quad();
+  int nch = cfg_channels, M = cfg_M;
+  int cur = -1;
+  f4 acc_cur = splat4(0.0f), acc_next = splat4(0.0f);
+  for (int j = 0; j < mel_count; j++) {
+    int k = mel_start + j;
+    f4 pw4;
+    if (k < M) pw4 = split_power4(k);
+    else {
+      f4 xm = SUB4(zre4[perm4[0]], zim4[perm4[0]]);
+      pw4 = MUL4(xm, xm);
+    }
+    f4 mag = wasm_f32x4_sqrt(pw4);
+    f4 lo = MUL4(mag, wasm_v128_load32_splat(band_wf + j));
+    int band = band_map[j];
+    while (cur < band) {
+      if (cur >= 0) mel4[cur] = acc_cur;
+      acc_cur = acc_next;
+      acc_next = splat4(0.0f);
+      cur++;
+    }
+    acc_cur = ADD4(acc_cur, lo);
+    acc_next = ADD4(acc_next, SUB4(mag, lo));
+  }
+  while (cur < nch) {
+    if (cur >= 0) mel4[cur] = acc_cur;
+    acc_cur = acc_next;
+    acc_next = splat4(0.0f);
+    cur++;
+  }
+  /* error bound: sqrt(2/N) B sum_b n_b / m_b <= tolerance, B = C eps32 ||x_w|| */
+  f4 ratio = splat4(0.0f);
+  const f4 fl = splat4(1e-12f), lf = splat4(-27.6310211f);
+  for (int c = 0; c < nch; c++) {
+    f4 x = mel4[c];
+    ratio = ADD4(ratio, wasm_f32x4_div(wasm_v128_load32_splat(band_nf + c), wasm_f32x4_max(x, fl)));
+    v128_t g = wasm_f32x4_gt(x, fl);
+    mel4[c] = wasm_v128_bitselect(log4(wasm_v128_bitselect(x, fl, g)), lf, g);
+  }
+  float scale = FFT_ERR_C * 5.96e-8f * __builtin_sqrtf(2.0f / (float)nch);
+  f4 bound = MUL4(MUL4(ratio, wasm_f32x4_sqrt(energy)), splat4(scale));
+  v128_t silent = wasm_f32x4_eq(energy, splat4(0.0f));
+  return wasm_v128_or(wasm_f32x4_le(bound, splat4(F32_TOLERANCE)), silent);
+}
+
+/* DCT of mel4 into out[l] for each lane l. */
+static void dct_quad(float *const *out) {
+  int n = cfg_channels, h = dct_half, nc = cfg_coeffs;
+  for (int j = 0; j < h; j++) {
+    f4 a = mel4[j], b = mel4[n - 1 - j];
+    dct_s4[j] = ADD4(a, b);
+    dct_d4[j] = SUB4(a, b);
+  }
+  for (int k = 0; k < nc; k++) {
+    const f4 *v = (k & 1) ? dct_d4 : dct_s4;
+    f4 acc = splat4(0.0f);
+    const f4 *t = dct_tab4 + k;
+    for (int j = 0; j < h; j++, t += nc) acc = ADD4(acc, MUL4(v[j], *t));
+    out[0][k] = wasm_f32x4_extract_lane(acc, 0);
+    out[1][k] = wasm_f32x4_extract_lane(acc, 1);
+    out[2][k] = wasm_f32x4_extract_lane(acc, 2);
+    out[3][k] = wasm_f32x4_extract_lane(acc, 3);
+  }
+}
+
+/*
+ * MFCC of `clips` clips of n samples each (contiguous at s) in float32, four frames at a time across
+ * the clips, into out: clips x frame_count(n) x coeffs. Returns the frames computed.
+ */
+EXPORT(compute_f32_batch)
+int wb_compute_f32_batch(const float *s, int n, int clips, float *out) {
+  if (!f32_ready) return -1;
+  int frames = wb_frame_count(n), nc = cfg_coeffs, st = cfg_stride;
+  int total = frames * clips;
+  static float scratch[4][1024];
+  for (int g = 0; g < total; g += 4) {
+    const float *p[4];
+    float *o[4];
+    int live = total - g < 4 ? total - g : 4;
+    for (int l = 0; l < 4; l++) {
+      int gl = g + (l < live ? l : 0);
+      int c = gl / frames, f = gl % frames;
+      p[l] = s + c * n + f * st;
+      o[l] = l < live && nc <= 1024 ? out + (long)gl * nc : scratch[l];
+    }
+    v128_t ok = mel_quad(p);
+    dct_quad(o);
+    for (int l = 0; l < live; l++) {
+      int lane_ok = l == 0   ? wasm_i32x4_extract_lane(ok, 0)
+                    : l == 1 ? wasm_i32x4_extract_lane(ok, 1)
+                    : l == 2 ? wasm_i32x4_extract_lane(ok, 2)
+                             : wasm_i32x4_extract_lane(ok, 3);
+      if (!lane_ok) {
+        mel_pair(p[l], p[l]);
+        dct_pair(o[l], 0);
+        f32_fallbacks++;
+      }
+    }
+  }
+  return total;
+}
+
+/* Frames the float32 path recomputed in double since init. */
+EXPORT(f32_fallbacks) int wb_f32_fallbacks(void) { return f32_fallbacks; }
 
 /* Natural log and cosine, exported for tests of their accuracy. */
 EXPORT(log) double wb_log_export(double x) { return wb_log(x); }

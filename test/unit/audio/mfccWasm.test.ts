@@ -186,3 +186,59 @@ test('wasm: its own ln and cos are accurate to about 1 ulp', () => {
   assert.equal(ex.log(1), 0);
   assert.ok(Math.abs(ex.log(1e-12) - -27.631021115928547) <= 1e-14);
 });
+
+test('wasm float32 path: every coefficient within 1e-4 of TensorFlow on all 36 references, batched or not', async () => {
+  const m = await MfccWasm.create();
+  let worst = 0;
+  let frames = 0;
+  const clips: Float32Array[] = [];
+  const refs: Float32Array[] = [];
+  for (const e of refEntries) {
+    const decoded = decodeWav(readFileSync(join(REF, e.wav)));
+    const audio = e.variant === 'clip' ? fitLength(decoded.channels[0], 16000) : decoded.channels[0];
+    const ref = f32(join(REF, e.mfcc.file));
+    const c = m.computeF32(audio);
+    assert.deepEqual([c.frames, c.bins], e.mfcc.shape);
+    frames += c.frames;
+    // TensorFlow's tolerance for these ops: 1e-4 relative (absolute for coefficients below 1).
+    for (let i = 0; i < ref.length; i++)
+      worst = Math.max(worst, Math.abs(c.data[i] - ref[i]) / Math.max(1, Math.abs(ref[i])));
+    if (e.variant === 'clip') {
+      clips.push(audio);
+      refs.push(c.data.slice());
+    }
+  }
+  console.log(`float32 path vs TensorFlow: worst ${worst}, ${m.f32Fallbacks} of ${frames} frames in double`);
+  assert.ok(worst <= 1e-4, `worst relative error ${worst}`);
+  // Without the double fallback tones and sweeps would be off by up to 7.5e-3: it must have served.
+  assert.ok(m.f32Fallbacks > 0);
+  // Batched across the 18 one-second clips (98 frames each: quads straddle clips): the same numbers.
+  const batch = m.computeBatchF32(clips);
+  assert.equal(batch.frames, 98 * clips.length);
+  refs.forEach((r, j) => assert.deepEqual(batch.data.subarray(j * r.length, (j + 1) * r.length), r));
+  assert.throws(() => m.computeBatchF32([clips[0], clips[0].subarray(1)]), /different lengths/);
+  m.dispose();
+});
+
+test('wasm float32 path on speech: within 1e-4 of the double path, and it rarely falls back', async () => {
+  const m = await MfccWasm.create();
+  const clips = readdirSync(FSDD)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .map((f) => {
+      const d = decodeWav(readFileSync(join(FSDD, f)));
+      return fitLength(resample(d.channels[0], d.facts.sampleRate, 16000), 16000);
+    });
+  const batch = m.computeBatchF32(clips);
+  let worst = 0;
+  clips.forEach((c, j) => {
+    const exact = m.compute(c).data;
+    const part = batch.data.subarray(j * exact.length, (j + 1) * exact.length);
+    for (let i = 0; i < exact.length; i++)
+      worst = Math.max(worst, Math.abs(part[i] - exact[i]) / Math.max(1, Math.abs(exact[i])));
+  });
+  console.log(`float32 vs double on ${clips.length} FSDD clips: worst ${worst}, fallbacks ${m.f32Fallbacks}`);
+  assert.ok(worst <= 1e-4, `worst ${worst}`);
+  assert.ok(m.f32Fallbacks <= 0.01 * batch.frames, `${m.f32Fallbacks} of ${batch.frames} frames in double`);
+  m.dispose();
+});
