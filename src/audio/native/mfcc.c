@@ -351,29 +351,111 @@ static void window_pair(const float *a, const float *b) {
   }
 }
 
+/*
+ * The FFT's building blocks, written once for both element types: f2 (two frames in double, the exact
+ * path) and f4 (four frames in float32, see compute_f32_batch); T is the vector type, A/S/M its add,
+ * subtract and multiply.
+ */
+
 /* One radix-4 DIF butterfly with twiddles t (c1, s1, c2, s2, c3, s3), written to (r[k], i[k]). */
-static inline __attribute__((always_inline)) void bf4(f2 a0r, f2 a0i, f2 a1r, f2 a1i, f2 a2r, f2 a2i, f2 a3r,
-                                                      f2 a3i, const f2 *t, f2 *r0, f2 *i0, f2 *r1, f2 *i1,
-                                                      f2 *r2, f2 *i2, f2 *r3, f2 *i3) {
-  f2 t0r = ADD(a0r, a2r), t0i = ADD(a0i, a2i);
-  f2 t1r = SUB(a0r, a2r), t1i = SUB(a0i, a2i);
-  f2 t2r = ADD(a1r, a3r), t2i = ADD(a1i, a3i);
-  /* t3 = (a1 - a3) * (-i) = (a1i - a3i) - i (a1r - a3r) */
-  f2 t3r = SUB(a1i, a3i), t3i = SUB(a3r, a1r);
-  *r0 = ADD(t0r, t2r);
-  *i0 = ADD(t0i, t2i);
-  f2 yr = ADD(t1r, t3r), yi = ADD(t1i, t3i);
-  *r1 = SUB(MUL(yr, t[0]), MUL(yi, t[1]));
-  *i1 = ADD(MUL(yr, t[1]), MUL(yi, t[0]));
-  yr = SUB(t0r, t2r);
-  yi = SUB(t0i, t2i);
-  *r2 = SUB(MUL(yr, t[2]), MUL(yi, t[3]));
-  *i2 = ADD(MUL(yr, t[3]), MUL(yi, t[2]));
-  yr = SUB(t1r, t3r);
-  yi = SUB(t1i, t3i);
-  *r3 = SUB(MUL(yr, t[4]), MUL(yi, t[5]));
-  *i3 = ADD(MUL(yr, t[5]), MUL(yi, t[4]));
-}
+#define DEFINE_BF4(NAME, T, A, S, M)                                                                      \
+  static inline __attribute__((always_inline)) void NAME(T a0r, T a0i, T a1r, T a1i, T a2r, T a2i, T a3r, \
+                                                         T a3i, const T *t, T *r0, T *i0, T *r1, T *i1,   \
+                                                         T *r2, T *i2, T *r3, T *i3) {                    \
+    T t0r = A(a0r, a2r), t0i = A(a0i, a2i);                                                                \
+    T t1r = S(a0r, a2r), t1i = S(a0i, a2i);                                                                \
+    T t2r = A(a1r, a3r), t2i = A(a1i, a3i);                                                                \
+    /* t3 = (a1 - a3) * (-i) = (a1i - a3i) - i (a1r - a3r) */                                              \
+    T t3r = S(a1i, a3i), t3i = S(a3r, a1r);                                                                \
+    *r0 = A(t0r, t2r);                                                                                     \
+    *i0 = A(t0i, t2i);                                                                                     \
+    T yr = A(t1r, t3r), yi = A(t1i, t3i);                                                                  \
+    *r1 = S(M(yr, t[0]), M(yi, t[1]));                                                                     \
+    *i1 = A(M(yr, t[1]), M(yi, t[0]));                                                                     \
+    yr = S(t0r, t2r);                                                                                      \
+    yi = S(t0i, t2i);                                                                                      \
+    *r2 = S(M(yr, t[2]), M(yi, t[3]));                                                                     \
+    *i2 = A(M(yr, t[3]), M(yi, t[2]));                                                                     \
+    yr = S(t1r, t3r);                                                                                      \
+    yi = S(t1i, t3i);                                                                                      \
+    *r3 = S(M(yr, t[4]), M(yi, t[5]));                                                                     \
+    *i3 = A(M(yr, t[5]), M(yi, t[4]));                                                                     \
+  }
+
+/* The radix-2 first stage (size M) with twiddles t (c, s per j < M/2). */
+#define DEFINE_RADIX2(NAME, T, A, S, M_)                                                                  \
+  static void NAME(T *xr, T *xi, const T *t, int M) {                                                     \
+    int h = M / 2;                                                                                         \
+    for (int j = 0; j < h; j++) {                                                                          \
+      T ar = xr[j], ai = xi[j], br = xr[j + h], bi = xi[j + h];                                            \
+      xr[j] = A(ar, br);                                                                                   \
+      xi[j] = A(ai, bi);                                                                                   \
+      T dr = S(ar, br), di = S(ai, bi);                                                                    \
+      T c = t[2 * j], s = t[2 * j + 1];                                                                    \
+      xr[j + h] = S(M_(dr, c), M_(di, s));                                                                 \
+      xi[j + h] = A(M_(dr, s), M_(di, c));                                                                 \
+    }                                                                                                      \
+  }
+
+/* The radix-4 stages of size L down to 16 (twiddles from tws), then the last size-4 or size-2 stage. */
+#define DEFINE_FFT_STAGES(NAME, T, A, S, BF)                                                              \
+  static void NAME(T *xr, T *xi, const T *tws, int M, int L) {                                            \
+    for (; L >= 16; L /= 4) {                                                                              \
+      int q = L / 4;                                                                                       \
+      for (int b = 0; b < M; b += L) {                                                                     \
+        T *r0 = xr + b, *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;                                          \
+        T *i0 = xi + b, *i1 = i0 + q, *i2 = i1 + q, *i3 = i2 + q;                                          \
+        const T *t = tws;                                                                                  \
+        for (int j = 0; j < q; j++, t += 6)                                                                \
+          BF(r0[j], i0[j], r1[j], i1[j], r2[j], i2[j], r3[j], i3[j], t, r0 + j, i0 + j, r1 + j, i1 + j,    \
+             r2 + j, i2 + j, r3 + j, i3 + j);                                                              \
+      }                                                                                                    \
+      tws += 6 * q;                                                                                        \
+    }                                                                                                      \
+    if (L == 4) {                                                                                          \
+      for (int b = 0; b < M; b += 4) {                                                                     \
+        T a0r = xr[b], a1r = xr[b + 1], a2r = xr[b + 2], a3r = xr[b + 3];                                  \
+        T a0i = xi[b], a1i = xi[b + 1], a2i = xi[b + 2], a3i = xi[b + 3];                                  \
+        T t0r = A(a0r, a2r), t0i = A(a0i, a2i);                                                            \
+        T t1r = S(a0r, a2r), t1i = S(a0i, a2i);                                                            \
+        T t2r = A(a1r, a3r), t2i = A(a1i, a3i);                                                            \
+        T t3r = S(a1i, a3i), t3i = S(a3r, a1r);                                                            \
+        xr[b] = A(t0r, t2r);                                                                               \
+        xi[b] = A(t0i, t2i);                                                                               \
+        xr[b + 1] = A(t1r, t3r);                                                                           \
+        xi[b + 1] = A(t1i, t3i);                                                                           \
+        xr[b + 2] = S(t0r, t2r);                                                                           \
+        xi[b + 2] = S(t0i, t2i);                                                                           \
+        xr[b + 3] = S(t1r, t3r);                                                                           \
+        xi[b + 3] = S(t1i, t3i);                                                                           \
+      }                                                                                                    \
+    } else if (L == 2) {                                                                                   \
+      for (int b = 0; b < M; b += 2) {                                                                     \
+        T ar = xr[b], ai = xi[b], br = xr[b + 1], bi = xi[b + 1];                                          \
+        xr[b] = A(ar, br);                                                                                 \
+        xi[b] = A(ai, bi);                                                                                 \
+        xr[b + 1] = S(ar, br);                                                                             \
+        xi[b + 1] = S(ai, bi);                                                                             \
+      }                                                                                                    \
+    }                                                                                                      \
+  }
+
+/* |X[k]|^2 for 0 < k < M from a complex FFT output (zr, zi) read through perm, split weights w. */
+#define SPLIT_POWER(T, A, S, M_, HALF, zr, zi, w, k)                                                      \
+  ({                                                                                                       \
+    int p_ = perm[k], q_ = perm[cfg_M - (k)];                                                              \
+    T ar = zr[p_], ai = zi[p_], br = zr[q_], bi = zi[q_];                                                  \
+    /* A = Z[k], B = conj Z[M-k]: A + B = (ar + br, ai - bi), A - B = (ar - br, ai + bi) */                \
+    T sr = A(ar, br), si = S(ai, bi), dr = S(ar, br), di = A(ai, bi);                                      \
+    T wr = w[2 * (k)], wi = w[2 * (k) + 1];                                                                \
+    T xr_ = A(M_(sr, HALF), S(M_(dr, wr), M_(di, wi)));                                                    \
+    T xi_ = A(M_(si, HALF), A(M_(dr, wi), M_(di, wr)));                                                    \
+    A(M_(xr_, xr_), M_(xi_, xi_));                                                                         \
+  })
+
+DEFINE_BF4(bf4, f2, ADD, SUB, MUL)
+DEFINE_RADIX2(radix2_pair, f2, ADD, SUB, MUL)
+DEFINE_FFT_STAGES(fft_stages_pair, f2, ADD, SUB, bf4)
 
 /* Windowed samples 2i, 2i + 1 of frames a (lane 0) and b (lane 1) as the complex z[i]. */
 static inline __attribute__((always_inline)) void load_windowed(const float *a, const float *b, int i, f2 *re,
@@ -420,65 +502,16 @@ static void first_stage_windowed(const float *a, const float *b) {
  * when first_stage_windowed has done the first radix-4 stage.
  */
 static void fft_pair(int skip_first) {
-  f2 *xr = zre, *xi = zim;
-  int M = cfg_M;
-  int L = M;
+  int M = cfg_M, L = M;
   const f2 *tws = tw;
   if (skip_first) {
     tws += 6 * (M / 4);
     L = M / 4;
   } else if (cfg_radix2) {
-    int h = M / 2;
-    const f2 *t = tw2;
-    for (int j = 0; j < h; j++) {
-      f2 ar = xr[j], ai = xi[j], br = xr[j + h], bi = xi[j + h];
-      xr[j] = ADD(ar, br);
-      xi[j] = ADD(ai, bi);
-      f2 dr = SUB(ar, br), di = SUB(ai, bi);
-      f2 c = t[2 * j], s = t[2 * j + 1];
-      xr[j + h] = SUB(MUL(dr, c), MUL(di, s));
-      xi[j + h] = ADD(MUL(dr, s), MUL(di, c));
-    }
-    L = h;
+    radix2_pair(zre, zim, tw2, M);
+    L = M / 2;
   }
-  for (; L >= 16; L /= 4) {
-    int q = L / 4;
-    for (int b = 0; b < M; b += L) {
-      f2 *r0 = xr + b, *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;
-      f2 *i0 = xi + b, *i1 = i0 + q, *i2 = i1 + q, *i3 = i2 + q;
-      const f2 *t = tws;
-      for (int j = 0; j < q; j++, t += 6)
-        bf4(r0[j], i0[j], r1[j], i1[j], r2[j], i2[j], r3[j], i3[j], t, r0 + j, i0 + j, r1 + j, i1 + j, r2 + j,
-            i2 + j, r3 + j, i3 + j);
-    }
-    tws += 6 * q;
-  }
-  if (L == 4) {
-    for (int b = 0; b < M; b += 4) {
-      f2 a0r = xr[b], a1r = xr[b + 1], a2r = xr[b + 2], a3r = xr[b + 3];
-      f2 a0i = xi[b], a1i = xi[b + 1], a2i = xi[b + 2], a3i = xi[b + 3];
-      f2 t0r = ADD(a0r, a2r), t0i = ADD(a0i, a2i);
-      f2 t1r = SUB(a0r, a2r), t1i = SUB(a0i, a2i);
-      f2 t2r = ADD(a1r, a3r), t2i = ADD(a1i, a3i);
-      f2 t3r = SUB(a1i, a3i), t3i = SUB(a3r, a1r);
-      xr[b] = ADD(t0r, t2r);
-      xi[b] = ADD(t0i, t2i);
-      xr[b + 1] = ADD(t1r, t3r);
-      xi[b + 1] = ADD(t1i, t3i);
-      xr[b + 2] = SUB(t0r, t2r);
-      xi[b + 2] = SUB(t0i, t2i);
-      xr[b + 3] = SUB(t1r, t3r);
-      xi[b + 3] = SUB(t1i, t3i);
-    }
-  } else if (L == 2) {
-    for (int b = 0; b < M; b += 2) {
-      f2 ar = xr[b], ai = xi[b], br = xr[b + 1], bi = xi[b + 1];
-      xr[b] = ADD(ar, br);
-      xi[b] = ADD(ai, bi);
-      xr[b + 1] = SUB(ar, br);
-      xi[b + 1] = SUB(ai, bi);
-    }
-  }
+  fft_stages_pair(zre, zim, tws, M, L);
 }
 
 /* float32 rounding of both lanes (TensorFlow's spectrogram output is float32), kept as double. */
@@ -497,16 +530,7 @@ static void transform_pair(const float *a, const float *b) {
 
 /* |X[k]|^2 for 0 < k < M from the complex FFT output, rounded to float32 (kept as double). */
 static inline __attribute__((always_inline)) f2 split_power(int k) {
-  int M = cfg_M;
-  int p = perm[k], q = perm[M - k];
-  f2 ar = zre[p], ai = zim[p], br = zre[q], bi = zim[q];
-  /* A = Z[k], B = conj Z[M-k]: A + B = (ar + br, ai - bi), A - B = (ar - br, ai + bi) */
-  f2 sr = ADD(ar, br), si = SUB(ai, bi), dr = SUB(ar, br), di = ADD(ai, bi);
-  f2 wr = split_w[2 * k], wi = split_w[2 * k + 1];
-  const f2 half = splat(0.5);
-  f2 xr = ADD(MUL(sr, half), SUB(MUL(dr, wr), MUL(di, wi)));
-  f2 xi = ADD(MUL(si, half), ADD(MUL(dr, wi), MUL(di, wr)));
-  return round_f32(ADD(MUL(xr, xr), MUL(xi, xi)));
+  return round_f32(SPLIT_POWER(f2, ADD, SUB, MUL, splat(0.5), zre, zim, split_w, k));
 }
 
 /* |X[0]|^2 and |X[M]|^2 (DC and Nyquist), rounded to float32. */
@@ -530,6 +554,19 @@ static void power_pair(const float *a, const float *b) {
 
 
 /* ---------------------------------------------------------------- filterbank, log, DCT */
+
+/*
+ * The filterbank's running sums move on to band `upto`: each band left behind is stored in out, the
+ * next band's partial sum becomes the current one (mel_pair, mel_quad).
+ */
+#define ADVANCE_BANDS(out, upto, zero)  \
+  while (cur < (upto)) {                \
+    if (cur >= 0) out[cur] = acc_cur;   \
+    acc_cur = acc_next;                 \
+    acc_next = zero;                    \
+    cur++;                              \
+  }
+
 
 /* ln of both lanes, for x >= 1e-12 (normal numbers): the vector form of wb_log. */
 static inline __attribute__((always_inline)) f2 log2x(f2 x) {
@@ -582,21 +619,11 @@ static void mel_pair(const float *a, const float *b) {
     f2 mag = wasm_f64x2_sqrt(p);
     f2 lo = MUL(mag, wasm_v128_load64_splat(band_w + j));
     int band = band_map[j];
-    while (cur < band) {
-      if (cur >= 0) mel2[cur] = acc_cur;
-      acc_cur = acc_next;
-      acc_next = splat(0.0);
-      cur++;
-    }
+    ADVANCE_BANDS(mel2, band, splat(0.0));
     acc_cur = ADD(acc_cur, lo);
     acc_next = ADD(acc_next, SUB(mag, lo));
   }
-  while (cur < nch) {
-    if (cur >= 0) mel2[cur] = acc_cur;
-    acc_cur = acc_next;
-    acc_next = splat(0.0);
-    cur++;
-  }
+  ADVANCE_BANDS(mel2, nch, splat(0.0));
   /* ln(max(x, 1e-12)): independent iterations, two bands each, so that their latencies overlap. */
   const v128_t fl = splat(FLOOR), lf = splat(LOG_FLOOR);
   int c = 0;
@@ -712,8 +739,7 @@ static const float F32_TOLERANCE = 1e-4f; /* estimated error of a coefficient al
 static const float FFT_ERR_C = 4.0f;       /* C above (see the comment before typedef f4) */
 
 static f4 *win4, *zre4, *zim4, *tw4, *tw24, *split_w4, *mel4, *dct_tab4, *dct_s4, *dct_d4;
-static float *band_wf, *band_nf; /* float32 band weights; bins feeding each band */
-static int *perm4;
+static float *band_wf, *band_nf; /* float32 band weights; sqrt of the bins feeding each band */
 static int f32_ready;
 static int f32_fallbacks; /* frames recomputed in double since init */
 
@@ -737,7 +763,6 @@ static int init_f32(void) {
   if (!win4 || !zre4 || !zim4 || !tw4 || !tw24 || !split_w4 || !mel4 || !dct_tab4 || !dct_s4 || !dct_d4 ||
       !band_wf || !band_nf)
     return -3;
-  perm4 = perm;
   for (int i = 0; i < fft; i++) win4[i] = splat4((float)wasm_f64x2_extract_lane(win2[i], 0));
   for (int i = 0; i < 6 * M; i++) tw4[i] = splat4((float)wasm_f64x2_extract_lane(tw[i], 0));
   if (cfg_radix2)
@@ -793,97 +818,23 @@ static f4 window_quad(const float *const *p) {
   return energy;
 }
 
-static inline __attribute__((always_inline)) void bf4q(f4 a0r, f4 a0i, f4 a1r, f4 a1i, f4 a2r, f4 a2i, f4 a3r,
-                                                       f4 a3i, const f4 *t, f4 *r0, f4 *i0, f4 *r1, f4 *i1,
-                                                       f4 *r2, f4 *i2, f4 *r3, f4 *i3) {
-  f4 t0r = ADD4(a0r, a2r), t0i = ADD4(a0i, a2i);
-  f4 t1r = SUB4(a0r, a2r), t1i = SUB4(a0i, a2i);
-  f4 t2r = ADD4(a1r, a3r), t2i = ADD4(a1i, a3i);
-  f4 t3r = SUB4(a1i, a3i), t3i = SUB4(a3r, a1r);
-  *r0 = ADD4(t0r, t2r);
-  *i0 = ADD4(t0i, t2i);
-  f4 yr = ADD4(t1r, t3r), yi = ADD4(t1i, t3i);
-  *r1 = SUB4(MUL4(yr, t[0]), MUL4(yi, t[1]));
-  *i1 = ADD4(MUL4(yr, t[1]), MUL4(yi, t[0]));
-  yr = SUB4(t0r, t2r);
-  yi = SUB4(t0i, t2i);
-  *r2 = SUB4(MUL4(yr, t[2]), MUL4(yi, t[3]));
-  *i2 = ADD4(MUL4(yr, t[3]), MUL4(yi, t[2]));
-  yr = SUB4(t1r, t3r);
-  yi = SUB4(t1i, t3i);
-  *r3 = SUB4(MUL4(yr, t[4]), MUL4(yi, t[5]));
-  *i3 = ADD4(MUL4(yr, t[5]), MUL4(yi, t[4]));
-}
+DEFINE_BF4(bf4q, f4, ADD4, SUB4, MUL4)
+DEFINE_RADIX2(radix2_quad, f4, ADD4, SUB4, MUL4)
+DEFINE_FFT_STAGES(fft_stages_quad, f4, ADD4, SUB4, bf4q)
 
 /* The complex DIF FFT of fft_pair, in float32 on (zre4, zim4). */
 static void fft_quad(void) {
-  f4 *xr = zre4, *xi = zim4;
   int M = cfg_M, L = M;
-  const f4 *tws = tw4;
   if (cfg_radix2) {
-    int h = M / 2;
-    for (int j = 0; j < h; j++) {
-      f4 ar = xr[j], ai = xi[j], br = xr[j + h], bi = xi[j + h];
-      xr[j] = ADD4(ar, br);
-      xi[j] = ADD4(ai, bi);
-      f4 dr = SUB4(ar, br), di = SUB4(ai, bi);
-      f4 c = tw24[2 * j], s = tw24[2 * j + 1];
-      xr[j + h] = SUB4(MUL4(dr, c), MUL4(di, s));
-      xi[j + h] = ADD4(MUL4(dr, s), MUL4(di, c));
-    }
-    L = h;
+    radix2_quad(zre4, zim4, tw24, M);
+    L = M / 2;
   }
-  for (; L >= 16; L /= 4) {
-    int q = L / 4;
-    for (int b = 0; b < M; b += L) {
-      f4 *r0 = xr + b, *r1 = r0 + q, *r2 = r1 + q, *r3 = r2 + q;
-      f4 *i0 = xi + b, *i1 = i0 + q, *i2 = i1 + q, *i3 = i2 + q;
-      const f4 *t = tws;
-      for (int j = 0; j < q; j++, t += 6)
-        bf4q(r0[j], i0[j], r1[j], i1[j], r2[j], i2[j], r3[j], i3[j], t, r0 + j, i0 + j, r1 + j, i1 + j, r2 + j,
-             i2 + j, r3 + j, i3 + j);
-    }
-    tws += 6 * q;
-  }
-  if (L == 4) {
-    for (int b = 0; b < M; b += 4) {
-      f4 a0r = xr[b], a1r = xr[b + 1], a2r = xr[b + 2], a3r = xr[b + 3];
-      f4 a0i = xi[b], a1i = xi[b + 1], a2i = xi[b + 2], a3i = xi[b + 3];
-      f4 t0r = ADD4(a0r, a2r), t0i = ADD4(a0i, a2i);
-      f4 t1r = SUB4(a0r, a2r), t1i = SUB4(a0i, a2i);
-      f4 t2r = ADD4(a1r, a3r), t2i = ADD4(a1i, a3i);
-      f4 t3r = SUB4(a1i, a3i), t3i = SUB4(a3r, a1r);
-      xr[b] = ADD4(t0r, t2r);
-      xi[b] = ADD4(t0i, t2i);
-      xr[b + 1] = ADD4(t1r, t3r);
-      xi[b + 1] = ADD4(t1i, t3i);
-      xr[b + 2] = SUB4(t0r, t2r);
-      xi[b + 2] = SUB4(t0i, t2i);
-      xr[b + 3] = SUB4(t1r, t3r);
-      xi[b + 3] = SUB4(t1i, t3i);
-    }
-  } else if (L == 2) {
-    for (int b = 0; b < M; b += 2) {
-      f4 ar = xr[b], ai = xi[b], br = xr[b + 1], bi = xi[b + 1];
-      xr[b] = ADD4(ar, br);
-      xi[b] = ADD4(ai, bi);
-      xr[b + 1] = SUB4(ar, br);
-      xi[b + 1] = SUB4(ai, bi);
-    }
-  }
+  fft_stages_quad(zre4, zim4, tw4, M, L);
 }
 
 /* |X[k]|^2 for 0 < k < M, float32. */
 static inline __attribute__((always_inline)) f4 split_power4(int k) {
-  int M = cfg_M;
-  int p = perm4[k], q = perm4[M - k];
-  f4 ar = zre4[p], ai = zim4[p], br = zre4[q], bi = zim4[q];
-  f4 sr = ADD4(ar, br), si = SUB4(ai, bi), dr = SUB4(ar, br), di = ADD4(ai, bi);
-  f4 wr = split_w4[2 * k], wi = split_w4[2 * k + 1];
-  const f4 half = splat4(0.5f);
-  f4 xr = ADD4(MUL4(sr, half), SUB4(MUL4(dr, wr), MUL4(di, wi)));
-  f4 xi = ADD4(MUL4(si, half), ADD4(MUL4(dr, wi), MUL4(di, wr)));
-  return ADD4(MUL4(xr, xr), MUL4(xi, xi));
+  return SPLIT_POWER(f4, ADD4, SUB4, MUL4, splat4(0.5f), zre4, zim4, split_w4, k);
 }
 
 /* ln of four floats x >= 1e-12: x = m 2^e, m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(f), f^2 <= 0.0295:
@@ -916,28 +867,18 @@ static v128_t mel_quad(const float *const *p) {
     f4 pw4;
     if (k < M) pw4 = split_power4(k);
     else {
-      f4 xm = SUB4(zre4[perm4[0]], zim4[perm4[0]]);
+      f4 xm = SUB4(zre4[perm[0]], zim4[perm[0]]);
       pw4 = MUL4(xm, xm);
     }
     f4 mag = wasm_f32x4_sqrt(pw4);
     f4 lo = MUL4(mag, wasm_v128_load32_splat(band_wf + j));
     int band = band_map[j];
-    while (cur < band) {
-      if (cur >= 0) mel4[cur] = acc_cur;
-      acc_cur = acc_next;
-      acc_next = splat4(0.0f);
-      cur++;
-    }
+    ADVANCE_BANDS(mel4, band, splat4(0.0f));
     acc_cur = ADD4(acc_cur, lo);
     acc_next = ADD4(acc_next, SUB4(mag, lo));
   }
-  while (cur < nch) {
-    if (cur >= 0) mel4[cur] = acc_cur;
-    acc_cur = acc_next;
-    acc_next = splat4(0.0f);
-    cur++;
-  }
-  /* error bound: sqrt(2/N) B sum_b n_b / m_b <= tolerance, B = C eps32 ||x_w|| */
+  ADVANCE_BANDS(mel4, nch, splat4(0.0f));
+  /* error estimate: sqrt(2/N) B sum_b sqrt(n_b) / m_b <= tolerance, B = C eps32 ||x_w|| (band_nf: sqrt(n_b)) */
   f4 ratio = splat4(0.0f);
   const f4 fl = splat4(1e-12f), lf = splat4(-27.6310211f);
   for (int c = 0; c < nch; c++) {
