@@ -20,6 +20,8 @@ export interface WavebenchApi {
    */
   recorder: () => TestRecorder;
   dataset: DatasetService;
+  /** Hands the dataset page's host a message as if the page had posted it (through its validator). */
+  datasetPage: (raw: unknown) => void;
   models: ModelService;
   /** The command's run without its notification: tests drive cancellation through the token. */
   classify: (
@@ -89,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
       return recorder;
     },
     dataset,
+    datasetPage: (raw) => datasetPanels.fromPage(raw),
     models,
     classify: (paths, token, onProgress) =>
       classifyPaths(paths, models, cache, { report: (p) => p.message && onProgress?.(p.message) }, token),
