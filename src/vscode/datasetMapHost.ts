@@ -45,7 +45,13 @@ export class DatasetMapHost {
         const root = this.root();
         const paths = m.paths.filter((p) => this.has(p));
         if (!root || paths.length === 0) return true;
-        await vscode.commands.executeCommand(REVIEW_CLIPS_COMMAND, vscode.Uri.file(root), paths);
+        try {
+          await vscode.commands.executeCommand(REVIEW_CLIPS_COMMAND, vscode.Uri.file(root), paths);
+        } catch (e) {
+          void vscode.window.showWarningMessage(
+            `Wavebench: the ${paths.length} clips could not be queued for review: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
         return true;
       }
       case 'mapPainted':

@@ -1,7 +1,9 @@
 // The dataset map in a real VS Code: Inspect Dataset on samples/digits, "Build map" (the page's message),
 // the points the page drew equal the review's (count and coordinate checksum), a click on a point opens
-// the clip in the Wavebench editor, a path not on the map opens nothing; screenshots of the map.
+// the clip in the Wavebench editor, a clip not on the map opens nothing; screenshots of the map. The
+// digits model is configured for it (user settings of the test profile, restored after).
 import * as assert from 'node:assert';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { datasetMap } from '../../src/dataset/datasetMap';
@@ -34,45 +36,61 @@ suite('Dataset map', function () {
     const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
     assert.ok(ext);
     const a = await ext.activate();
-    const rec = a.recorder();
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(root);
     const folder = join(root, 'digits');
-    await vscode.commands.executeCommand('wavebench.inspectDataset', vscode.Uri.file(folder));
-    await until('dataset page painted', () => rec.find({ panel: 'dataset', type: 'painted' }));
-
-    a.datasetPage({ type: 'buildMap' });
-    const painted = await until('map painted', () => rec.find({ panel: 'dataset', type: 'mapPainted' }));
-    const report = await vscode.commands.executeCommand<ReviewReport | undefined>(
-      'wavebench.reviewResults',
-      vscode.Uri.file(folder),
-    );
-    const map = report && datasetMap(report);
-    assert.ok(map, 'the review has no map');
-    assert.strictEqual(map.method, 'umap', `103 clips are mapped by UMAP, not ${map.method}`);
-    assert.strictEqual(painted.what, `${map.paths.length} ${mapChecksum(map.xy)}`);
-    assert.strictEqual(map.paths.length, report.map!.points.length);
-
-    // A path the map does not hold is refused; a point's path opens the clip in the editor.
-    const before = activeCustomUri();
-    a.datasetPage({ type: 'openClip', path: join(root, 'README.md') });
-    await sleep(1500);
-    assert.strictEqual(activeCustomUri(), before);
-    const target = map.paths[map.suspects[0]?.i ?? 0];
-    a.datasetPage({ type: 'openClip', path: target });
-    await until(
-      'the clip open in the Wavebench editor',
-      () => activeCustomUri() === target || undefined,
-      30_000,
-    );
-
-    if (!screenshotsAvailable()) return;
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await sleep(500);
-    for (const kind of ['light', 'dark'] as const) {
-      await setTheme(kind);
-      await sleep(1000);
-      assert.ok(await screenshot(`map-${kind}`));
+    // The digits model knows these labels (with the default model every digit is '_unknown_').
+    const settings = vscode.workspace.getConfiguration('wavebench');
+    await settings.update('modelPath', 'digits', vscode.ConfigurationTarget.Global);
+    try {
+      await buildAndCheck(a, root, folder);
+    } finally {
+      await settings.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });
+
+async function buildAndCheck(a: WavebenchApi, root: string, folder: string): Promise<void> {
+  const rec = a.recorder();
+  await vscode.commands.executeCommand('wavebench.inspectDataset', vscode.Uri.file(folder));
+  await until('dataset page painted', () => rec.find({ panel: 'dataset', type: 'painted' }));
+
+  a.datasetPage({ type: 'buildMap' });
+  const painted = await until('map painted', () => rec.find({ panel: 'dataset', type: 'mapPainted' }));
+  const report = await vscode.commands.executeCommand<ReviewReport | undefined>(
+    'wavebench.reviewResults',
+    vscode.Uri.file(folder),
+  );
+  const map = report && datasetMap(report);
+  assert.ok(map, 'the review has no map');
+  assert.strictEqual(map.method, 'umap', `103 clips are mapped by UMAP, not ${map.method}`);
+  assert.strictEqual(painted.what, `${map.paths.length} ${mapChecksum(map.xy)}`);
+  assert.strictEqual(map.paths.length, report.map!.points.length);
+
+  // A path the map does not hold is refused; a point's path opens the clip in the editor.
+  const before = activeCustomUri();
+  const elsewhere = join(root, 'speech-commands', 'yes');
+  const outside = join(
+    elsewhere,
+    readdirSync(elsewhere).find((f) => f.endsWith('.wav'))!,
+  );
+  a.datasetPage({ type: 'openClip', path: outside });
+  await sleep(1500);
+  assert.strictEqual(activeCustomUri(), before);
+  const target = map.paths[map.suspects[0]?.i ?? 0];
+  a.datasetPage({ type: 'openClip', path: target });
+  await until(
+    'the clip open in the Wavebench editor',
+    () => activeCustomUri() === target || undefined,
+    30_000,
+  );
+
+  if (!screenshotsAvailable()) return;
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  await sleep(500);
+  for (const kind of ['light', 'dark'] as const) {
+    await setTheme(kind);
+    await sleep(1000);
+    assert.ok(await screenshot(`map-${kind}`));
+  }
+}

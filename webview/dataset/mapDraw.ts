@@ -32,13 +32,17 @@ export function labelColors(n: number, dark: boolean): string[] {
   });
 }
 
-const R = 1.6;
+/** Half a point's side: larger when there are few points, small enough not to merge at 10,000. */
+function radiusFor(n: number): number {
+  return n <= 1_000 ? 3 : n <= 5_000 ? 2.2 : 1.6;
+}
 
 /** Draws one frame on a 2-D context whose transform already maps CSS pixels. */
 export function drawMap(g: CanvasRenderingContext2D, f: MapFrame): void {
   const { map, view, hidden, selected } = f;
   const xy = map.xy;
   const n = map.paths.length;
+  const R = radiusFor(n);
   const sx = (i: number) => xy[2 * i] * view.scale + view.tx;
   const sy = (i: number) => -xy[2 * i + 1] * view.scale + view.ty;
   const shown = (i: number) => !hidden[map.label[i]];

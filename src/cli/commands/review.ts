@@ -17,7 +17,7 @@ labels with under 5 clips by self-confidence), exact copies (same bytes) and nea
 from the input of the model's last dense layer, cosine distance), and outliers (clips far from their
 label's other clips). Says when the model was trained on the clips (in-sample probabilities).
   --model NAME|PATH      a bundled model (${BUNDLED_MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL}) or a model folder/file as for classify
-  --json OUT             write the review (suspects, duplicates, outliers, unjudged, notes, a 2-D PCA map) to OUT ('-': stdout)
+  --json OUT             write the review (suspects, duplicates, outliers, unjudged, notes, a 2-D UMAP map) to OUT ('-': stdout)
   --csv OUT              one line a finding: finding,path,label,suggested,score,group,distance,reason ('-': stdout)
   --near-threshold X     near copies: cosine distance below X (default: 0.13 x the median nearest-neighbour distance)
   --dims N               embedding values kept a clip, its leading principal coordinates (default ${DEFAULT_REDUCED_DIM}; memory: N x 4 bytes a clip)
