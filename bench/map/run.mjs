@@ -115,9 +115,9 @@ function one(method, n) {
 }
 
 const K = 10;
-/** Exact k nearest (squared Euclidean) of row i among the first n rows of a flat array of width w. */
-function knn(src, w, n, i, k) {
-  const best = [];
+/** Rows 0..n-1 by squared Euclidean distance to row i (a flat array of width w), nearest first, i left out. */
+function byDistance(src, w, n, i) {
+  const dist = [];
   for (let j = 0; j < n; j++) {
     if (j === i) continue;
     let s = 0;
@@ -125,26 +125,9 @@ function knn(src, w, n, i, k) {
       const v = src[i * w + t] - src[j * w + t];
       s += v * v;
     }
-    best.push([s, j]);
-  }
-  best.sort((a, b) => a[0] - b[0]);
-  return best.slice(0, k).map((b) => b[1]);
-}
-/** Rank (1 = nearest) of every row by distance to row i in the embedding. */
-function ranks(src, w, n, i) {
-  const dist = [];
-  for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let t = 0; t < w; t++) {
-      const v = src[i * w + t] - src[j * w + t];
-      s += v * v;
-    }
     dist.push([s, j]);
   }
-  dist.sort((a, b) => a[0] - b[0]);
-  const r = new Int32Array(n);
-  dist.forEach(([, j], k) => (r[j] = k));
-  return r;
+  return dist.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
 }
 /** recall@K, trustworthiness@K, label agreement@K over probe rows. */
 function quality(xy, n) {
@@ -153,12 +136,15 @@ function quality(xy, n) {
   let penalty = 0;
   let agree = 0;
   for (const i of probes) {
-    const hi = new Set(knn(data, d, n, i, K));
-    const lo = knn(xy, 2, n, i, K);
-    const r = ranks(data, d, n, i);
+    const order = byDistance(data, d, n, i);
+    const hi = new Set(order.slice(0, K));
+    const lo = byDistance(xy, 2, n, i).slice(0, K);
+    // Rank of j in the embedding, 1 = nearest.
+    const rank = new Int32Array(n);
+    order.forEach((j, k) => (rank[j] = k + 1));
     for (const j of lo) {
       if (hi.has(j)) recall++;
-      else penalty += r[j] - K;
+      else penalty += rank[j] - K;
       if (labels[j] === labels[i]) agree++;
     }
   }

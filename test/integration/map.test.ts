@@ -10,17 +10,7 @@ import { datasetMap } from '../../src/dataset/datasetMap';
 import { mapChecksum } from '../../src/protocol/dataset';
 import type { ReviewReport } from '../../src/engine/reviewJob';
 import type { WavebenchApi } from '../../src/extension';
-import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
-
-async function until<T>(what: string, f: () => T | undefined, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { screenshot, screenshotsAvailable, setTheme, sleep, until } from './screenshot';
 
 function activeCustomUri(): string | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -56,7 +46,12 @@ async function buildAndCheck(a: WavebenchApi, root: string, folder: string): Pro
   await until('dataset page painted', () => rec.find({ panel: 'dataset', type: 'painted' }));
 
   a.datasetPage({ type: 'buildMap' });
-  const painted = await until('map painted', () => rec.find({ panel: 'dataset', type: 'mapPainted' }));
+  // The review of the folder runs first (the model over 103 clips, then UMAP).
+  const painted = await until(
+    'map painted',
+    () => rec.find({ panel: 'dataset', type: 'mapPainted' }),
+    240_000,
+  );
   const report = await vscode.commands.executeCommand<ReviewReport | undefined>(
     'wavebench.reviewResults',
     vscode.Uri.file(folder),

@@ -272,6 +272,17 @@ async function openPainted(browser, tmp, file, name, theme, sample, timeoutSec) 
   return { page, errors, painted };
 }
 
+/** Pixels drawn (alpha > 0) on the page's canvas matching `selector`. */
+function inkedPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const c = globalThis.document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  }, selector);
+}
+
 /**
  * The evaluation page on sample-evaluation.json: one table row per keyword and overall, a drawn DET canvas, and
  * a hover over its overall curve's first point giving the readout.
@@ -280,13 +291,7 @@ async function checkEvaluation(page) {
   const errors = [];
   const rows = await page.locator('section table.data tbody tr').count();
   if (rows !== 9) errors.push(`operating points: ${rows} rows, expected 9 (overall + 8 keywords)`);
-  const inked = await page.evaluate(() => {
-    const c = globalThis.document.querySelector('canvas.det');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n;
-  });
+  const inked = await inkedPixels(page, 'canvas.det');
   if (inked < 1000) errors.push(`DET canvas: ${inked} drawn pixels`);
   const box = await page.locator('canvas.det').boundingBox();
   // The plot's left edge (FA/h = 0) at the top (FRR 100 %): the highest threshold's point.
@@ -333,13 +338,7 @@ async function checkMap(page) {
   if (!shown || shown.points !== 10000) return [...errors, `mapPainted: ${JSON.stringify(shown)}`];
   const canvas = page.locator('canvas.map-canvas');
   const box = await canvas.boundingBox();
-  const ink = await page.evaluate(() => {
-    const c = globalThis.document.querySelector('canvas.map-canvas');
-    const g = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < g.length; i += 4) if (g[i] > 0) n++;
-    return n;
-  });
+  const ink = await inkedPixels(page, 'canvas.map-canvas');
   if (ink < 20000) errors.push(`map canvas: ${ink} drawn pixels`);
   // Aim at drawn pixels: scan the centre row for an inked pixel, hover it, expect the tooltip.
   let hit = null;
