@@ -7,6 +7,7 @@ import type { DatasetMap } from '../../src/protocol/dataset';
 import { mapChecksum } from '../../src/protocol/dataset';
 import { fmtInt, h, replaceChildren, rgbText, themeColor } from '../common/dom';
 import { drawMap, labelColors, type MapFrame } from './mapDraw';
+import { renderMapLegend } from './mapLegend';
 import { fitView, GridIndex, lassoSelect, panBy, toData, zoomAt, type MapView as View } from './mapModel';
 
 const HEIGHT = 480;
@@ -314,38 +315,8 @@ export class MapCanvas {
   }
 
   private renderLegend(): void {
-    const map = this.map;
-    if (!map) return;
-    const counts = new Array<number>(map.labels.length).fill(0);
-    for (const l of map.label) counts[l]++;
-    const setAll = (v: number) => {
-      this.hidden.fill(v);
-      this.saveHidden();
-    };
-    replaceChildren(
-      this.legend,
-      ...map.labels.map((name, l) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'legend-item link',
-            'aria-pressed': String(!this.hidden[l]),
-            title: this.hidden[l] ? 'Show this label' : 'Hide this label',
-            onClick: () => {
-              this.hidden[l] ^= 1;
-              this.saveHidden();
-            },
-          },
-          swatch(this.colors[l] ?? 'gray'),
-          `${name} (${fmtInt(counts[l])})`,
-        ),
-      ),
-      h('button', { type: 'button', class: 'secondary small', onClick: () => setAll(0) }, 'Show all'),
-      h('button', { type: 'button', class: 'secondary small', onClick: () => setAll(1) }, 'Hide all'),
-      h('span', { class: 'muted legend-key' }, '○ suspect label'),
-      h('span', { class: 'muted legend-key' }, '+ duplicate (a line joins each group)'),
-    );
+    if (!this.map) return;
+    renderMapLegend(this.legend, this.map, this.colors, this.hidden, () => this.saveHidden());
   }
 
   private saveHidden(): void {
@@ -356,10 +327,4 @@ export class MapCanvas {
     this.renderLegend();
     this.schedule();
   }
-}
-
-function swatch(color: string): HTMLElement {
-  const el = h('span', { class: 'swatch' });
-  el.style.background = color;
-  return el;
 }
