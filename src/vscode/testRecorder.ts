@@ -10,6 +10,8 @@ export interface RecordedMessage {
   what?: string;
   /** The text of a `decodeError` message (the decoder's reason, asserted word for word). */
   message?: string;
+  /** The counts or positions of a `drawn` message (what the editor drew against a label file, where a seek put it). */
+  detail?: Record<string, number>;
   /** performance.now() when it passed. */
   at: number;
 }
