@@ -22,7 +22,8 @@ import type {
 } from '../protocol/editor';
 import { parseEditorToHost } from '../protocol/editor';
 import { Disposable } from './dispose';
-import { readTruthBeside, truthView } from './editorTruth';
+import { readTruthBeside } from './editorTruth';
+import { truthView } from './truthView';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
