@@ -80,7 +80,9 @@ export class WavEditorSession extends Disposable {
                 ? { what: m.what, detail: { ...m.detail } }
                 : m.type === 'decodeError'
                   ? { message: m.message }
-                  : {},
+                  : m.type === 'truthProblems'
+                    ? { message: m.lines.join('\n') }
+                    : {},
         },
         recorder,
       ),

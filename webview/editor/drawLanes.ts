@@ -43,7 +43,7 @@ export function outcomeColour(o: Outcome | undefined, theme: Theme): string {
 }
 
 const MARK_H = 16;
-const PLOT_H = 120;
+const PLOT_H = 100;
 const TRUTH_H = 30;
 
 /** Draws the panel; `out` (with a label file) colours detections and words at its threshold. */
@@ -88,10 +88,17 @@ export function drawLanes(
   const windows = p.windows ?? [];
   const times = windows.map((win) => (win.startSec + win.endSec) / 2);
   const columns = Math.max(1, Math.round(w - AXIS_L));
-  const line = (values: ArrayLike<number>, ts: ArrayLike<number>, colour: string, width: number) => {
+  const line = (
+    values: ArrayLike<number>,
+    ts: ArrayLike<number>,
+    colour: string,
+    width: number,
+    dash = false,
+  ) => {
     const peaks = columnPeaks(ts, values, range, columns);
     ctx.strokeStyle = colour;
     ctx.lineWidth = width;
+    ctx.setLineDash(dash ? [2, 2] : []);
     ctx.beginPath();
     let pen = false;
     peaks.forEach((v, c) => {
@@ -102,6 +109,7 @@ export function drawLanes(
       pen = true;
     });
     ctx.stroke();
+    ctx.setLineDash([]);
   };
   p.labels.forEach((_, k) =>
     line(
@@ -109,6 +117,8 @@ export function drawLanes(
       times,
       labelColour(p.labels, k, theme),
       1,
+      // _silence_ and _unknown_ are never detections: dotted, behind the keywords.
+      p.labels[k].startsWith('_'),
     ),
   );
   if (out) {
@@ -138,7 +148,7 @@ export function drawLanes(
       }))
     : (p.detections ?? []).map((d) => ({ label: d.label, t: d.timeSec, outcome: undefined }));
   const detBoxes = dets.map((d) => ({
-    x: x(d.t) + 6,
+    x: x(d.t) + 8,
     width: ctx.measureText(d.label).width,
     priority: d.outcome === 'hit' ? 1 : 2,
   }));
@@ -156,7 +166,10 @@ export function drawLanes(
     ctx.fill();
     marks.push({ x1: dx - 5, x2: dx + 5, y1: 0, y2: MARK_H, timeSec: d.t });
   });
-  for (const i of thinLabels(detBoxes)) {
+  // The triangles go first (above every text), so no name is written over another's mark.
+  const triangles = dets.map((d) => ({ x: x(d.t) - 5, width: 10, priority: 1e9 }));
+  for (const i of thinLabels([...detBoxes, ...triangles], 2)) {
+    if (i >= dets.length) continue;
     ctx.fillStyle = outcomeColour(dets[i].outcome, theme);
     ctx.fillText(dets[i].label, detBoxes[i].x, 11);
   }

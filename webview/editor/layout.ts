@@ -20,8 +20,9 @@ export function buildLayout(app: HTMLElement) {
   }
   const wave = canvasBlock('Waveform', 110);
   const specB = canvasBlock('Spectrogram', 240);
-  const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
+  // Over time before the first window's model input: on a long recording it is what matters.
   const stripB = canvasBlock('Probabilities over time', 10);
+  const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
   const legend = h('div', { class: 'wb-legend' });
   const readout = h('div', { class: 'wb-readout' }, ' ');
   canvases.append(readout);
