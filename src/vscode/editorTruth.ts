@@ -59,3 +59,21 @@ export async function readTruthBeside(recording: vscode.Uri): Promise<BesideTrut
   }
   return undefined;
 }
+
+/**
+ * Calls `changed` when the recording's label file (`NAME.txt` or `NAME.csv` beside it) is created,
+ * changed or deleted: the editor reads it again. Files on disk only (other file systems are not watched).
+ */
+export function watchTruthBeside(recording: vscode.Uri, changed: () => void): vscode.Disposable {
+  if (recording.scheme !== 'file') return new vscode.Disposable(() => undefined);
+  const name = basename(recording.path);
+  const stem = name.slice(0, name.length - extname(name).length);
+  const w = vscode.workspace.createFileSystemWatcher(
+    // Glob characters in the name stand for themselves.
+    new vscode.RelativePattern(
+      vscode.Uri.joinPath(recording, '..'),
+      `${stem.replace(/[[\]{}*?]/g, (c) => `[${c}]`)}.{txt,csv}`,
+    ),
+  );
+  return vscode.Disposable.from(w, w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed));
+}

@@ -22,7 +22,7 @@ import type {
 } from '../protocol/editor';
 import { parseEditorToHost } from '../protocol/editor';
 import { Disposable } from './dispose';
-import { readTruthBeside } from './editorTruth';
+import { readTruthBeside, watchTruthBeside } from './editorTruth';
 import { truthView } from './truthView';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
@@ -89,6 +89,7 @@ export class WavEditorSession extends Disposable {
     );
     this._register(doc.onDidReload(() => this.show()));
     this._register(models.onDidChange(() => void this.predict()));
+    this._register(watchTruthBeside(doc.uri, () => void this.predict()));
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register({ dispose: () => this.predictionAbort?.abort() });
   }

@@ -44,7 +44,7 @@ suite('Wavebench editor with a label track', function () {
 
   test('draws the truth lane, colours detections as evaluate counts them, and opens at a time', async () => {
     const a = await api();
-    const { wav } = longRecording(tempDir('wb-truth-'));
+    const { wav, txt } = longRecording(tempDir('wb-truth-'));
     const key = await openPainted(a, wav);
     const drawn = await until('the truth lane drawn', () =>
       a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'drawn', what: 'truth' }),
@@ -96,6 +96,17 @@ suite('Wavebench editor with a label track', function () {
       .filter((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === key);
     assert.strictEqual(tabs.length, 1);
     await shots('editor-truth-zoomed');
+
+    // The label file edited (only the first 30 s labelled): the editor reads it again by itself.
+    const first = readFileSync(txt, 'utf8').split('\n').slice(0, 10);
+    writeFileSync(txt, first.join('\n') + '\n');
+    const again = await until('the edited label file drawn', () =>
+      a
+        .recorder()
+        .messages()
+        .find((m) => m.uri === key && m.type === 'drawn' && m.what === 'truth' && m.detail?.words === 10),
+    );
+    console.log(`[wavebench-tests] edited label file: ${JSON.stringify(again.detail)}`);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
