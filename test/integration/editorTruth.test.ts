@@ -108,5 +108,16 @@ suite('Wavebench editor with a label track', function () {
     );
     console.log(`[wavebench-tests] edited label file: ${JSON.stringify(again.detail)}`);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    // Closed: openAt opens it, and the seek waits for the page to show the file.
+    await vscode.commands.executeCommand('wavebench.openAt', vscode.Uri.file(wav), 20);
+    const reopened = await until('the seek in a new editor', () =>
+      a
+        .recorder()
+        .messages()
+        .find((m) => m.uri === key && m.type === 'drawn' && m.what === 'seek' && m.detail?.cursorSec === 20),
+    );
+    assert.deepStrictEqual(reopened.detail, { cursorSec: 20, startSec: 15, endSec: 25 });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

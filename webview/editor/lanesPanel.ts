@@ -68,12 +68,18 @@ export class LanesPanel {
     const swatch = (colour: string, text: string, cls = 'wb-swatch') => {
       const s = h('span', { class: cls });
       if (cls.includes('wb-missed')) s.style.borderColor = colour;
-      else if (cls.includes('wb-mark')) s.style.borderTopColor = colour;
+      else if (cls.includes('wb-mark') || cls.includes('wb-dotted')) s.style.borderTopColor = colour;
       else s.style.background = colour;
       return h('span', { class: 'wb-legend-item' }, s, text);
     };
     ui.legend.replaceChildren(
-      ...pred.labels.map((l, i) => swatch(labelColour(pred.labels, i, theme), l)),
+      ...pred.labels.map((l, i) =>
+        swatch(
+          labelColour(pred.labels, i, theme),
+          l,
+          l.startsWith('_') ? 'wb-swatch wb-dotted' : 'wb-swatch',
+        ),
+      ),
       ...(out
         ? [
             swatch(theme.foreground, '1-s average (best keyword) · - - threshold'),
