@@ -10,7 +10,8 @@ import { datasetMap } from '../../src/dataset/datasetMap';
 import { mapChecksum } from '../../src/protocol/dataset';
 import type { ReviewReport } from '../../src/engine/reviewJob';
 import type { WavebenchApi } from '../../src/extension';
-import { screenshot, screenshotsAvailable, setTheme, sleep, until } from './screenshot';
+import { sleep } from './screenshot';
+import { api, shots, until } from './suiteHelpers';
 
 function activeCustomUri(): string | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -23,9 +24,7 @@ suite('Dataset map', function () {
   this.timeout(300_000);
 
   test('Build map draws the review map; a click opens the clip; screenshots', async () => {
-    const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
-    assert.ok(ext);
-    const a = await ext.activate();
+    const a = await api();
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(root);
     const folder = join(root, 'digits');
@@ -80,12 +79,7 @@ async function buildAndCheck(a: WavebenchApi, root: string, folder: string): Pro
     30_000,
   );
 
-  if (!screenshotsAvailable()) return;
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   await sleep(500);
-  for (const kind of ['light', 'dark'] as const) {
-    await setTheme(kind);
-    await sleep(1000);
-    assert.ok(await screenshot(`map-${kind}`));
-  }
+  await shots('map');
 }

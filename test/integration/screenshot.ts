@@ -1,4 +1,4 @@
-// Helpers for suites: screenshots through a file protocol with the browser runner, themes, waiting.
+// Helpers for suites: screenshots through a file protocol with the browser runner, and themes.
 //
 // Protocol: the test writes test-results/screenshot-requests/<name>.json and waits for the runner
 // (which drives Chromium with playwright) to write test-results/screenshots/<name>.png.
@@ -10,17 +10,6 @@ const resultsDir =
   process.env.WAVEBENCH_TEST_RESULTS_DIR ?? path.resolve(__dirname, '..', '..', '..', 'test-results');
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `f` every 100 ms until it gives a value (returned), or fails after `timeoutMs`. */
-export async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** True when a runner that can take screenshots (the browser path) is attached. */
 export function screenshotsAvailable(): boolean {
