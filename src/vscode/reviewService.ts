@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { folderFingerprint, ReviewCache } from '../engine/reviewCache';
 import { runReviewJob, type ReviewReport } from '../engine/reviewJob';
-import type { FileClassification } from '../model/classifier';
+import type { FileClassification, Scored } from '../model/classifier';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { bundledModel } from '../model/bundled';
 import { Disposable } from './dispose';
 import type { ModelService } from './modelService';
@@ -68,6 +69,24 @@ export class ReviewService extends Disposable {
     } finally {
       this.running.delete(key);
     }
+  }
+
+  /**
+   * The model's top labels for a clip of `report`: from the cache, else the clip classified now on the
+   * shared pool ahead of batch work (a moved clip is not under its old path in the cache).
+   */
+  async topLabels(path: string, report: ReviewReport, signal?: AbortSignal): Promise<Scored[]> {
+    const hit = (await this.cache.lookup([path], report.model.hash)).get(path);
+    if (hit?.top) return hit.top;
+    const { pool } = await this.models.getPool();
+    const input = { path, topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    const { row } = await pool.run('clip', input, {
+      model: { dir: report.model.dir },
+      priority: 'interactive',
+      signal,
+    });
+    if (row.error) throw new Error(row.error);
+    return row.top ?? [];
   }
 
   /** The newest review of `folder` this session (any model), without running one. */
