@@ -7,7 +7,8 @@
 // Prints wall times, the ratios to cold, the cache's size on disk and the machine. Reads the tree only
 // (with --fsdd it first copies FSDD's flat recordings/ into digit folders in a temp folder).
 // Run: node bench/review/cache.mjs TREE [--model digits|speech-commands|DIR] [--workers N] [--fsdd]
-//   e.g. node bench/review/cache.mjs ../shared/data/fsdd/recordings --fsdd --model digits
+//   TREE: a folder-per-label tree, or with --fsdd the Free Spoken Digit Dataset's flat recordings/ folder
+//   (git clone of Jakobovski/free-spoken-digit-dataset).
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,11 +50,14 @@ async function review(useCache) {
   let known = new Map();
   let fresh = [];
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  let setup = 0;
   const r = await runReviewJob(tree, {
     modelDir,
     bundled,
     workers,
     prepare: async (paths) => {
+      setup = (performance.now() - t0) / 1000;
       if (useCache && hash) known = await cache.lookup(paths, hash);
     },
     cached: (p) => known.get(p),
@@ -63,17 +67,32 @@ async function review(useCache) {
   await cache.store(fresh, r.model.hash);
   await cache.putReport(r, fingerprint);
   await cache.save();
-  return { r, sec: (performance.now() - t0) / 1000, fresh: fresh.length, hits: known.size };
+  return {
+    r,
+    sec: (performance.now() - t0) / 1000,
+    cpu: cpuSec(c0),
+    setup,
+    fresh: fresh.length,
+    hits: known.size,
+  };
 }
+
+/** CPU seconds of the process (all its threads: getrusage) since `c0`. */
+const cpuSec = (c0) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
 
 let hash = '';
 const cold = await review(false);
 hash = cold.r.model.hash;
 const clips = await review(true);
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const fp = await folderFingerprint(tree);
 const whole = await new ReviewCache(cacheDir).report(tree, hash, fp);
 const wholeSec = (performance.now() - t0) / 1000;
+const wholeCpu = cpuSec(c0);
 if (!whole) throw new Error('the whole review was not found in the cache');
 const same = JSON.stringify({ ...clips.r, timeSec: 0 }) === JSON.stringify({ ...cold.r, timeSec: 0 });
 const size = readdirSync(cacheDir).reduce((n, f) => n + statSync(join(cacheDir, f)).size, 0);
@@ -81,13 +100,16 @@ const size = readdirSync(cacheDir).reduce((n, f) => n + statSync(join(cacheDir, 
 console.log(
   `review cache, ${cold.r.clips} clips of ${tree}, model ${cold.r.model.name}, ${workers} worker(s)`,
 );
-console.log(`  cold   (model pass, ${cold.fresh} clips): ${cold.sec.toFixed(2)} s`);
+const line = (what, x) =>
+  `  ${what}: ${x.sec.toFixed(2)} s wall (${(x.sec / cold.sec).toFixed(3)} x cold; ` +
+  `${x.setup.toFixed(2)} s of it scan + worker start + model load), ` +
+  `${x.cpu.toFixed(2)} s CPU (${(x.cpu / cold.cpu).toFixed(3)} x cold)`;
+console.log(line(`cold   (model pass, ${cold.fresh} clips)`, cold));
+console.log(line(`clips  (${clips.hits} rows from disk, ${clips.fresh} classified)`, clips));
+console.log(`         findings identical to cold: ${same}`);
 console.log(
-  `  clips  (${clips.hits} rows from disk, ${clips.fresh} classified): ${clips.sec.toFixed(2)} s` +
-    `  = ${(clips.sec / cold.sec).toFixed(3)} x cold; findings identical to cold: ${same}`,
-);
-console.log(
-  `  review (folder unchanged: fingerprint + lookup): ${wholeSec.toFixed(3)} s  = ${(wholeSec / cold.sec).toFixed(4)} x cold`,
+  `  review (folder unchanged: fingerprint + lookup): ${wholeSec.toFixed(3)} s wall ` +
+    `(${(wholeSec / cold.sec).toFixed(4)} x cold), ${wholeCpu.toFixed(2)} s CPU (${(wholeCpu / cold.cpu).toFixed(4)} x cold)`,
 );
 console.log(
   `  cache on disk: ${(size / 1e6).toFixed(1)} MB (${(size / cold.r.clips / 1024).toFixed(1)} KB a clip)`,

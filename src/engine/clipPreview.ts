@@ -20,7 +20,14 @@ export interface ClipPreview {
  * Runs in a pool worker (job `preview`), so decoding never blocks the extension host.
  */
 export async function previewClip(path: string, columns: number): Promise<ClipPreview> {
-  const model = await WavDocumentModel.open(await openFileSource(path));
+  const source = await openFileSource(path);
+  let model: WavDocumentModel;
+  try {
+    model = await WavDocumentModel.open(source);
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
   try {
     const f = model.facts;
     const end = Math.min(f.durationSec, PREVIEW_MAX_SEC);

@@ -42,8 +42,13 @@ export class ReviewService extends Disposable {
    */
   async results(folder: string, fresh = false): Promise<ReviewReport | undefined> {
     const root = resolve(folder);
-    const { info } = await this.models.getPool();
-    const key = `${root}\0${info.hash}`;
+    let key: string;
+    try {
+      key = `${root}\0${(await this.models.getPool()).info.hash}`;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Wavebench: review: ${(e as Error).message}`);
+      return undefined;
+    }
     const inFlight = this.running.get(key);
     if (inFlight) return inFlight;
     const run = Promise.resolve(
