@@ -5,6 +5,7 @@ import { runReviewJob, type ReviewReport } from '../engine/reviewJob';
 import type { FileClassification, Scored } from '../model/classifier';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { bundledModel } from '../model/bundled';
+import { reportClipProgress } from './clipProgress';
 import { Disposable } from './dispose';
 import type { ModelService } from './modelService';
 
@@ -125,7 +126,6 @@ export class ReviewService extends Disposable {
       const bundled = this.models.bundled.find((m) => resolve(m.dir) === resolve(model.dir));
       const known = new Map<string, FileClassification>();
       const newRows: FileClassification[] = [];
-      let last = 0;
       const report = await runReviewJob(root, {
         modelDir: model.dir,
         bundled: bundled && bundledModel(bundled.name),
@@ -137,15 +137,7 @@ export class ReviewService extends Disposable {
         },
         cached: (p) => known.get(p),
         onFresh: (rows) => newRows.push(...rows),
-        onProgress: (p) => {
-          const pct = p.total ? (100 * p.done) / p.total : 100;
-          const eta = Number.isFinite(p.etaSec) ? `${Math.ceil(p.etaSec)} s` : '…';
-          progress.report({
-            increment: pct - last,
-            message: `${p.done}/${p.total} clips · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${eta}`,
-          });
-          last = pct;
-        },
+        onProgress: reportClipProgress(progress, 'clips'),
       });
       await this.cache.store(newRows, info.hash);
       if (report.cancelled) {

@@ -16,7 +16,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { WavebenchApi } from '../../src/extension';
 import type { ReviewReport } from '../../src/engine/reviewJob';
-import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
+import { shots, sleep, until } from './screenshot';
 
 const labelOf = (p: string) => basename(dirname(p));
 
@@ -28,26 +28,6 @@ function listing(dir: string): string[] {
       const st = statSync(join(dir, f));
       return `${f} ${st.size} ${st.mtimeMs}`;
     });
-}
-
-async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Screenshots of the page in the light and dark themes (browser runner only). */
-async function shots(name: string): Promise<void> {
-  if (!screenshotsAvailable()) return;
-  for (const kind of ['light', 'dark'] as const) {
-    await setTheme(kind);
-    await sleep(800);
-    assert.ok(await screenshot(`${name}-${kind}`));
-  }
 }
 
 async function api(): Promise<WavebenchApi> {
