@@ -132,6 +132,15 @@ suite('Review', function () {
     assert.strictEqual(lines.length, 2, lines.join('\n'));
     assert.match(lines[1], /^[^,]+,(\w+),\1,/, 'a keep: from = to');
     assert.deepStrictEqual(listing(folder), before, 'the export moved or changed a clip');
+
+    // U in the queue undoes the shown clip's move the same way (VS Code's undo stack).
+    const moves = () => rec.messages().filter((m) => m.panel === 'review' && m.type === 'relabelled').length;
+    panel.pressKey('a');
+    await until('the second move', () => moves() === 2);
+    assert.ok(existsSync(target) && !existsSync(first.path));
+    panel.pressKey('u');
+    await until('the clip back after U', () => existsSync(first.path) && !existsSync(target));
+    assert.strictEqual(asked.length, 2, 'each move was confirmed');
   });
 
   test('wavebench.reviewClips opens a queue of just the given clips, in that order', async () => {
