@@ -1,22 +1,12 @@
 // Review Labels in a real VS Code: the review service (cached results), the queue page, a relabel
 // confirmed and undone with `undo`. Works on a copy of samples/digits in a temp folder (never the samples).
 import * as assert from 'node:assert';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import type { WavebenchApi } from '../../src/extension';
 import type { ReviewReport } from '../../src/engine/reviewJob';
-import { shots, sleep, until } from './screenshot';
+import { sleep } from './screenshot';
+import { api, removeTemps, shots, tempDir, until } from './suiteHelpers';
 
 const labelOf = (p: string) => basename(dirname(p));
 
@@ -30,20 +20,11 @@ function listing(dir: string): string[] {
     });
 }
 
-async function api(): Promise<WavebenchApi> {
-  const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
-  assert.ok(ext, 'extension not found');
-  return ext.activate();
-}
-
-const temps: string[] = [];
-
 /** A copy of samples/digits (the workspace's digits folder) in a new temp folder. */
 function digitsCopy(): string {
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(ws, 'no workspace folder');
-  const dir = mkdtempSync(join(tmpdir(), 'wb-review-'));
-  temps.push(dir);
+  const dir = tempDir('wb-review-');
   cpSync(join(ws, 'digits'), join(dir, 'digits'), { recursive: true });
   return join(dir, 'digits');
 }
@@ -57,7 +38,7 @@ suite('Review', function () {
   });
   suiteTeardown(async () => {
     (await api()).models.useModel(undefined);
-    for (const d of temps) rmSync(d, { recursive: true, force: true });
+    removeTemps();
   });
 
   test('wavebench.reviewResults reviews a folder once, then answers from the cache', async () => {
@@ -123,7 +104,7 @@ suite('Review', function () {
 
     // Export: a keep and the CSV, with no file moved.
     const before = listing(folder);
-    const out = join(temps[temps.length - 1], 'decisions.csv');
+    const out = join(tempDir('wb-export-'), 'decisions.csv');
     a.saveTarget = async () => vscode.Uri.file(out);
     panel.pressKey('k');
     panel.pressKey('e');

@@ -51,24 +51,3 @@ export async function setTheme(kind: 'light' | 'dark', settleMs = 1500): Promise
     .update('colorTheme', theme, vscode.ConfigurationTarget.Global);
   await sleep(settleMs);
 }
-
-/** Polls `f` every 100 ms until it gives a truthy value (returned), or fails after `timeoutMs`. */
-export async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Screenshots `name-light` and `name-dark` (browser runner only; nothing otherwise). */
-export async function shots(name: string): Promise<void> {
-  if (!screenshotsAvailable()) return;
-  for (const kind of ['light', 'dark'] as const) {
-    await setTheme(kind);
-    await sleep(800);
-    if (!(await screenshot(`${name}-${kind}`))) throw new Error(`screenshot ${name}-${kind} not taken`);
-  }
-}
