@@ -2,8 +2,10 @@ import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { folderFingerprint, ReviewCache } from '../engine/reviewCache';
 import { runReviewJob, type ReviewReport } from '../engine/reviewJob';
-import type { FileClassification } from '../model/classifier';
+import type { FileClassification, Scored } from '../model/classifier';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { bundledModel } from '../model/bundled';
+import { reportClipProgress } from './clipProgress';
 import { Disposable } from './dispose';
 import type { ModelService } from './modelService';
 
@@ -41,8 +43,13 @@ export class ReviewService extends Disposable {
    */
   async results(folder: string, fresh = false): Promise<ReviewReport | undefined> {
     const root = resolve(folder);
-    const { info } = await this.models.getPool();
-    const key = `${root}\0${info.hash}`;
+    let key: string;
+    try {
+      key = `${root}\0${(await this.models.getPool()).info.hash}`;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Wavebench: review: ${(e as Error).message}`);
+      return undefined;
+    }
     const inFlight = this.running.get(key);
     if (inFlight) return inFlight;
     const run = Promise.resolve(
@@ -68,6 +75,24 @@ export class ReviewService extends Disposable {
     } finally {
       this.running.delete(key);
     }
+  }
+
+  /**
+   * The model's top labels for a clip of `report`: from the cache, else the clip classified now on the
+   * shared pool ahead of batch work (a moved clip is not under its old path in the cache).
+   */
+  async topLabels(path: string, report: ReviewReport, signal?: AbortSignal): Promise<Scored[]> {
+    const hit = (await this.cache.lookup([path], report.model.hash)).get(path);
+    if (hit?.top) return hit.top;
+    const { pool } = await this.models.getPool();
+    const input = { path, topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    const { row } = await pool.run('clip', input, {
+      model: { dir: report.model.dir },
+      priority: 'interactive',
+      signal,
+    });
+    if (row.error) throw new Error(row.error);
+    return row.top ?? [];
   }
 
   /** The newest review of `folder` this session (any model), without running one. */
@@ -101,7 +126,6 @@ export class ReviewService extends Disposable {
       const bundled = this.models.bundled.find((m) => resolve(m.dir) === resolve(model.dir));
       const known = new Map<string, FileClassification>();
       const newRows: FileClassification[] = [];
-      let last = 0;
       const report = await runReviewJob(root, {
         modelDir: model.dir,
         bundled: bundled && bundledModel(bundled.name),
@@ -113,15 +137,7 @@ export class ReviewService extends Disposable {
         },
         cached: (p) => known.get(p),
         onFresh: (rows) => newRows.push(...rows),
-        onProgress: (p) => {
-          const pct = p.total ? (100 * p.done) / p.total : 100;
-          const eta = Number.isFinite(p.etaSec) ? `${Math.ceil(p.etaSec)} s` : '…';
-          progress.report({
-            increment: pct - last,
-            message: `${p.done}/${p.total} clips · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${eta}`,
-          });
-          last = pct;
-        },
+        onProgress: reportClipProgress(progress, 'clips'),
       });
       await this.cache.store(newRows, info.hash);
       if (report.cancelled) {

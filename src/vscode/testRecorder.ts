@@ -1,6 +1,6 @@
 /** One message between the host and a webview, as the integration tests observe it. */
 export interface RecordedMessage {
-  panel: 'editor' | 'report' | 'dataset' | 'evaluation';
+  panel: 'editor' | 'report' | 'dataset' | 'evaluation' | 'review';
   /** `in`: from the webview; `out`: to it. */
   dir: 'in' | 'out';
   /** The document or panel it concerns (the editor's file URI; the report's or dataset's title). */
