@@ -1,6 +1,6 @@
 import { decodeCompressed, sniffReader } from './audioDecode';
-import type { ByteSource } from './byteSource';
-import type { ByteReader } from './compressedStream';
+import { readAllBytes, readBytes, type ByteSource } from './byteSource';
+import { CompressedSource, readerOf } from './compressedSource';
 import { DecodedSource } from './decodedSource';
 import { mixdown } from './mixdown';
 import { Spectrogram } from './spectrogram';
@@ -89,7 +89,7 @@ export class WavDocumentModel {
   private disposed = false;
 
   private constructor(
-    readonly source: WavSource | DecodedSource,
+    readonly source: WavSource | CompressedSource | DecodedSource,
     /** Decoded channels (only the shown ones) and their mono mix: small files only. */
     private readonly channels: Float32Array[] | undefined,
     private readonly monoWhole: Float32Array | undefined,
@@ -101,20 +101,21 @@ export class WavDocumentModel {
     const lim = { ...VIEW_LIMITS, ...limits };
     const reader = readerOf(bytes);
     const kind = await sniffReader(reader);
-    if (kind !== 'wav') {
-      // Compressed files are decoded whole (up to MAX_WHOLE_DECODE_SAMPLES; longer ones are refused
-      // with one line): no range reads yet, see the README's formats section.
+    let source: WavSource | CompressedSource;
+    if (kind === 'ogg' || (kind === 'flac' && !(await flacTotalKnown(bytes)))) {
+      // Ogg Vorbis and Opus (and FLAC without a total sample count) are decoded whole, up to
+      // MAX_WHOLE_DECODE_SAMPLES (longer ones are refused with one line): no range reads for them.
       const d = await decodeCompressed(kind, reader);
       // The file's bytes, for the worker that classifies it: read after the decode, not before, so a
       // file the decoder refuses from its header (too long to decode whole) is never read whole.
-      const file = new Uint8Array(bytes.size);
-      for (let got = 0, n = 1; got < file.length && n > 0; got += n)
-        n = await bytes.read(got, file.subarray(got, Math.min(file.length, got + (1 << 24))));
+      const file = await readAllBytes(bytes);
       await bytes.close();
-      const source = new DecodedSource(d.facts, d.warnings, d.channels, file);
-      return new WavDocumentModel(source, d.channels, mixdown(d.channels), lim);
+      const decoded = new DecodedSource(d.facts, d.warnings, d.channels, file);
+      return new WavDocumentModel(decoded, d.channels, mixdown(d.channels), lim);
     }
-    const source = await WavSource.open(bytes);
+    // WAV, FLAC and MP3: a long file is read by ranges (FLAC and MP3 decoded from the nearest frame).
+    if (kind === 'wav') source = await WavSource.open(bytes);
+    else source = await CompressedSource.open(kind, bytes);
     const f = source.facts;
     if (f.frames * f.channels > lim.wholeDecodeSamples)
       return new WavDocumentModel(source, undefined, undefined, lim);
@@ -369,13 +370,9 @@ export class WavDocumentModel {
   }
 }
 
-/** A ByteSource read as a ByteReader (what the compressed decoders stream from). */
-function readerOf(src: ByteSource): ByteReader {
-  return {
-    size: src.size,
-    read: async (offset, length) => {
-      const b = new Uint8Array(Math.max(0, Math.min(length, src.size - offset)));
-      return b.subarray(0, await src.read(offset, b));
-    },
-  };
+/** True when a FLAC file's STREAMINFO gives its length (what reading it by ranges needs). */
+async function flacTotalKnown(src: ByteSource): Promise<boolean> {
+  // 'fLaC', a 4-byte block header, then STREAMINFO: the 36-bit total at its bytes 13 (low 4 bits) to 17.
+  const b = await readBytes(src, 0, 26);
+  return b.length === 26 && ((b[21] & 0x0f) | b[22] | b[23] | b[24] | b[25]) !== 0;
 }
