@@ -22,6 +22,8 @@ const CACHED_BLOCKS = 32;
 export class CompressedSource {
   readonly header: { facts: WavFacts; warnings: string[] };
   private readonly blocks = new Map<number, Promise<Float32Array[]>>();
+  /** The last decode queued: decodes run one at a time (one decoder, reset between ranges). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly kind: 'flac' | 'mp3',
@@ -52,13 +54,19 @@ export class CompressedSource {
     return Math.max(1, Math.floor(MAX_READ_BYTES / this.facts.blockAlign));
   }
 
+  private decode(a: number, b: number): Promise<Float32Array[]> {
+    const run = this.queue.then(() => this.ranges.decode(a, b));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private block(k: number): Promise<Float32Array[]> {
     let b = this.blocks.get(k);
     if (b) {
       this.blocks.delete(k); // most recently used last
     } else {
       const a = k * BLOCK;
-      b = this.ranges.decode(a, Math.min(this.facts.frames, a + BLOCK));
+      b = this.decode(a, Math.min(this.facts.frames, a + BLOCK));
       b.catch(() => this.blocks.delete(k));
       if (this.blocks.size >= CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
     }
@@ -74,7 +82,7 @@ export class CompressedSource {
     const a = Math.max(0, Math.min(Math.floor(start), total));
     const b = Math.max(a, Math.min(total, a + Math.floor(n)));
     let chans: Float32Array[];
-    if (b - a > BLOCK) chans = await this.ranges.decode(a, b);
+    if (b - a > BLOCK) chans = await this.decode(a, b);
     else {
       // One or two cached blocks.
       const k0 = Math.floor(a / BLOCK);
@@ -130,6 +138,7 @@ export class CompressedSource {
 
   /** Frees the decoder and closes the file. */
   async close(): Promise<void> {
+    await this.queue;
     this.ranges.free();
     await this.src.close();
   }

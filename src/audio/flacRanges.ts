@@ -29,6 +29,9 @@ interface Point {
  * samples are the whole decode's.
  */
 export class FlacRanges implements RangeDecoder {
+  /** The sample after the last frame decoded (-1: none, or an error). */
+  private nextSample = -1;
+
   private constructor(
     private readonly src: ByteSource,
     private readonly header: StreamHeader,
@@ -140,15 +143,18 @@ export class FlacRanges implements RangeDecoder {
       if (!buf.length) break;
     }
     if (!keep.length) return out;
+    // libFLAC expects each frame to follow the one it decoded last: a range elsewhere starts a fresh
+    // decoder (a long run of such jumps on one decoder ends in a WebAssembly out-of-bounds access).
+    if (keep[0].sample !== this.nextSample) await this.decoder.reset();
     const d = await quietly(() => this.decoder.decodeFrames(keep.map((k) => k.bytes)));
-    // libFLAC reports MISSING_FRAME when a frame does not follow the one it decoded last: a range
-    // after another always starts so. Only that error, with every frame's samples there, is expected.
     const want = keep.reduce((n, k) => n + flacFrameHeader(k.bytes, 0, fb)!.blockSize, 0);
-    const bad = d.errors.find((e) => !e.message.includes('MISSING_FRAME'));
-    if (bad || d.samplesDecoded !== want)
+    this.nextSample = keep[0].sample + want;
+    if (d.errors.length || d.samplesDecoded !== want) {
+      this.nextSample = -1;
       throw new WavError(
-        `corrupt FLAC data near byte ${start.offset} (${bad?.message ?? `${d.samplesDecoded} of ${want} samples decoded`})`,
+        `corrupt FLAC data near byte ${start.offset} (${d.errors[0]?.message ?? `${d.samplesDecoded} of ${want} samples decoded`})`,
       );
+    }
     // Undo the decoder's 1 / (2^(n-1) - 1) scale, as the whole decode does (compressedStream.ts).
     const scale = 2 ** ((this.header.bitsPerSample ?? 16) - 1);
     const m = scale - 1;
