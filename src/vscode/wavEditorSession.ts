@@ -1,4 +1,5 @@
 import { formatLabel } from '../audio/audioFile';
+import { CompressedSource } from '../audio/compressedSource';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChannelStats } from '../audio/stats';
@@ -253,12 +254,11 @@ export class WavEditorSession extends Disposable {
   /** What the worker classifies: the document model's bytes, or the path of a long file on disk. */
   private async clipInput(doc: WavDocumentModel): Promise<ClipInput> {
     const options = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
-    if (
-      doc.source instanceof WavSource &&
-      doc.source.size > CLIP_BYTES_LIMIT &&
-      this.doc.uri.scheme === 'file'
-    )
-      return { path: this.doc.uri.fsPath, ...options };
+    // A long FLAC or MP3 is read by ranges here and streamed by the worker: never decoded whole.
+    const long =
+      (doc.source instanceof WavSource && doc.source.size > CLIP_BYTES_LIMIT) ||
+      (doc.source instanceof CompressedSource && !doc.whole);
+    if (long && this.doc.uri.scheme === 'file') return { path: this.doc.uri.fsPath, ...options };
     return { bytes: await doc.source.readAll(), name: basename(this.doc.uri.path), ...options };
   }
 
