@@ -10,7 +10,7 @@ import { MAX_READ_BYTES, readMono } from './wavSource';
 /** Bytes read first for the headers (FLAC metadata with its SEEKTABLE, an ID3 tag before MP3). */
 const HEAD_BYTES = 256 * 1024;
 /** Short reads are served from decoded blocks of this many frames (nearby reads then decode once). */
-const BLOCK = 8192;
+const BLOCK = 4096;
 /** Decoded blocks kept (at 8 channels, 2 MB each). */
 const CACHED_BLOCKS = 32;
 

@@ -13,7 +13,9 @@ export interface FlacSearch {
   /** A search stops once the frame found starts at most this many samples before the range. */
   closeEnough: number;
 }
-const SEARCH: FlacSearch = { piece: 256 * 1024, closeEnough: 1 << 16 };
+/** Frames found by searches are kept as seek points, up to this many. */
+const MAX_POINTS = 1 << 16;
+const SEARCH: FlacSearch = { piece: 64 * 1024, closeEnough: 1 << 14 };
 
 interface Point {
   sample: number;
@@ -93,10 +95,19 @@ export class FlacRanges implements RangeDecoder {
       const at = Math.max(lo.offset + 1, guess);
       const f = await this.frameAt(at, hi.offset);
       if (!f || f.sample <= lo.sample || f.sample >= hi.sample) break;
+      this.learn(f);
       if (f.sample <= a) lo = f;
       else hi = f;
     }
     return lo;
+  }
+
+  /** Keeps a frame found by a search as a seek point (points stay sorted; at most MAX_POINTS). */
+  private learn(f: Point): void {
+    if (this.points.length >= MAX_POINTS) return;
+    let i = this.points.length;
+    while (i > 0 && this.points[i - 1].sample > f.sample) i--;
+    if (this.points[i - 1]?.sample !== f.sample) this.points.splice(i, 0, f);
   }
 
   async decode(a: number, b: number): Promise<Float32Array[]> {

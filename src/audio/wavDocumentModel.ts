@@ -46,6 +46,15 @@ export interface ViewLimits {
   audioChunkSamples: number;
 }
 
+/**
+ * A view of a long range of a compressed file is made of sparse decodes, each from the frame before
+ * it (a few ms each): at most SPARSE_READS of them, SPARSE_DECODE_FRAMES frames per waveform column.
+ * Its waveform has that many columns and its spectrogram that many frames until the overview pass
+ * (one streamed decode) gives the exact whole-file waveform.
+ */
+const SPARSE_READS = 256;
+const SPARSE_DECODE_FRAMES = 1024;
+
 /** Min/max per column and channel: `min[ch * columns + c]`. */
 export interface WaveformRange {
   startSec: number;
@@ -227,10 +236,12 @@ export class WavDocumentModel {
    * fine enough, else from an evenly spaced part of each column (decimated).
    */
   async waveform(startSec: number, endSec: number, columns: number): Promise<WaveformRange> {
-    const { s0, s1, cols } = this.clamp(startSec, endSec, columns);
+    const { s0, s1, cols: asked } = this.clamp(startSec, endSec, columns);
     const f = this.facts;
     const rate = f.sampleRate;
     const shown = this.channelsShown;
+    const sparse = this.sparse(s0, s1);
+    const cols = sparse ? Math.min(asked, SPARSE_READS) : asked;
     const min = new Float32Array(cols * shown);
     const max = new Float32Array(cols * shown);
     const view: WaveformRange = { startSec: s0, endSec: s1, columns: cols, channels: shown, min, max };
@@ -268,7 +279,8 @@ export class WavDocumentModel {
       return view;
     }
     // Decimate: from each column, read only the frames the byte budget allows.
-    const budget = Math.max(1, Math.floor(this.limits.viewReadBytes / cols / f.blockAlign));
+    const cap = sparse ? SPARSE_DECODE_FRAMES : Infinity;
+    const budget = Math.max(1, Math.min(cap, Math.floor(this.limits.viewReadBytes / cols / f.blockAlign)));
     for (let c = 0; c < cols; c++) {
       const ca = a + Math.floor(((b - a) * c) / cols);
       const cb = a + Math.floor(((b - a) * (c + 1)) / cols);
@@ -291,6 +303,15 @@ export class WavDocumentModel {
     }
     view.decimated = true;
     return view;
+  }
+
+  /** True for a range of a compressed file too long to decode within the view budget (read sparsely). */
+  private sparse(s0: number, s1: number): boolean {
+    const f = this.facts;
+    return (
+      this.source instanceof CompressedSource &&
+      (s1 - s0) * f.sampleRate * f.blockAlign > this.limits.viewReadBytes
+    );
   }
 
   /** Frames of the shown channels over any length, read in MAX_READ_BYTES pieces (caller bounds the total). */
@@ -325,7 +346,8 @@ export class WavDocumentModel {
     const spec = await this.spectrogramFor();
     const perWindow = spec.windowSize * (this.channels ? 4 : f.blockAlign);
     const affordable = Math.floor(this.limits.viewReadBytes / perWindow);
-    const maxFrames = Math.min(this.limits.spectrogramFrames, cols, affordable);
+    const sparse = this.sparse(s0, s1) ? SPARSE_READS : Infinity;
+    const maxFrames = Math.min(this.limits.spectrogramFrames, cols, affordable, sparse);
     let reader: SampleReader;
     if (this.monoWhole) reader = arrayReader(this.monoWhole);
     else {
