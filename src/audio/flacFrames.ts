@@ -20,6 +20,10 @@ export interface FlacFrameHeader {
   /** First sample of the frame (frame number x the stream's block size for fixed-size streams). */
   sample: number;
   blockSize: number;
+  /** Bytes of the header before its CRC-8. */
+  length: number;
+  /** True for a variable-block-size stream (the header carries a sample number, not a frame number). */
+  variable: boolean;
 }
 
 /**
@@ -69,7 +73,7 @@ export function flacFrameHeader(b: Uint8Array, o: number, fixedBlock: number): F
   let crc = 0;
   for (let i = o; i < p; i++) crc = CRC8[crc ^ b[i]];
   if (crc !== b[p]) return undefined;
-  return { sample: variable ? num : num * fixedBlock, blockSize };
+  return { sample: variable ? num : num * fixedBlock, blockSize, length: p - o, variable: !!variable };
 }
 
 /** Offset of the first frame header at or after `from` in `b` (within `b`), or -1. */
@@ -98,5 +102,54 @@ export function flacSeekTable(meta: Uint8Array): { sample: number; offset: numbe
     if (meta[o] & 0x80) break;
     o += 4 + len;
   }
+  return out;
+}
+
+const CRC16 = (() => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let r = i << 8;
+    for (let k = 0; k < 8; k++) r = r & 0x8000 ? ((r << 1) ^ 0x8005) & 0xffff : (r << 1) & 0xffff;
+    t[i] = r;
+  }
+  return t;
+})();
+
+/**
+ * A whole frame (`frame`: its bytes, CRC-16 last) with its coded number replaced by `num` (a frame
+ * number, or a sample number in a variable-block-size stream), both CRCs recomputed; the audio is
+ * untouched. libFLAC checks that each frame follows the one it decoded before (a gap makes it write
+ * silence for the gap, a crash for gaps of minutes): a range decoded after another is renumbered to
+ * follow it, so one decoder serves every range without being re-instantiated.
+ */
+export function renumberFlacFrame(frame: Uint8Array, h: FlacFrameHeader, num: number): Uint8Array {
+  const coded: number[] = [];
+  if (num < 0x80) coded.push(num);
+  else {
+    let k = 2;
+    while (num >= 2 ** (5 * k + 1)) k++;
+    let n = num;
+    const tail: number[] = [];
+    for (let i = 1; i < k; i++) {
+      tail.unshift(0x80 | (n % 64));
+      n = Math.floor(n / 64);
+    }
+    coded.push(((0xff00 >> k) & 0xff) | n, ...tail);
+  }
+  const oldCoded = frame[4] < 0x80 ? 1 : Math.clz32(~(frame[4] << 24)); // leading ones = bytes
+  const rest = frame.subarray(4 + oldCoded, h.length);
+  const out = new Uint8Array(frame.length - oldCoded + coded.length);
+  out.set(frame.subarray(0, 4));
+  out.set(coded, 4);
+  out.set(rest, 4 + coded.length);
+  const hl = 4 + coded.length + rest.length;
+  let c8 = 0;
+  for (let i = 0; i < hl; i++) c8 = CRC8[c8 ^ out[i]];
+  out[hl] = c8;
+  out.set(frame.subarray(h.length + 1, frame.length - 2), hl + 1);
+  let c16 = 0;
+  for (let i = 0; i < out.length - 2; i++) c16 = ((c16 << 8) & 0xffff) ^ CRC16[(c16 >> 8) ^ out[i]];
+  out[out.length - 2] = c16 >> 8;
+  out[out.length - 1] = c16 & 0xff;
   return out;
 }

@@ -2,7 +2,7 @@ import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { readBytes, type ByteSource } from './byteSource';
 import type { StreamHeader } from './codecHeaders';
 import { quietly } from './compressedStream';
-import { flacFrameHeader, flacSeekTable, nextFlacFrame } from './flacFrames';
+import { flacFrameHeader, flacSeekTable, nextFlacFrame, renumberFlacFrame } from './flacFrames';
 import type { RangeDecoder } from './mp3Ranges';
 import { WavError } from './wavDecode';
 
@@ -156,11 +156,28 @@ export class FlacRanges implements RangeDecoder {
     if (!keep.length) return out;
     // libFLAC expects each frame to follow the one it decoded last: a range elsewhere starts a fresh
     // decoder (a long run of such jumps on one decoder ends in a WebAssembly out-of-bounds access).
-    if (keep[0].sample !== this.nextSample) await this.decoder.reset();
-    const d = await quietly(() => this.decoder.decodeFrames(keep.map((k) => k.bytes)));
-    const want = keep.reduce((n, k) => n + flacFrameHeader(k.bytes, 0, fb)!.blockSize, 0);
-    this.nextSample = keep[0].sample + want;
+    const heads = keep.map((k) => flacFrameHeader(k.bytes, 0, fb)!);
+    const want = heads.reduce((n, h) => n + h.blockSize, 0);
+    let frames = keep.map((k) => k.bytes);
+    if (this.nextSample >= 0 && keep[0].sample !== this.nextSample) {
+      // Renumbered to follow the frames decoded before (renumberFlacFrame says why).
+      let at = this.nextSample;
+      frames = frames.map((f, i) => {
+        const h = heads[i];
+        const g = renumberFlacFrame(f, h, h.variable ? at : at / fb);
+        at += h.blockSize;
+        return g;
+      });
+    }
+    const d = await quietly(() => this.decoder.decodeFrames(frames));
+    this.nextSample = (this.nextSample >= 0 ? this.nextSample : keep[0].sample) + want;
+    // A short last frame: what follows it is no whole number of blocks; start afresh after it.
+    if (fb && heads[heads.length - 1].blockSize !== fb) {
+      await this.decoder.reset();
+      this.nextSample = -1;
+    }
     if (d.errors.length || d.samplesDecoded !== want) {
+      await this.decoder.reset();
       this.nextSample = -1;
       throw new WavError(
         `corrupt FLAC data near byte ${start.offset} (${d.errors[0]?.message ?? `${d.samplesDecoded} of ${want} samples decoded`})`,
