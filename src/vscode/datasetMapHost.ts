@@ -70,6 +70,7 @@ export class DatasetMapHost {
       const r = await vscode.commands.executeCommand<ReviewReport | undefined>(
         REVIEW_RESULTS_COMMAND,
         vscode.Uri.file(root),
+        { map: 'umap' },
       );
       if (!this.live()) return;
       const map = r && datasetMap(r);

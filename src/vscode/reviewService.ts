@@ -4,6 +4,7 @@ import { folderFingerprint, ReviewCache } from '../engine/reviewCache';
 import { runReviewJob, type ReviewReport } from '../engine/reviewJob';
 import type { FileClassification, Scored } from '../model/classifier';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
+import { UMAP_MIN } from '../dataset/mapProjection';
 import { bundledModel } from '../model/bundled';
 import { reportClipProgress } from './clipProgress';
 import { Disposable } from './dispose';
@@ -41,7 +42,11 @@ export class ReviewService extends Disposable {
    * else a run with a cancellable progress notification. Undefined when cancelled or failed (the
    * error is shown). `fresh` ignores the cached whole review (clip rows are still reused).
    */
-  async results(folder: string, fresh = false): Promise<ReviewReport | undefined> {
+  async results(
+    folder: string,
+    fresh = false,
+    map: 'pca' | 'umap' = 'pca',
+  ): Promise<ReviewReport | undefined> {
     const root = resolve(folder);
     let key: string;
     try {
@@ -50,6 +55,7 @@ export class ReviewService extends Disposable {
       void vscode.window.showErrorMessage(`Wavebench: review: ${(e as Error).message}`);
       return undefined;
     }
+    if (map === 'umap') key += '\0umap';
     const inFlight = this.running.get(key);
     if (inFlight) return inFlight;
     const run = Promise.resolve(
@@ -61,7 +67,7 @@ export class ReviewService extends Disposable {
         },
         async (progress, token) => {
           try {
-            return await this.review(root, key, fresh, progress, token);
+            return await this.review(root, key, fresh, map, progress, token);
           } catch (e) {
             void vscode.window.showErrorMessage(`Wavebench: review: ${(e as Error).message}`);
             return undefined;
@@ -105,6 +111,7 @@ export class ReviewService extends Disposable {
     root: string,
     key: string,
     fresh: boolean,
+    map: 'pca' | 'umap',
     progress: Progress,
     token: vscode.CancellationToken,
   ): Promise<ReviewReport | undefined> {
@@ -115,7 +122,10 @@ export class ReviewService extends Disposable {
         this.memory.get(key)?.fingerprint === fingerprint
           ? this.memory.get(key)!.report
           : await this.cache.report(root, key.split('\0')[1], fingerprint);
-      if (known) return this.remember(key, fingerprint, known, false);
+      // A PCA map (the default, seconds for 20,000 clips) does not serve a request for UMAP's.
+      const hasMap = (r: ReviewReport) =>
+        map === 'pca' || r.map?.method === 'umap' || (r.map?.points.length ?? 0) < UMAP_MIN;
+      if (known && hasMap(known)) return this.remember(key, fingerprint, known, false);
     }
     if (token.isCancellationRequested || this.isDisposed) return undefined;
     const controller = new AbortController();
@@ -130,6 +140,7 @@ export class ReviewService extends Disposable {
         modelDir: model.dir,
         bundled: bundled && bundledModel(bundled.name),
         pool,
+        map,
         signal: controller.signal,
         progressIntervalMs: 300,
         prepare: async (paths) => {
@@ -161,13 +172,13 @@ export class ReviewService extends Disposable {
   }
 }
 
-/** `wavebench.reviewResults(folder)`: the folder's review (cached, else run with progress); undefined if cancelled. */
+/** `wavebench.reviewResults(folder, {map?: 'umap'})`: the folder's review (cached, else run with progress); undefined if cancelled. */
 export function registerReviewResults(reviews: ReviewService): vscode.Disposable {
   return vscode.commands.registerCommand(
     'wavebench.reviewResults',
-    async (folder?: vscode.Uri): Promise<ReviewReport | undefined> => {
+    async (folder?: vscode.Uri, options?: { map?: unknown }): Promise<ReviewReport | undefined> => {
       if (folder?.scheme !== 'file') return undefined;
-      return reviews.results(folder.fsPath);
+      return reviews.results(folder.fsPath, false, options?.map === 'umap' ? 'umap' : 'pca');
     },
   );
 }
