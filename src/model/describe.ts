@@ -50,7 +50,10 @@ export function describeModel(path: string, m: ModelPackage): ModelDescription {
     });
   }
   if (f.normalize !== 'none') features.normalize = f.normalize;
-  const inputShape: (number | string)[] = ['batch', ...inputShapeOf(m.inputLayout, 1, m.frames, m.bins).slice(1)];
+  const inputShape: (number | string)[] = [
+    'batch',
+    ...inputShapeOf(m.inputLayout, 1, m.frames, m.bins).slice(1),
+  ];
   return {
     path,
     name: md.name,

@@ -48,7 +48,7 @@ export function inputShapeOf(layout: InputLayout, n: number, frames: number, bin
     : layout === 'nchw'
       ? [n, 1, bins, frames]
       : layout === 'sequence'
-      ? [n, frames, bins]
+        ? [n, frames, bins]
         : [n, frames * bins];
 }
 
@@ -69,12 +69,19 @@ export function layoutsFitting(inputShape: (number | null)[], frames: number, bi
  * `count` windows of features packed [window][frame][bin] rearranged to `layout`'s memory order:
  * only nchw differs ([window][bin][frame]); the others are the same values under another shape.
  */
-export function packFor(layout: InputLayout, x: Float32Array, count: number, frames: number, bins: number): Float32Array {
+export function packFor(
+  layout: InputLayout,
+  x: Float32Array,
+  count: number,
+  frames: number,
+  bins: number,
+): Float32Array {
   if (layout !== 'nchw') return x;
   const out = new Float32Array(count * frames * bins);
   for (let w = 0; w < count; w++) {
     const o = w * frames * bins;
-    for (let f = 0; f < frames; f++) for (let b = 0; b < bins; b++) out[o + b * frames + f] = x[o + f * bins + b];
+    for (let f = 0; f < frames; f++)
+      for (let b = 0; b < bins; b++) out[o + b * frames + f] = x[o + f * bins + b];
   }
   return out;
 }

@@ -83,7 +83,10 @@ export async function loadOnnxPackage(
   } catch (e) {
     // protobufjs's own errors (truncated, corrupt) or a bound of limits.ts, each one line naming the file.
     const why = (e as Error)?.message ?? String(e);
-    throw new ModelError(dir, e instanceof ModelLimitError ? `${file} ${why}` : `${file}: not a valid ONNX model (${why})`);
+    throw new ModelError(
+      dir,
+      e instanceof ModelLimitError ? `${file} ${why}` : `${file}: not a valid ONNX model (${why})`,
+    );
   }
   const { frames, bins } = await featureShape(metadata);
   const layout = chooseLayout(dir, facts.inputDims, metadata, frames, bins);
@@ -92,15 +95,25 @@ export async function loadOnnxPackage(
   if (typeof units === 'number' && units !== labels)
     throw new ModelError(dir, `${file}: the model outputs ${units} values but there are ${labels} labels`);
   if (metadata.features.normalize === 'dataset' && metadata.features.mean!.length !== bins)
-    throw new ModelError(dir, `metadata.json: features.mean has ${metadata.features.mean!.length} values for ${bins} bins`);
+    throw new ModelError(
+      dir,
+      `metadata.json: features.mean has ${metadata.features.mean!.length} values for ${bins} bins`,
+    );
   if (!runner)
-    throw new ModelError(dir, `${file}: ONNX models run in the worker pool's onnxruntime process (none here)`);
+    throw new ModelError(
+      dir,
+      `${file}: ONNX models run in the worker pool's onnxruntime process (none here)`,
+    );
   const hash = createHash('sha256').update(bytes).update(JSON.stringify(metadata)).digest('hex');
   const key = `${hash}:${file}`;
   const { backend } = await runner.load(key, bytes);
   const release = () => runner.release(key);
   const call = async (x: Float32Array, n: number) => {
-    const r = await runner.run(key, packFor(layout, x, n, frames, bins), inputShapeOf(layout, n, frames, bins));
+    const r = await runner.run(
+      key,
+      packFor(layout, x, n, frames, bins),
+      inputShapeOf(layout, n, frames, bins),
+    );
     return { data: r.data, shape: r.dims };
   };
   // A graph exported with a fixed batch of 1 takes one window at a time; else the trial runs two.
@@ -122,7 +135,8 @@ export async function loadOnnxPackage(
   const run = async (x: Float32Array, count: number) => {
     if (!oneAtATime || count === 1) return call(x.subarray(0, count * f), count);
     const data = new Float32Array(count * labels);
-    for (let i = 0; i < count; i++) data.set((await call(x.subarray(i * f, (i + 1) * f), 1)).data, i * labels);
+    for (let i = 0; i < count; i++)
+      data.set((await call(x.subarray(i * f, (i + 1) * f), 1)).data, i * labels);
     return { data, shape: [count, labels] };
   };
   return {

@@ -1,12 +1,12 @@
-import {
-  checkBytes,
-  checkCount,
-  checkFinite,
-  MODEL_LIMITS,
-  ModelLimitError,
-  shapeSize,
-} from '../limits';
-import type { OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, OnnxValueInfo } from './onnxProto';
+import { checkBytes, checkCount, checkFinite, MODEL_LIMITS, ModelLimitError, shapeSize } from '../limits';
+import type {
+  OnnxGraph,
+  OnnxModel,
+  OnnxNode,
+  OnnxSparseTensor,
+  OnnxTensor,
+  OnnxValueInfo,
+} from './onnxProto';
 
 /**
  * An ONNX ModelProto checked without running it (limits.ts's bounds, as every other format): a
@@ -101,7 +101,9 @@ function checkTensor(t: OnnxTensor, where: string): void {
   if (t.rawData?.length) {
     if (FOUR_BIT.has(type)) {
       if (t.rawData.length !== Math.ceil(n / 2))
-        fail(`${what} holds ${t.rawData.length} bytes for shape [${dims.join(', ')}] (${Math.ceil(n / 2)} expected)`);
+        fail(
+          `${what} holds ${t.rawData.length} bytes for shape [${dims.join(', ')}] (${Math.ceil(n / 2)} expected)`,
+        );
     } else if (RAW_BYTES[type] !== undefined) checkBytes(t.rawData.length, dims, RAW_BYTES[type], what);
     else fail(`${what} has data type ${type}, which cannot be stored as raw bytes`);
     if (type === FLOAT || type === DOUBLE) checkFinite(rawFloats(t.rawData, type === FLOAT ? 4 : 8), what);
@@ -175,7 +177,8 @@ export function checkOnnxModel(m: OnnxModel): OnnxFacts {
   const opset = (m.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
   if (opset === undefined) fail('declares no opset of the default ONNX domain');
   const { minOnnxOpset: lo, maxOnnxOpset: hi } = MODEL_LIMITS;
-  if (!(opset! >= lo && opset! <= hi)) fail(`uses ONNX opset ${opset} (onnxruntime here runs ${lo} to ${hi})`);
+  if (!(opset! >= lo && opset! <= hi))
+    fail(`uses ONNX opset ${opset} (onnxruntime here runs ${lo} to ${hi})`);
   const functions = m.functions ?? [];
   checkCount(functions.length, 'local functions');
   const walker = new Walker(new Set(functions.map((f) => f.domain ?? '')));
@@ -185,7 +188,10 @@ export function checkOnnxModel(m: OnnxModel): OnnxFacts {
   const inputs = (graph.input ?? []).filter((v) => !constants.has(v.name));
   if (inputs.length !== 1)
     fail(
-      `has ${inputs.length} inputs (${inputs.map((v) => v.name).join(', ').slice(0, 120)}): one expected, the features or the samples`,
+      `has ${inputs.length} inputs (${inputs
+        .map((v) => v.name)
+        .join(', ')
+        .slice(0, 120)}): one expected, the features or the samples`,
     );
   const output = graph.output?.[0];
   if (!output) fail('has no output');
@@ -196,7 +202,9 @@ export function checkOnnxModel(m: OnnxModel): OnnxFacts {
   ] as const) {
     const type = v.type?.tensorType?.elemType;
     if (type !== FLOAT)
-      fail(`${what} ${JSON.stringify(v.name).slice(0, 80)} is not a float32 tensor (ONNX type ${type ?? 'none'})`);
+      fail(
+        `${what} ${JSON.stringify(v.name).slice(0, 80)} is not a float32 tensor (ONNX type ${type ?? 'none'})`,
+      );
   }
   return {
     opset: opset!,
