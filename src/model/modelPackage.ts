@@ -194,11 +194,21 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   dir = target.dir;
   const tflite = tfliteFiles(dir);
   const onnx = onnxFiles(dir);
-  const models = [...(existsSync(join(dir, 'model.json')) ? ['model.json'] : []), ...tflite, ...onnx];
-  if ((tflite.length || onnx.length) && models.length > 1)
-    throw new ModelError(dir, `${models.join(', ')}: keep one model per folder`);
-  if (tflite.length) return loadTflitePackage(dir);
+  const json = existsSync(join(dir, 'model.json')) ? ['model.json'] : [];
+  if (onnx.length && (json.length || tflite.length))
+    throw new ModelError(
+      dir,
+      `both ${[...json, ...tflite].join(', ')} and ${onnx.join(', ')}: keep one model per folder`,
+    );
+  if (tflite.length) {
+    if (json.length) {
+      throw new ModelError(dir, `both model.json and ${tflite.join(', ')}: keep one model per folder`);
+    }
+    return loadTflitePackage(dir);
+  }
   if (onnx.length) {
+    if (onnx.length > 1)
+      throw new ModelError(dir, `${onnx.length} .onnx files (${onnx.join(', ')}): keep one model per folder`);
     const metadata = await loadMetadata(dir);
     if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
     return loadOnnxPackage(dir, onnx[0], metadata, options.onnxRunner);

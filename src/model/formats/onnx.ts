@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { featureShape, inputShapeOf, layoutsFitting, packFor, type InputLayout } from '../inputLayout';
 import { ModelLimitError, trialOutputProblem } from '../limits';
 import { INPUT_LAYOUTS, ModelError, type ModelMetadata } from '../metadata';
-import { MODEL_FILE_LIMITS } from '../modelFiles';
+import { filesEnding, MODEL_FILE_LIMITS } from '../modelFiles';
 import type { ModelPackage } from '../package';
 import { readModelFileOr } from '../readModel';
 import { checkOnnxModel } from './onnxCheck';
@@ -24,13 +23,7 @@ export interface OnnxRunner {
 
 /** The .onnx files of a folder, sorted. */
 export function onnxFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.toLowerCase().endsWith('.onnx'))
-      .sort();
-  } catch {
-    return [];
-  }
+  return filesEnding(dir, '.onnx');
 }
 
 /** The layout of the graph's input: metadata "inputLayout" if given (checked), else the one shape that fits. */

@@ -1,4 +1,4 @@
-import * as protobuf from 'protobufjs/light';
+import { protoDecoder } from './protoDecode';
 
 /**
  * The subset of onnx/onnx.proto (IR version 10) Wavebench reads to validate an ONNX model without
@@ -180,21 +180,8 @@ export interface OnnxModel {
   functions?: { name?: string; node?: OnnxNode[]; domain?: string }[];
 }
 
-let modelType: protobuf.Type | undefined;
-
 /**
- * Decodes a serialized onnx.ModelProto. Throws protobufjs's error (e.g. "index out of range") on
- * truncated or corrupt bytes; the caller names the file.
+ * Decodes a serialized ModelProto. Throws protobufjs's error (e.g. "index out of range") on truncated
+ * or corrupt bytes; the caller names the file.
  */
-export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
-  modelType ??= protobuf.Root.fromJSON(DESCRIPTOR).lookupType('onnx.ModelProto');
-  const msg = modelType.decode(bytes);
-  return modelType.toObject(msg, {
-    longs: Number,
-    enums: Number,
-    bytes: Uint8Array,
-    defaults: false,
-    arrays: false,
-    oneofs: false,
-  }) as OnnxModel;
-}
+export const decodeOnnxModel = protoDecoder<OnnxModel>(DESCRIPTOR, 'onnx.ModelProto');
