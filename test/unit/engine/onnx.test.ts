@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClassifyJob } from '../../../src/engine/classifyJob';
+import { MAX_NATIVE_CRASHES, NativeHost } from '../../../src/engine/nativeHost';
 import { WorkerPool } from '../../../src/engine/pool';
 import { tempDir } from '../tempDir';
 
@@ -78,5 +79,31 @@ test('the onnxruntime child killed mid-job: one clear error for that job, then a
     assert.match(again.engine!.backend, /^onnxruntime \(native/);
   } finally {
     await pool.dispose();
+  }
+});
+
+test(`a model whose runs kill the onnxruntime process ${MAX_NATIVE_CRASHES} times in a row is not run again`, async () => {
+  const host = new NativeHost({ threads: 1 });
+  try {
+    const bytes = new Uint8Array(readFileSync(join(FIX, 'mfcc_nchw', 'model.onnx')));
+    assert.equal(await host.load('m', bytes), 'onnxruntime (native, 1 thread)');
+    const input = new Float32Array(98 * 40);
+    const ok = await host.run('m', input, [1, 1, 40, 98]);
+    assert.deepEqual(ok.dims, [1, 11]);
+    for (let i = 0; i < MAX_NATIVE_CRASHES; i++) {
+      // The first time the child is up with the model loaded: stopped, its run is certainly pending.
+      // Later the run starts a new child, which loads the model first: killed as soon as a call is out.
+      if (host.pid) process.kill(host.pid, 'SIGSTOP');
+      const run = host.run('m', input, [1, 1, 40, 98]);
+      while (host.busy === 0) await new Promise((r) => setImmediate(r));
+      process.kill(host.pid!, 'SIGKILL');
+      await assert.rejects(run, /the onnxruntime process was killed \(SIGKILL\) while running the model/);
+    }
+    await assert.rejects(
+      host.run('m', input, [1, 1, 40, 98]),
+      /died 3 times in a row on this model: not restarted/,
+    );
+  } finally {
+    host.dispose();
   }
 });
