@@ -107,3 +107,21 @@ test(`a model whose runs kill the onnxruntime process ${MAX_NATIVE_CRASHES} time
     host.dispose();
   }
 });
+
+test('where onnxruntime-node cannot be loaded, one line says so', async () => {
+  // The child's own script where no node_modules holds onnxruntime-node: what a platform without
+  // the package's binary gives (require fails the same way).
+  const dir = tempDir('wb-no-ort-');
+  copyFileSync(join(__dirname, '../../../src/engine/onnxChild.ts'), join(dir, 'onnxChild.ts'));
+  const host = new NativeHost({ threads: 1, script: join(dir, 'onnxChild.ts') });
+  try {
+    const bytes = new Uint8Array(readFileSync(join(FIX, 'mfcc_nchw', 'model.onnx')));
+    await assert.rejects(host.load('m', bytes), (e: Error) =>
+      /^onnxruntime-node is not available here \(Cannot find module 'onnxruntime-node'.*\): ONNX models cannot run$/.test(
+        e.message,
+      ),
+    );
+  } finally {
+    host.dispose();
+  }
+});
