@@ -26,7 +26,7 @@ function reference(model: string): Reference {
   return r;
 }
 
-for (const model of ['mfcc_nchw']) {
+for (const model of ['mfcc_nchw', 'waveform_frontend', 'melspectrogram_nchw']) {
   test(`${model}: onnxruntime-node in the pool's child gives onnxruntime-python's probabilities within 1e-4`, async () => {
     const r = reference(model);
     const pool = new WorkerPool({ size: 1 });
