@@ -33,7 +33,10 @@ const node = {
   plugins: [codecParserExternal],
   // ogg-opus-decoder imports its 4-MB ML decoder (opus-ml) only for speechQualityEnhancement, which
   // Wavebench never asks for: left out of the bundles (the import is never reached).
-  external: ['@wasm-audio-decoders/opus-ml'],
+  // onnxruntime-node holds native binaries (one per platform): never bundled, required from
+  // node_modules at run time by dist/onnxChild.js (a VSIX must ship node_modules/onnxruntime-node, or
+  // ONNX models report it missing; the TF.js formats do not need it).
+  external: ['@wasm-audio-decoders/opus-ml', 'onnxruntime-node'],
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -77,6 +80,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node\n' + importMetaUrl.banner.js },
   },
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/engine/onnxChild.ts'], outfile: 'dist/onnxChild.js' },
   {
     // codec-parser alone, unmodified and not minified (see codecParserExternal).
     bundle: true,

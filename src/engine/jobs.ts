@@ -152,7 +152,7 @@ function modelInfo(ctx: JobContext): PoolModelInfo {
     labels: md.labels,
     hash: c.model.hash,
     format: c.model.format,
-    backend: ctx.backend?.backend ?? 'none',
+    backend: c.model.backend ?? ctx.backend?.backend ?? 'none',
     featureEngine: c.featureEngine,
     warning: ctx.backend?.warning,
     description: ctx.modelDir ? describeModel(ctx.modelDir, c.model) : undefined,

@@ -71,6 +71,19 @@ export interface ClassifyOptions {
   wholeDecodeCompressedBytes?: number;
 }
 
+/** Softmax of each row of `width` values (in float64, stored as float32). */
+function softmaxRows(x: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let o = 0; o < x.length; o += width) {
+    let max = -Infinity;
+    for (let i = o; i < o + width; i++) max = Math.max(max, x[i]);
+    let sum = 0;
+    for (let i = o; i < o + width; i++) sum += Math.exp(x[i] - max);
+    for (let i = o; i < o + width; i++) out[i] = Math.exp(x[i] - max) / sum;
+  }
+  return out;
+}
+
 /** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
 export class Classifier {
   /** Samples of one window at the model's rate. */
@@ -136,16 +149,7 @@ export class Classifier {
   ): Promise<{ probs: Float32Array[]; embeddings?: Float32Array[] }> {
     const n = this.labels.length;
     const f = this.featureSize;
-    const x = tf.tensor(inputs.subarray(0, count * f), [count, f]);
-    const both = embed && this.model.embed ? this.model.embed(x) : undefined;
-    const out = both ? both.output : this.model.predict(x);
-    // metadata.json "output": "logits" (e.g. the Keras tutorial's last Dense): the softmax is ours.
-    const y = this.model.metadata.output === 'logits' ? tf.softmax(out) : out;
-    if (y !== out) out.dispose();
-    const shape = y.shape;
-    const flat = (await y.data()) as Float32Array;
-    x.dispose();
-    y.dispose();
+    const { shape, flat, both } = await this.outputOf(inputs, count, embed);
     // One row per input, always (checked at load on two windows; a wrong count would give each clip
     // another clip's scores in a folder run).
     if (shape[0] !== count || flat.length !== count * n) {
@@ -167,6 +171,33 @@ export class Classifier {
       for (let i = 0; i < count; i++) embeddings.push(inputs.slice(i * f, (i + 1) * f));
     }
     return { probs, embeddings };
+  }
+
+  /**
+   * The model's output for `count` windows as probabilities (metadata.json "output": "logits", e.g.
+   * the Keras tutorial's last Dense or a PyTorch classifier: the softmax is ours), and with `embed`
+   * the TF.js model's embedding tensor (the caller disposes it).
+   */
+  private async outputOf(
+    inputs: Float32Array,
+    count: number,
+    embed: boolean,
+  ): Promise<{ shape: number[]; flat: Float32Array; both?: { embedding: tf.Tensor } }> {
+    const logits = this.model.metadata.output === 'logits';
+    if (this.model.run) {
+      const r = await this.model.run(inputs.subarray(0, count * this.featureSize), count);
+      return { shape: r.shape, flat: logits ? softmaxRows(r.data, r.shape[r.shape.length - 1]) : r.data };
+    }
+    const x = tf.tensor(inputs.subarray(0, count * this.featureSize), [count, this.featureSize]);
+    const both = embed && this.model.embed ? this.model.embed(x) : undefined;
+    const out = both ? both.output : this.model.predict!(x);
+    const y = logits ? tf.softmax(out) : out;
+    if (y !== out) out.dispose();
+    const shape = y.shape;
+    const flat = (await y.data()) as Float32Array;
+    x.dispose();
+    y.dispose();
+    return { shape, flat, both };
   }
 
   /** A streamed file's group of `n` windows; with `embedFor`, the group's first window's embedding goes to that row. */
