@@ -11,6 +11,7 @@ import { resample } from '../audio/resample';
 import { WavError } from '../audio/wavDecode';
 import { WavFile } from '../audio/wavFile';
 import { indexFiles, type IndexRecord } from '../dataset/indexFile';
+import { previewClip } from './clipPreview';
 import type { Classifier, FileClassification } from '../model/classifier';
 import { describeModel, frontEndSummary, type ModelDescription } from '../model/describe';
 import { scoreSegment, type ScoreSegment, type SegmentScores } from '../model/streaming/scoreSegment';
@@ -118,6 +119,11 @@ export const JOBS = {
     failed: (i, error): IndexRecord[] =>
       i.files.map((path) => ({ path, size: 0, mtimeMs: 0, hash: '', error })),
   }),
+  /** The review queue's clip: the editor's spectrogram of it and its audio, decoded off the host. */
+  preview: job({
+    model: false,
+    run: (i: { path: string; columns: number }) => previewClip(i.path, i.columns),
+  }),
   /** The editor's clip: its prediction and the model's input for its first window. */
   clip: job({ model: true, run: (i: ClipInput, ctx) => classifyClip(needClassifier(ctx), i) }),
   /** Segments of long recordings scored for evaluate: each window's best smoothed keyword. */
@@ -149,7 +155,7 @@ function modelInfo(ctx: JobContext): PoolModelInfo {
     labels: md.labels,
     hash: c.model.hash,
     format: c.model.format,
-    backend: ctx.backend?.backend ?? 'none',
+    backend: c.model.backend ?? ctx.backend?.backend ?? 'none',
     featureEngine: c.featureEngine,
     warning: ctx.backend?.warning,
     description: ctx.modelDir ? describeModel(ctx.modelDir, c.model) : undefined,

@@ -1,4 +1,5 @@
 import type { JobKind } from './jobs';
+import type { NativeAnswer, NativeRequest } from './nativeMessages';
 
 /** A model as the workers load it: its folder, and a labels file replacing its own (classify --labels). */
 export interface ModelSpec {
@@ -12,11 +13,14 @@ export function modelKey(m: ModelSpec): string {
 }
 
 /** Host -> worker: one task of a kind of the job table (jobs.ts), with the model it needs if any. */
-export type ToWorker = { type: 'task'; taskId: number; kind: JobKind; model?: ModelSpec; input: unknown };
+export type ToWorker =
+  { type: 'task'; taskId: number; kind: JobKind; model?: ModelSpec; input: unknown } | NativeAnswer;
 
 /** Worker -> host. */
 export type FromWorker =
   /** The worker's script loaded and listens (no model is loaded before a task needs one). */
   | { type: 'ready' }
   | { type: 'done'; taskId: number; output: unknown }
-  | { type: 'taskError'; taskId: number; message: string };
+  | { type: 'taskError'; taskId: number; message: string }
+  /** A call for the pool's onnxruntime process (ONNX models). */
+  | NativeRequest;

@@ -5,6 +5,8 @@ import type { FileClassification } from '../model/classifier';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { JOBS, type JobInput, type JobKind, type JobOutput, type PoolModelInfo } from './jobs';
 import { modelKey, type FromWorker, type ModelSpec, type ToWorker } from './messages';
+import { NativeHost } from './nativeHost';
+import type { NativeAnswer, NativeRequest } from './nativeMessages';
 import { workerEntry } from './workerEntry';
 
 export type { PoolModelInfo } from './jobs';
@@ -146,6 +148,7 @@ export class WorkerPool {
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') resolve();
+        else if (m.type === 'native') this.onNative(worker, m);
         else this.onAnswer(slot, m);
       });
       worker.on('error', (e) => {
@@ -168,8 +171,34 @@ export class WorkerPool {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
+  /**
+   * The pool's onnxruntime process (ONNX models), started on a worker's first call: one process for
+   * the pool, its intra-op threads the cores the workers leave (at least one).
+   */
+  get native(): NativeHost {
+    return (this._native ??= new NativeHost({
+      threads: Math.max(1, availableParallelism() - this.size),
+      env: this.options.env,
+    }));
+  }
+  private _native?: NativeHost;
+
+  /** A worker's call for the onnxruntime process: answered to that worker, errors as one line. */
+  private onNative(worker: Worker, m: NativeRequest): void {
+    const reply = (a: Omit<NativeAnswer, 'type' | 'reqId'>) =>
+      worker.postMessage({ type: 'native', reqId: m.reqId, ...a } satisfies NativeAnswer);
+    const h = this.native;
+    const done =
+      m.op === 'load'
+        ? h.load(m.key, m.bytes).then((backend) => ({ backend }))
+        : m.op === 'run'
+          ? h.run(m.key, m.input, m.dims)
+          : Promise.resolve(h.release(m.key)).then(() => ({}));
+    done.then(reply, (e: Error) => reply({ error: e.message }));
+  }
+
   private onAnswer(slot: Slot, m: FromWorker): void {
-    if (m.type === 'ready') return;
+    if (m.type === 'ready' || m.type === 'native') return;
     const at = slot.inflight.findIndex((t) => t.taskId === m.taskId);
     if (at < 0) return;
     const task = slot.inflight.splice(at, 1)[0];
@@ -357,6 +386,7 @@ export class WorkerPool {
       t.settled = true;
       t.reject(new Error('pool disposed'));
     }
+    this._native?.dispose();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

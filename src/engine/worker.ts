@@ -8,6 +8,7 @@ import { Classifier } from '../model/classifier';
 import { initTfBackend, type BackendInfo } from '../model/tfBackend';
 import { JOBS, type JobContext } from './jobs';
 import { modelKey, type FromWorker, type ModelSpec, type ToWorker } from './messages';
+import { NativeClient } from './nativeClient';
 import { quietStderr } from './quietStderr';
 
 // Before any WASM library starts: their stderr lines must not surround the CLI's one-line errors.
@@ -15,6 +16,8 @@ quietStderr();
 
 const port = parentPort;
 const send = (m: FromWorker) => port?.postMessage(m);
+/** ONNX models' link to the pool's onnxruntime process. */
+const native = port && new NativeClient(port);
 let loaded: { key: string; classifier: Promise<Classifier>; dir: string } | undefined;
 let backend: Promise<BackendInfo> | undefined;
 
@@ -31,7 +34,10 @@ async function classifierFor(spec: ModelSpec): Promise<Classifier> {
       );
     backend ??= initTfBackend();
     await backend;
-    const classifier = Classifier.create(spec.dir, { labelsFile: spec.labelsFile });
+    const classifier = Classifier.create(spec.dir, {
+      labelsFile: spec.labelsFile,
+      onnxRunner: native ?? undefined,
+    });
     loaded = { key, classifier, dir: spec.dir };
     classifier.catch(() => {
       if (loaded?.key === key) loaded = undefined;
@@ -61,6 +67,7 @@ async function handle(m: ToWorker): Promise<void> {
 // The pool may send the next task before this one is answered: handle messages one at a time, in order.
 let chain: Promise<void> = Promise.resolve();
 port?.on('message', (m: ToWorker) => {
+  if (native?.answer(m)) return;
   chain = chain.then(() => handle(m));
 });
 send({ type: 'ready' });

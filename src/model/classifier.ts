@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { compressedFacts } from '../audio/audioDecode';
-import { fileReader, sniffFile } from '../audio/audioFile';
+import { fileReader, sniffFile, type FrameReader } from '../audio/audioFile';
 import { CompressedStream } from '../audio/compressedStream';
 import { decodeAnyToRate } from '../audio/load';
 import { StreamWindows } from '../audio/streamWindows';
 import { mixdown } from '../audio/mixdown';
 import { resampledLength, resampleInputRange, resampleRange } from '../audio/resample';
 import { hashFile, WavFile } from '../audio/wavFile';
-import { WavError, type WavHeader } from '../audio/wavDecode';
+import { WavError } from '../audio/wavDecode';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './defaults';
 import { ModelInput } from './modelInput';
 import { loadModelPackage, type ModelLoadOptions, type ModelPackage } from './modelPackage';
@@ -69,6 +69,19 @@ export interface ClassifyOptions {
   embeddings?: boolean;
   /** Compressed files above this many bytes are decoded as a stream (tests lower it). */
   wholeDecodeCompressedBytes?: number;
+}
+
+/** Softmax of each row of `width` values (in float64, stored as float32). */
+function softmaxRows(x: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let o = 0; o < x.length; o += width) {
+    let max = -Infinity;
+    for (let i = o; i < o + width; i++) max = Math.max(max, x[i]);
+    let sum = 0;
+    for (let i = o; i < o + width; i++) sum += Math.exp(x[i] - max);
+    for (let i = o; i < o + width; i++) out[i] = Math.exp(x[i] - max) / sum;
+  }
+  return out;
 }
 
 /** Decodes, computes the model's features and runs the model: the whole pipeline for one thread. */
@@ -136,16 +149,7 @@ export class Classifier {
   ): Promise<{ probs: Float32Array[]; embeddings?: Float32Array[] }> {
     const n = this.labels.length;
     const f = this.featureSize;
-    const x = tf.tensor(inputs.subarray(0, count * f), [count, f]);
-    const both = embed && this.model.embed ? this.model.embed(x) : undefined;
-    const out = both ? both.output : this.model.predict(x);
-    // metadata.json "output": "logits" (e.g. the Keras tutorial's last Dense): the softmax is ours.
-    const y = this.model.metadata.output === 'logits' ? tf.softmax(out) : out;
-    if (y !== out) out.dispose();
-    const shape = y.shape;
-    const flat = (await y.data()) as Float32Array;
-    x.dispose();
-    y.dispose();
+    const { shape, flat, both } = await this.outputOf(inputs, count, embed);
     // One row per input, always (checked at load on two windows; a wrong count would give each clip
     // another clip's scores in a folder run).
     if (shape[0] !== count || flat.length !== count * n) {
@@ -167,6 +171,33 @@ export class Classifier {
       for (let i = 0; i < count; i++) embeddings.push(inputs.slice(i * f, (i + 1) * f));
     }
     return { probs, embeddings };
+  }
+
+  /**
+   * The model's output for `count` windows as probabilities (metadata.json "output": "logits", e.g.
+   * the Keras tutorial's last Dense or a PyTorch classifier: the softmax is ours), and with `embed`
+   * the TF.js model's embedding tensor (the caller disposes it).
+   */
+  private async outputOf(
+    inputs: Float32Array,
+    count: number,
+    embed: boolean,
+  ): Promise<{ shape: number[]; flat: Float32Array; both?: { embedding: tf.Tensor } }> {
+    const logits = this.model.metadata.output === 'logits';
+    if (this.model.run) {
+      const r = await this.model.run(inputs.subarray(0, count * this.featureSize), count);
+      return { shape: r.shape, flat: logits ? softmaxRows(r.data, r.shape[r.shape.length - 1]) : r.data };
+    }
+    const x = tf.tensor(inputs.subarray(0, count * this.featureSize), [count, this.featureSize]);
+    const both = embed && this.model.embed ? this.model.embed(x) : undefined;
+    const out = both ? both.output : this.model.predict!(x);
+    const y = logits ? tf.softmax(out) : out;
+    if (y !== out) out.dispose();
+    const shape = y.shape;
+    const flat = (await y.data()) as Float32Array;
+    x.dispose();
+    y.dispose();
+    return { shape, flat, both };
   }
 
   /** A streamed file's group of `n` windows; with `embedFor`, the group's first window's embedding goes to that row. */
@@ -338,8 +369,7 @@ export class Classifier {
     const starts = windowStarts(n, this.window, stride);
     const probs: Float32Array[] = [];
     await this.scoreWindowGroups(
-      file,
-      header,
+      { facts, frames: (s, k) => file.frames(header, s, k) },
       n,
       (i) => starts[i],
       0,
@@ -361,8 +391,7 @@ export class Classifier {
    * `onGroup` gets each group's probabilities in order.
    */
   async scoreWindowGroups(
-    file: WavFile,
-    header: WavHeader,
+    audio: Pick<FrameReader, 'facts' | 'frames'>,
     n: number,
     startOf: (i: number) => number,
     from: number,
@@ -372,7 +401,7 @@ export class Classifier {
     /** Receives the first group's first window's embedding (review's copies and outliers). */
     embedFor?: FileClassification,
   ): Promise<void> {
-    const { facts } = header;
+    const { facts } = audio;
     const rate = this.model.metadata.sampleRate;
     const buf = new Float32Array(Math.min(batch, Math.max(1, to - from)) * this.featureSize);
     for (let i = from; i < to; i += batch) {
@@ -380,7 +409,7 @@ export class Classifier {
       const k0 = startOf(i);
       const k1 = Math.min(n, startOf(i + m - 1) + this.window);
       const need = resampleInputRange(k0, k1, facts.frames, facts.sampleRate, rate);
-      const mono = mixdown(file.frames(header, need.first, need.end - need.first));
+      const mono = mixdown(await audio.frames(need.first, need.end - need.first));
       const seg = resampleRange(mono, need.first, facts.frames, facts.sampleRate, rate, k0, k1);
       this.writeGroup(
         seg,

@@ -1,4 +1,5 @@
 import { clipSamples, type ModelMetadata } from './metadata';
+import { inputShapeOf } from './inputLayout';
 import type { ModelPackage } from './modelPackage';
 
 /** What was read from a model: `wavebench models --describe PATH`. */
@@ -61,12 +62,10 @@ export function describeModel(path: string, m: ModelPackage): ModelDescription {
     });
   }
   if (f.normalize !== 'none') features.normalize = f.normalize;
-  const inputShape: (number | string)[] =
-    m.inputLayout === 'image'
-      ? ['batch', m.frames, m.bins, 1]
-      : m.inputLayout === 'sequence'
-        ? ['batch', m.frames, m.bins]
-        : ['batch', m.frames * m.bins];
+  const inputShape: (number | string)[] = [
+    'batch',
+    ...inputShapeOf(m.inputLayout, 1, m.frames, m.bins).slice(1),
+  ];
   return {
     path,
     name: md.name,
@@ -85,6 +84,7 @@ const FORMAT_NAMES: Record<string, string> = {
   graphdef: 'TensorFlow frozen GraphDef (.pb)',
   'graph-model': 'TensorFlow.js graph model',
   'layers-model': 'TensorFlow.js layers model',
+  onnx: 'ONNX (run by onnxruntime)',
 };
 
 /** The description as text, one fact a line. */

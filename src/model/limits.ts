@@ -37,6 +37,11 @@ export const MODEL_LIMITS = {
   maxSpatial: 4096,
   maxFeatureValues: 2 ** 24,
   maxInt8MultiplyAdds: 2e9,
+  /** ONNX default-domain opsets onnxruntime-node 1.31 runs (older ones: re-export with opset >= 7). */
+  minOnnxOpset: 7,
+  maxOnnxOpset: 24,
+  /** Seconds one native inference call may take before its process is killed (a hostile graph can loop). */
+  maxNativeRunSec: 120,
 };
 
 /**

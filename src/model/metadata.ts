@@ -28,6 +28,8 @@ export interface ModelMetadata {
   windowStrideMs: number;
   /** What the model outputs: probabilities (default), or logits that Wavebench passes through a softmax. */
   output?: 'probabilities' | 'logits';
+  /** How the graph takes the features where its input shape is ambiguous (ONNX): see INPUT_LAYOUTS. */
+  inputLayout?: keyof typeof INPUT_LAYOUTS;
   features: {
     type: FeatureType;
     binCount: number;
@@ -91,6 +93,12 @@ function parseMicro(f: Record<string, unknown>): MicroOptions {
   f.normalize ??= 'none';
   return micro as MicroOptions;
 }
+
+/**
+ * metadata.json "inputLayout" values and the layout each names: nhwc [batch, frames, bins, 1]
+ * (TensorFlow), nchw [batch, 1, bins, frames] (PyTorch), sequence [batch, frames, bins], flat.
+ */
+export const INPUT_LAYOUTS = { nhwc: 'image', nchw: 'nchw', sequence: 'sequence', flat: 'flat' } as const;
 
 /**
  * Ranges of metadata.json numbers: what a small speech/sound classifier can use, with margin, so
@@ -233,6 +241,11 @@ export function parseMetadata(json: unknown): ModelMetadata {
     'metadata.json: "output" must be "probabilities" or "logits"',
     0,
   );
+  req(
+    o.inputLayout === undefined || Object.hasOwn(INPUT_LAYOUTS, o.inputLayout as string),
+    `metadata.json: "inputLayout" must be one of ${Object.keys(INPUT_LAYOUTS).join(', ')}`,
+    0,
+  );
   if ((stft || ownWindow) && f.normalize === undefined) f.normalize = 'none';
   req(
     ['none', 'per-clip', 'dataset'].includes(f.normalize as string),
@@ -276,6 +289,7 @@ export function parseMetadata(json: unknown): ModelMetadata {
     clipDurationMs: o.clipDurationMs as number,
     windowSizeMs: (o.windowSizeMs as number) ?? (winSamples * 1000) / rate,
     windowStrideMs: (o.windowStrideMs as number) ?? (hopSamples * 1000) / rate,
+    ...(o.inputLayout !== undefined && { inputLayout: o.inputLayout as keyof typeof INPUT_LAYOUTS }),
     ...(o.output !== undefined && { output: o.output as 'probabilities' | 'logits' }),
     features: {
       type: f.type as FeatureType,

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -33,6 +33,17 @@ export const MODEL_FILE_LIMITS = {
   /** All weights of one model together (a keyword-spotting net is < 10 MB; a large one 500 MB). */
   weights: 1024 * 1024 * 1024,
 };
+
+/** The files of folder `dir` whose name ends in `ext` (any case), sorted; none if it cannot be listed. */
+export function filesEnding(dir: string, ext: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.toLowerCase().endsWith(ext))
+      .sort();
+  } catch {
+    return [];
+  }
+}
 
 /** A resolved path inside `dir`, or a ModelFileError. Does not touch the file system. */
 export function containedPath(dir: string, relPath: string): string {

@@ -26,6 +26,7 @@ import { featureShape, inputShapeOf, layoutOf } from './inputLayout';
 import type { ModelPackage } from './package';
 import { initTfBackend } from './tfBackend';
 import { loadTflitePackage, tfliteFiles } from './formats/tflite';
+import { loadOnnxPackage, onnxFiles, type OnnxRunner } from './formats/onnx';
 
 export type { ModelPackage } from './package';
 
@@ -33,6 +34,8 @@ export type { ModelPackage } from './package';
 export interface ModelLoadOptions {
   /** A labels file (one label a line) overriding the model's own labels (GraphDef models). */
   labelsFile?: string;
+  /** Where ONNX models run (the pool worker's link to the onnxruntime process). */
+  onnxRunner?: OnnxRunner;
 }
 
 /** A labels file given with --labels: one label a line. */
@@ -190,11 +193,25 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   if (target.kind === 'graphdef') return loadGraphDefPackage(target.file, options);
   dir = target.dir;
   const tflite = tfliteFiles(dir);
+  const onnx = onnxFiles(dir);
+  const json = existsSync(join(dir, 'model.json')) ? ['model.json'] : [];
+  if (onnx.length && (json.length || tflite.length))
+    throw new ModelError(
+      dir,
+      `both ${[...json, ...tflite].join(', ')} and ${onnx.join(', ')}: keep one model per folder`,
+    );
   if (tflite.length) {
-    if (existsSync(join(dir, 'model.json'))) {
+    if (json.length) {
       throw new ModelError(dir, `both model.json and ${tflite.join(', ')}: keep one model per folder`);
     }
     return loadTflitePackage(dir);
+  }
+  if (onnx.length) {
+    if (onnx.length > 1)
+      throw new ModelError(dir, `${onnx.length} .onnx files (${onnx.join(', ')}): keep one model per folder`);
+    const metadata = await loadMetadata(dir);
+    if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
+    return loadOnnxPackage(dir, onnx[0], metadata, options.onnxRunner);
   }
   const metadata = await loadMetadata(dir);
   if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);

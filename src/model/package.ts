@@ -9,8 +9,8 @@ import type { ModelMetadata } from './metadata';
 export interface ModelPackage {
   dir: string;
   metadata: ModelMetadata;
-  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef' | 'tflite';
-  /** Input layout: [batch, frames, bins, 1], [batch, frames, bins] or [batch, frames * bins]. */
+  format: 'layers-model' | 'graph-model' | 'keras' | 'graphdef' | 'tflite' | 'onnx';
+  /** Input layout (inputLayout.ts). */
   inputLayout: InputLayout;
   frames: number;
   bins: number;
@@ -20,7 +20,15 @@ export interface ModelPackage {
   ops?: string[];
   /** Where the front end was read from, when not from metadata.json (e.g. the GraphDef's op chain). */
   frontEnd?: string;
-  predict(batch: tf.Tensor): tf.Tensor;
+  /** TF.js models: the output for a batch of features ([batch, frames * bins]). */
+  predict?(batch: tf.Tensor): tf.Tensor;
+  /**
+   * Models run outside TF.js (ONNX, in onnxruntime's process): the raw output for `count` windows
+   * of features packed [window][frame][bin].
+   */
+  run?(features: Float32Array, count: number): Promise<{ data: Float32Array; shape: number[] }>;
+  /** What runs the model when it is not TF.js, e.g. "onnxruntime (native, 2 threads)". */
+  backend?: string;
   /**
    * The output and, in the same run, the embedding: the input of the model's last dense layer,
    * flattened to [batch, D]. Absent when the graph has no dense layer to take it from.

@@ -41,8 +41,9 @@ export class EvaluationPanel extends Disposable {
           parse: parseEvaluationToHost,
           receive: async (m) => {
             if (m.type === 'ready') this.host.post({ type: 'init', evaluation: view });
-            else if ((m.type === 'openRecording' || m.type === 'openClip') && known.has(m.path))
-              // The editor protocol has no seek: the recording opens at its start.
+            else if (m.type === 'openRecording' && known.has(m.path))
+              await vscode.commands.executeCommand('wavebench.openAt', vscode.Uri.file(m.path), m.timeSec);
+            else if (m.type === 'openClip' && known.has(m.path))
               await vscode.commands.executeCommand(
                 'vscode.openWith',
                 vscode.Uri.file(m.path),

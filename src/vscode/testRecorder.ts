@@ -1,6 +1,6 @@
 /** One message between the host and a webview, as the integration tests observe it. */
 export interface RecordedMessage {
-  panel: 'editor' | 'report' | 'dataset' | 'evaluation';
+  panel: 'editor' | 'report' | 'dataset' | 'evaluation' | 'review';
   /** `in`: from the webview; `out`: to it. */
   dir: 'in' | 'out';
   /** The document or panel it concerns (the editor's file URI; the report's or dataset's title). */
@@ -8,8 +8,10 @@ export interface RecordedMessage {
   type: string;
   /** The `what` of a `painted` message. */
   what?: string;
-  /** The text of a `decodeError` message (the decoder's reason, asserted word for word). */
+  /** The text of a `decodeError` message (the decoder's reason, asserted word for word), or a `truthProblems` one's lines. */
   message?: string;
+  /** The counts or positions of a `drawn` message (what the editor drew against a label file, where a seek put it). */
+  detail?: Record<string, number>;
   /** performance.now() when it passed. */
   at: number;
 }

@@ -26,7 +26,7 @@ export interface WebviewPage<ToHost extends { type: string }, FromHost extends {
   /** A handler's failure (default: dropped; the editor shows it as its error page). */
   onError?: (e: Error) => void;
   /** Extra recorded fields of a message (the editor's `what` of `painted`, `message` of `decodeError`). */
-  note?: (m: ToHost | FromHost) => Pick<RecordedMessage, 'what' | 'message'>;
+  note?: (m: ToHost | FromHost) => Pick<RecordedMessage, 'what' | 'message' | 'detail'>;
 }
 
 /**
@@ -60,7 +60,8 @@ export class WebviewHost<
     void this.panel.webview.postMessage(m);
   }
 
-  private receive(raw: unknown): void {
+  /** A message from the page (also how tests post one): dropped unless the page's validator accepts it. */
+  receive(raw: unknown): void {
     if (this.isDisposed) return;
     const m = this.page.parse(raw);
     if (!m) return;

@@ -141,16 +141,6 @@ export function colourIndex(v: number, lo: number, hi: number): number {
   return k < 0 ? 0 : k > 255 ? 255 : k;
 }
 
-/** The x extent [x1, x2] of a prediction window centred on `centre`, `hop` wide. */
-export function windowSpan(
-  centre: number,
-  hop: number,
-  range: [number, number],
-  w: number,
-): [number, number] {
-  return [xOfTime(centre - hop / 2, range, w, AXIS_L), xOfTime(centre + hop / 2, range, w, AXIS_L)];
-}
-
 /** The model-input block's title: what the front end computes, once the features are known. */
 export function featureTitle(f: { summary: string } | undefined): string {
   return f ? `Model input: ${f.summary}` : 'Model input (the features exactly as the model sees them)';

@@ -1,7 +1,7 @@
 /**
  * The evaluation page: headline figures, the DET curve (det.ts), the operating points (FRR at 0.1, 0.5,
  * 1 and 5 FA/h with their Wilson 95 % interval, overall and per keyword), and the false accepts and
- * misses at an operating point's threshold, each a link that opens the recording in the editor.
+ * misses at an operating point's threshold, each a link that opens the recording in the editor at its time.
  */
 import type {
   EvaluationToHost,
@@ -117,7 +117,7 @@ function eventList(events: EventView[], miss: boolean): HTMLElement {
             {
               class: 'link',
               type: 'button',
-              title: `${ev.path} (opens the recording; go to ${fmtTime(ev.timeSec)})`,
+              title: `${ev.path} (opens the recording at ${fmtTime(ev.timeSec)})`,
               onClick: () => api.post({ type: 'openRecording', path: ev.path, timeSec: ev.timeSec }),
             },
             `${ev.rel} @ ${fmtTime(ev.timeSec)}`,
@@ -185,7 +185,13 @@ function eventsSection(e: EvaluationView): HTMLElement {
     );
   return section(
     'False accepts and misses',
-    h('p', { class: 'muted hint' }, 'At ', pick, '; each opens the recording in the Wavebench editor.'),
+    h(
+      'p',
+      { class: 'muted hint' },
+      'At ',
+      pick,
+      '; each opens the recording in the Wavebench editor at that time.',
+    ),
     body,
   );
 }

@@ -38,6 +38,9 @@ export function formatSummary(r: ClassifyReport): string {
   // Names from the disk (model, labels, paths, reasons) may hold control characters: printable().
   const labels = m.labels.map(printable);
   out.push(`model: ${printable(r.model.name)} (${printable(r.model.dir)})`);
+  // Which backend ran the model: onnxruntime's native process (ONNX) or TF.js (tfjs-wasm).
+  const b = r.engine?.backend;
+  if (b) out.push(`backend: ${b.startsWith('onnxruntime') ? b : `tfjs-${b}`}`);
   out.push(
     `files: ${r.counts.files}, scored: ${r.counts.scored}, unlabelled: ${r.counts.unlabelled}, errors: ${r.counts.errors}` +
       (r.counts.background ? `, background noise (not scored): ${r.counts.background}` : '') +

@@ -1,4 +1,4 @@
-import * as protobuf from 'protobufjs/light';
+import { protoDecoder } from './protoDecode';
 
 /**
  * The subset of TensorFlow's protobuf messages a frozen GraphDef needs (tensorflow/core/framework:
@@ -189,21 +189,8 @@ export interface GraphDefObj {
   versions?: { producer?: number; minConsumer?: number };
 }
 
-let graphDefType: protobuf.Type | undefined;
-
 /**
  * Decodes a serialized GraphDef. Throws protobufjs's error (e.g. "index out of range") on truncated
  * or corrupt bytes; the caller names the file.
  */
-export function decodeGraphDef(bytes: Uint8Array): GraphDefObj {
-  graphDefType ??= protobuf.Root.fromJSON(DESCRIPTOR).lookupType('tensorflow.GraphDef');
-  const msg = graphDefType.decode(bytes);
-  return graphDefType.toObject(msg, {
-    longs: Number,
-    enums: String,
-    bytes: Uint8Array,
-    defaults: false,
-    arrays: false,
-    oneofs: false,
-  }) as GraphDefObj;
-}
+export const decodeGraphDef = protoDecoder<GraphDefObj>(DESCRIPTOR, 'tensorflow.GraphDef');

@@ -3,10 +3,9 @@
 // semantics; full-integer int8 models run with TFLite's integer arithmetic (tfliteInt8.ts).
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { describeEmbedding, type EmbedFn } from '../embedding';
 import { loadMetadata, ModelError } from '../metadata';
-import { MODEL_FILE_LIMITS } from '../modelFiles';
+import { filesEnding, MODEL_FILE_LIMITS } from '../modelFiles';
 import { readModelFileOr } from '../readModel';
 import {
   checkBytes,
@@ -43,13 +42,7 @@ import {
 
 /** The .tflite files of a folder (none: not a TFLite package). */
 export function tfliteFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.toLowerCase().endsWith('.tflite'))
-      .sort();
-  } catch {
-    return [];
-  }
+  return filesEnding(dir, '.tflite');
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);

@@ -28,7 +28,7 @@ function inputs(size: number): tf.Tensor2D {
 async function embedOf(m: ModelPackage, x: tf.Tensor) {
   assert.ok(m.embed, 'the model has an embedding');
   const r = m.embed(x);
-  const p = m.predict(x);
+  const p = m.predict!(x);
   const out = {
     output: await r.output.array(),
     embedding: await r.embedding.array(),

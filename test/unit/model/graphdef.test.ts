@@ -135,7 +135,7 @@ for (const name of ['fingerprint', 'keras_frozen'])
         ['zeros', new Float32Array(98 * 40)],
         ['ramp', ramp],
       ] as const) {
-        const y = m.predict(tf.tensor(x, [1, 98 * 40]));
+        const y = m.predict!(tf.tensor(x, [1, 98 * 40]));
         const got = Array.from(await y.data());
         y.dispose();
         const worst = Math.max(...want[k].map((p: number, i: number) => Math.abs(p - got[i])));

@@ -123,7 +123,7 @@ test("each model's own output (logits or probabilities) matches Keras's", async 
     for (const [f, want] of Object.entries(ref.raw[name])) {
       const wav = decodeWav(readFileSync(join(DIR, 'wav', f)));
       const input = c.modelInput(fitLength(wav.channels[0], 16000)).data;
-      const y = c.model.predict(tf.tensor(input, [1, input.length]));
+      const y = c.model.predict!(tf.tensor(input, [1, input.length]));
       const got = await y.data();
       y.dispose();
       want.forEach((v, i) => {
@@ -149,7 +149,7 @@ test('"output": "logits": the model gives logits, Wavebench the softmax of them'
     assert.equal(c.model.metadata.output, 'logits');
     const wav = decodeWav(readFileSync(join(DIR, 'wav', ref.tutorial_resizing.wav)));
     const input = c.modelInput(fitLength(wav.channels[0], 16000)).data;
-    const logits = c.model.predict(tf.tensor(input, [1, input.length]));
+    const logits = c.model.predict!(tf.tensor(input, [1, input.length]));
     const raw = Array.from(await logits.data());
     logits.dispose();
     const [probs] = await c.predict(input, 1);

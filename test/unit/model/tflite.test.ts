@@ -43,7 +43,7 @@ async function predictAll(m: string): Promise<number[][]> {
   const pkg = await loadModelPackage(join(DIR, m));
   const x = inputs(m);
   const n = x.length / (pkg.frames * pkg.bins);
-  const y = pkg.predict(tf.tensor(x, [n, pkg.frames * pkg.bins]));
+  const y = pkg.predict!(tf.tensor(x, [n, pkg.frames * pkg.bins]));
   const flat = Array.from(await y.data());
   y.dispose();
   pkg.dispose();
