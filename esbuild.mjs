@@ -73,6 +73,7 @@ const builds = [
       report: 'webview/report/main.ts',
       dataset: 'webview/dataset/main.ts',
       evaluation: 'webview/evaluation/main.ts',
+      compare: 'webview/compare/main.ts',
     },
     outdir: 'dist/webview',
   },
