@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { compareReports, type ModelComparison } from '../model/compare';
+import { compareReports } from '../model/compare';
+import type { CompareView } from '../protocol/compare';
 import { classifyPaths, type ClassifyRun } from './classifyCommand';
 import { commandTargets } from './commandTargets';
 import type { ComparePanels } from './comparePanel';
@@ -25,7 +26,7 @@ const asModels = (v: unknown): CompareModels => {
  * `wavebench.compareModels`: classifies a labelled folder (or the selected clips) with model A and
  * model B through the classify job and the result cache (a model that already classified a clip
  * answers from the cache), pairs them clip by clip with `compareReports` (as `wavebench compare`),
- * and shows the Compare page. Resolves to the comparison (undefined when cancelled).
+ * and shows the Compare page. Resolves to the page's view (undefined when cancelled).
  */
 export function registerCompareCommand(
   models: ModelService,
@@ -34,11 +35,7 @@ export function registerCompareCommand(
 ): vscode.Disposable {
   return vscode.commands.registerCommand(
     'wavebench.compareModels',
-    async (
-      uri?: vscode.Uri,
-      selected?: vscode.Uri[],
-      given?: unknown,
-    ): Promise<ModelComparison | undefined> => {
+    async (uri?: vscode.Uri, selected?: vscode.Uri[], given?: unknown): Promise<CompareView | undefined> => {
       const picked = await commandTargets(uri, selected, 'Compare models on this folder');
       if (!picked) return undefined;
       const o = asModels(given);
@@ -82,12 +79,8 @@ export function registerCompareCommand(
         void vscode.window.showWarningMessage(
           'Wavebench: no clip was scored by both models (labels come from folder names).',
         );
-      panels.show(
-        c,
-        picked.root,
-        runs.map((r) => r.cached),
-      );
-      return c;
+      const cached = runs.map((r) => r.cached);
+      return panels.show(c, picked.root, cached).view;
     },
   );
 }
