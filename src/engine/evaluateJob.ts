@@ -40,6 +40,8 @@ export interface EvaluateJobOptions {
 /** The JSON of `wavebench evaluate`: the evaluation, the model, and what was not scored. */
 export interface EvaluateReport extends Evaluation {
   model: { name: string; dir: string; hash: string; labels: string[] };
+  /** The model's window in ms (its clip length): a detection at t is the window ending at t. */
+  windowMs: number;
   /** Recordings not scored (unreadable, too short, no ground truth), one reason each. */
   skipped: { path: string; reason: string }[];
   /** Ground-truth lines not used, one reason each. */
@@ -201,6 +203,7 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
     const evaluation = evaluate(scored, info.labels, rules, o.thresholds);
     return {
       model: { name: info.name, dir: resolve(o.modelDir), hash: info.hash, labels: info.labels },
+      windowMs: windowMsOf(info),
       ...evaluation,
       skipped,
       truthProblems,
@@ -210,6 +213,12 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
   } finally {
     if (!o.pool) await pool.dispose();
   }
+}
+
+/** The model's window in ms, from the features the worker described. */
+function windowMsOf(info: PoolModelInfo): number {
+  const f = info.description?.features as { sampleRate: number; clipSamples: number };
+  return (1000 * f.clipSamples) / f.sampleRate;
 }
 
 function toScored(p: Pending): ScoredRecording {

@@ -75,7 +75,10 @@ export function writeSnippets(i: SnippetInput): SnippetOutput {
     const header = file.readHeader();
     const { sampleRate, frames } = header.facts;
     for (const e of i.events) {
-      const from = Math.max(0, Math.round(((e.timeSec * 1000 - i.windowMs - i.marginMs) * sampleRate) / 1000));
+      const from = Math.max(
+        0,
+        Math.round(((e.timeSec * 1000 - i.windowMs - i.marginMs) * sampleRate) / 1000),
+      );
       const to = Math.min(frames, Math.round(((e.timeSec * 1000 + i.marginMs) * sampleRate) / 1000));
       const mono = mixdown(file.frames(header, from, Math.max(0, to - from)));
       const wav = new WaveFile();
