@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const reports = new ReportPanels(context.extensionUri, recorder);
   const comparisons = new ComparePanels(context.extensionUri, recorder);
   const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
-  const evaluations = new EvaluationPanels(context.extensionUri, recorder);
+  const evaluations = new EvaluationPanels(context.extensionUri, () => pools.pool, recorder);
   context.subscriptions.push(
     models,
     dataset,

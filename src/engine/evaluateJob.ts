@@ -33,6 +33,8 @@ export interface EvaluateJobOptions {
   onProgress?: (p: EvaluateProgress) => void;
   signal?: AbortSignal;
   pool?: WorkerPool;
+  /** Called with the scored recordings (per-window best smoothed keyword), to list events at other thresholds. */
+  onScored?: (recs: ScoredRecording[]) => void;
   env?: NodeJS.ProcessEnv;
   workerScript?: string;
 }
@@ -201,6 +203,7 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
       else if (p.done === p.score.length) scored.push(toScored(p));
     }
     const evaluation = evaluate(scored, info.labels, rules, o.thresholds);
+    o.onScored?.(scored);
     return {
       model: { name: info.name, dir: resolve(o.modelDir), hash: info.hash, labels: info.labels },
       windowMs: windowMsOf(info),

@@ -289,10 +289,10 @@ async function checkEvaluation(page) {
   });
   if (inked < 1000) errors.push(`DET canvas: ${inked} drawn pixels`);
   const box = await page.locator('canvas.det').boundingBox();
-  // The plot's left edge (FA/h = 0) at the top (FRR 100 %): the highest threshold's point.
-  await page.mouse.move(box.x + 52, box.y + 12);
+  // The plot's left edge (FA/h = 0) half way up (FRR 50 %): the "on" curve's first envelope point.
+  await page.mouse.move(box.x + 52, box.y + 146);
   const readout = await page.locator('.det-readout').textContent();
-  if (!/threshold .* FRR 100\.0% · 0\.00 FA\/h/.test(readout)) errors.push(`hover readout: ${readout}`);
+  if (!/^on: threshold .* FRR 50\.0% · 0\.00 FA\/h/.test(readout)) errors.push(`hover readout: ${readout}`);
   return errors;
 }
 
@@ -524,6 +524,21 @@ async function main() {
         );
         if (opened.length !== 1 || !(opened[0].timeSec >= 0))
           errors.push('an event link posted ' + JSON.stringify(opened));
+        // Another threshold: asked of the host (eventsAt); the export button posts the shown threshold.
+        await page.locator('input.threshold-input').first().fill('0.63');
+        await page.getByRole('button', { name: 'Export false accepts as WAV…' }).click();
+        const asked = await page.evaluate(() =>
+          globalThis.__posted.filter((m) => m.type === 'eventsAt' || m.type === 'exportFalseAccepts'),
+        );
+        if (
+          JSON.stringify(asked) !==
+          JSON.stringify([
+            { type: 'eventsAt', threshold: 0.63 },
+            { type: 'exportFalseAccepts', threshold: 0.63, marginMs: 0 },
+          ])
+        )
+          errors.push('threshold 0.63 and export posted ' + JSON.stringify(asked));
+        await page.locator('input.threshold-input').first().fill('0.5');
         await page.screenshot({ path: join(outDir, 'evaluation-thresholds-dark.png'), fullPage: true });
         await page.close();
         if (errors.length) {
