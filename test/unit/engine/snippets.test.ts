@@ -147,3 +147,34 @@ test('snippetName: the recording stem, the time in whole ms, a file-safe label',
   assert.equal(snippetName('/d/a.b.wav', { label: 'yes', timeSec: 0.0004 }), 'a.b_0ms_yes.wav');
   assert.equal(snippetName('/d/x.WAV', { label: '../up', timeSec: 12.3456 }), 'x_12346ms_.._up.wav');
 });
+
+test('evaluate --export-false-accepts writes the false accepts at the first listed threshold, from the recordings', async () => {
+  const { runCli } = await import('../runCli');
+  const dir = tempDir('wb-snip-cli-');
+  const out = join(dir, 'snips');
+  const json = join(dir, 'ev.json');
+  const rec = ['rec_a.wav', 'rec_c.wav'].map((f) => join('test/fixtures/streaming', f));
+  const args = ['evaluate', ...rec, '--workers', '1', '--thresholds', '0.5,0.9', '--json', json];
+  const r = await runCli([...args, '--export-false-accepts', out, '--snippet-margin-ms', '50']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(j.windowMs, 1000);
+  const fa: { file: string; label: string; timeSec: number }[] = j.events[0].falseAccepts;
+  assert.ok(fa.length > 0, 'the fixture has false accepts at 0.5');
+  assert.deepEqual(readdirSync(out).sort(), fa.map((f) => snippetName(f.file, f)).sort());
+  assert.match(r.out, new RegExp(`false-accept snippets at threshold 0.5: ${fa.length} written`));
+  // Each snippet holds the recording's samples over [t - 1050 ms, t + 50 ms].
+  for (const f of fa) {
+    const whole = read(f.file);
+    const s = read(join(out, snippetName(f.file, f)));
+    assert.equal(s.rate, whole.rate);
+    const from = Math.max(0, Math.round(((f.timeSec * 1000 - 1050) * whole.rate) / 1000));
+    const to = Math.min(whole.channels[0].length, Math.round(((f.timeSec * 1000 + 50) * whole.rate) / 1000));
+    assert.deepEqual(s.channels[0], whole.channels[0].subarray(from, to));
+  }
+  // Again into the same folder: nothing overwritten, every name gets a suffix.
+  const again = await runCli([...args, '--export-false-accepts', out]);
+  assert.equal(again.code, 0, again.err);
+  assert.equal(readdirSync(out).length, 2 * fa.length);
+  assert.equal(readdirSync(out).filter((n) => n.endsWith('-1.wav')).length, fa.length);
+});
