@@ -11,6 +11,7 @@ import { ModelService } from './vscode/modelService';
 import { PoolService } from './vscode/poolService';
 import { ReportPanels } from './vscode/reportPanel';
 import { ResultCache } from './vscode/resultCache';
+import { registerReviewResults, ReviewService } from './vscode/reviewService';
 import { TestRecorder } from './vscode/testRecorder';
 import { WavEditorProvider } from './vscode/wavEditor';
 
@@ -23,6 +24,7 @@ export interface WavebenchApi {
   recorder: () => TestRecorder;
   dataset: DatasetService;
   models: ModelService;
+  reviews: ReviewService;
   /** The command's run without its notification: tests drive cancellation through the token. */
   classify: (
     paths: string[],
@@ -46,9 +48,12 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const comparisons = new ComparePanels(context.extensionUri, recorder);
   const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
   const evaluations = new EvaluationPanels(context.extensionUri, () => pools.pool, recorder);
+  const reviews = new ReviewService(storage, models);
   context.subscriptions.push(
     models,
     dataset,
+    reviews,
+    registerReviewResults(reviews),
     reports,
     datasetPanels,
     WavEditorProvider.register(context, models, recorder),
@@ -95,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     },
     dataset,
     models,
+    reviews,
     classify: (paths, token, onProgress) =>
       classifyPaths(paths, models, cache, { report: (p) => p.message && onProgress?.(p.message) }, token),
   };

@@ -1,6 +1,7 @@
 import { averagePool } from './averagePool';
 import { Mfcc, type FeatureMatrix } from './mfcc';
 import { MfccWasm } from './mfccWasm';
+import { MelSpectrogram, melDefaults, type MelSpectrogramParams } from './melSpectrogram';
 import { Stft } from './stft';
 import {
   MICRO_DEVICE_SAMPLE_SCALE,
@@ -10,7 +11,16 @@ import {
 } from './microFrontend';
 
 /** The feature types a model can take (metadata.json `features.type`). */
-export const FEATURE_TYPES = ['mfcc', 'spectrogram', 'average', 'logmel', 'stft', 'micro'] as const;
+export const FEATURE_TYPES = [
+  'mfcc',
+  'spectrogram',
+  'average',
+  'logmel',
+  'stft',
+  'micro',
+  'melspectrogram',
+  'waveform',
+] as const;
 
 /**
  * The `micro` front end's optional parameters (TensorFlow's defaults when absent); `scale` multiplies
@@ -41,6 +51,8 @@ export interface FeatureConfig {
   fftLength?: number;
   /** With type 'micro': the front end's other parameters (binCount is its channel count). */
   micro?: MicroOptions;
+  /** With type 'melspectrogram': its parameters (default: nFft 400 and torchaudio's defaults). */
+  mel?: MelSpectrogramParams;
 }
 
 /** speech_commands defaults: 16 kHz, 30 ms / 10 ms, 40 MFCCs from 40 mel bands over 20..4000 Hz. */
@@ -59,13 +71,16 @@ export const DEFAULT_FEATURES: FeatureConfig = {
 export class FeatureExtractor {
   private constructor(
     readonly config: FeatureConfig,
-    private readonly mfcc: Mfcc,
+    /** TensorFlow's spectrogram/MFCC chain, for the types built on it (mfcc, logmel, spectrogram, average). */
+    private readonly tf: Mfcc | undefined,
     /** The MFCC hot loop in WebAssembly (double precision, ~5x the JS engine); JS when unavailable. */
     private readonly fast: MfccWasm | undefined,
     /** The stft feature type's transform. */
     private readonly stft?: Stft,
     /** TF Lite Micro's front end, for type 'micro'. */
     private readonly micro?: MicroFrontend,
+    /** The PyTorch-style mel spectrogram, for type 'melspectrogram'. */
+    private readonly mel?: MelSpectrogram,
   ) {}
 
   /** Builds the extractor for a configuration. */
@@ -73,15 +88,18 @@ export class FeatureExtractor {
     const c = { ...DEFAULT_FEATURES, ...config };
     const windowSize = Math.round((c.sampleRate * c.windowSizeMs) / 1000);
     const stride = Math.round((c.sampleRate * c.windowStrideMs) / 1000);
-    const mfcc = await Mfcc.create({
-      windowSize,
-      stride,
-      sampleRate: c.sampleRate,
-      filterbankChannels: c.type === 'logmel' ? c.binCount : c.filterbankChannels,
-      lowerFrequencyHz: c.lowerFrequencyHz,
-      upperFrequencyHz: c.upperFrequencyHz,
-      coefficientCount: c.type === 'mfcc' ? c.binCount : c.filterbankChannels,
-    });
+    const onTf = c.type === 'mfcc' || c.type === 'logmel' || c.type === 'spectrogram' || c.type === 'average';
+    const mfcc = !onTf
+      ? undefined
+      : await Mfcc.create({
+          windowSize,
+          stride,
+          sampleRate: c.sampleRate,
+          filterbankChannels: c.type === 'logmel' ? c.binCount : c.filterbankChannels,
+          lowerFrequencyHz: c.lowerFrequencyHz,
+          upperFrequencyHz: c.upperFrequencyHz,
+          coefficientCount: c.type === 'mfcc' ? c.binCount : c.filterbankChannels,
+        });
     let fast: MfccWasm | undefined;
     if (c.type === 'mfcc') {
       try {
@@ -119,7 +137,14 @@ export class FeatureExtractor {
         numChannels: c.binCount,
       });
     }
-    return new FeatureExtractor(c, mfcc, fast, stft, micro);
+    const mel =
+      c.type === 'melspectrogram'
+        ? new MelSpectrogram({
+            ...(c.mel ?? melDefaults(c.sampleRate, { nFft: 400 })),
+            sampleRate: c.sampleRate,
+          })
+        : undefined;
+    return new FeatureExtractor(c, mfcc, fast, stft, micro, mel);
   }
 
   /**
@@ -129,18 +154,17 @@ export class FeatureExtractor {
    */
   get frameHop(): number | undefined {
     if (this.micro) return undefined;
+    if (this.mel) return this.mel.frameHop;
     const c = this.config;
+    if (c.type === 'waveform') return 1;
     const stride = Math.round((c.sampleRate * c.windowStrideMs) / 1000);
     return c.type === 'stft' ? (c.frameStep ?? stride) : stride;
   }
 
   /** Frames for n samples. */
   frameCount(n: number): number {
-    return this.stft
-      ? this.stft.frameCount(n)
-      : this.micro
-        ? this.micro.frameCount(n)
-        : this.mfcc.frameCount(n);
+    if (this.config.type === 'waveform') return n;
+    return (this.stft ?? this.micro ?? this.mel ?? this.tf!).frameCount(n);
   }
 
   /** Bins per frame of this feature type. */
@@ -149,17 +173,21 @@ export class FeatureExtractor {
       case 'mfcc':
         return this.config.binCount;
       case 'logmel':
-        return this.mfcc.filterbank.channels;
+        return this.tf!.filterbank.channels;
       case 'spectrogram':
-        return this.mfcc.spectrogram.bins;
+        return this.tf!.spectrogram.bins;
       case 'stft':
         return this.stft!.bins;
       case 'average': {
-        const w = Math.max(1, Math.floor(this.mfcc.spectrogram.bins / this.config.binCount));
-        return Math.ceil(this.mfcc.spectrogram.bins / w);
+        const w = Math.max(1, Math.floor(this.tf!.spectrogram.bins / this.config.binCount));
+        return Math.ceil(this.tf!.spectrogram.bins / w);
       }
       case 'micro':
         return this.config.binCount;
+      case 'melspectrogram':
+        return this.mel!.bins;
+      case 'waveform':
+        return 1;
     }
   }
 
@@ -167,15 +195,15 @@ export class FeatureExtractor {
   compute(samples: Float32Array, out?: Float32Array): FeatureMatrix {
     switch (this.config.type) {
       case 'mfcc':
-        return (this.fast ?? this.mfcc).compute(samples, out);
+        return (this.fast ?? this.tf!).compute(samples, out);
       case 'logmel':
-        return this.mfcc.computeLogMel(samples, out);
+        return this.tf!.computeLogMel(samples, out);
       case 'spectrogram':
-        return this.mfcc.spectrogram.compute(samples, out);
+        return this.tf!.spectrogram.compute(samples, out);
       case 'stft':
         return this.stft!.compute(samples, out);
       case 'average': {
-        const s = this.mfcc.spectrogram.compute(samples);
+        const s = this.tf!.spectrogram.compute(samples);
         const m = averagePool(s.data, s.frames, s.bins, this.config.binCount);
         // The caller's buffer is the model's input (the classifier packs a batch into it).
         if (out) {
@@ -191,6 +219,17 @@ export class FeatureExtractor {
           out,
           this.config.micro?.sampleScale ?? MICRO_DEVICE_SAMPLE_SCALE,
         );
+      case 'melspectrogram':
+        return this.mel!.compute(samples, out);
+      case 'waveform': {
+        // The samples are the input: one frame of one value per sample.
+        const data =
+          out && out.length >= samples.length
+            ? out.subarray(0, samples.length)
+            : new Float32Array(samples.length);
+        data.set(samples);
+        return { frames: samples.length, bins: 1, data };
+      }
     }
   }
 
@@ -203,14 +242,9 @@ export class FeatureExtractor {
     return this.config.type === 'mfcc' && this.fast ? 'wasm' : 'js';
   }
 
-  /** The underlying MFCC engine (its spectrogram serves pictures). */
-  get engine(): Mfcc {
-    return this.mfcc;
-  }
-
   /** Frees WASM buffers. */
   dispose(): void {
     this.fast?.dispose();
-    this.mfcc.dispose();
+    this.tf?.dispose();
   }
 }

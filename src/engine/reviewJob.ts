@@ -27,7 +27,9 @@ export interface ReviewJobOptions {
   progressIntervalMs?: number;
   signal?: AbortSignal;
   pool?: WorkerPool;
-  /** Results already known (the classify cache); used only when they carry an embedding. */
+  /** Called once with every file found, before the model pass (to look results up in a cache). */
+  prepare?: (paths: string[]) => Promise<void>;
+  /** Results already known (a cache); used only when they carry an embedding. */
   cached?: (path: string) => FileClassification | undefined;
   /** Each batch of fresh rows (to fill a cache). */
   onFresh?: (rows: FileClassification[]) => void;
@@ -70,6 +72,7 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
     const lists = await readSplitLists(root);
     const sets = lists && { validation: new Set(lists.validation), testing: new Set(lists.testing) };
     const files = scan.files;
+    await o.prepare?.(files.map((f) => f.path));
     const row = new Map(files.map((f, i) => [f.path, i]));
     const clips: ReviewClip[] = files.map((f) => {
       const rel = relative(root, f.path).split(sep).join('/');

@@ -8,6 +8,11 @@ import {
   type MicroOptions,
 } from '../audio/features';
 import { MICRO_DEFAULTS } from '../audio/microFrontend';
+import type { MelSpectrogramParams } from '../audio/melSpectrogram';
+import { parseMelSpectrogram, parseWaveform } from './frontEndMetadata';
+import { isNum, MetadataError, req } from './metadataCheck';
+
+export { MetadataError };
 
 /** How features are normalised before the model. */
 export type Normalize = 'none' | 'per-clip' | 'dataset';
@@ -39,6 +44,8 @@ export interface ModelMetadata {
     fftLength?: number;
     /** Type 'micro': the front end's optional parameters (TensorFlow's defaults when absent). */
     micro?: MicroOptions;
+    /** Type 'melspectrogram': all its parameters, defaults filled in. */
+    mel?: MelSpectrogramParams;
   };
 }
 
@@ -84,16 +91,6 @@ function parseMicro(f: Record<string, unknown>): MicroOptions {
   f.normalize ??= 'none';
   return micro as MicroOptions;
 }
-
-/** A metadata problem, naming the field. */
-export class MetadataError extends Error {}
-
-function req<T>(cond: unknown, msg: string, value: T): T {
-  if (!cond) throw new MetadataError(msg);
-  return value;
-}
-
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
  * Ranges of metadata.json numbers: what a small speech/sound classifier can use, with margin, so
@@ -154,10 +151,13 @@ export function parseMetadata(json: unknown): ModelMetadata {
     `metadata.json: "features.type" must be one of ${FEATURE_TYPES.join(', ')}`,
     0,
   );
-  // stft with frameLength/frameStep (samples) needs no windowSizeMs/windowStrideMs nor mel settings.
+  // stft with frameLength/frameStep (samples) needs no windowSizeMs/windowStrideMs nor mel settings;
+  // melspectrogram (winLength/hopLength in samples) and waveform neither.
   const stft = f.type === 'stft' ? parseStft(f) : undefined;
+  const ownWindow = f.type === 'melspectrogram' || f.type === 'waveform';
   for (const k of ['sampleRate', 'clipDurationMs', 'windowSizeMs', 'windowStrideMs'] as const) {
-    if (stft?.frameLength && (k === 'windowSizeMs' || k === 'windowStrideMs') && o[k] === undefined) continue;
+    const inSamples = stft?.frameLength || ownWindow;
+    if (inSamples && (k === 'windowSizeMs' || k === 'windowStrideMs') && o[k] === undefined) continue;
     req(isNum(o[k]) && (o[k] as number) > 0, `metadata.json: "${k}" must be a positive number`, 0);
   }
   const rate = o.sampleRate as number;
@@ -187,7 +187,22 @@ export function parseMetadata(json: unknown): ModelMetadata {
     0,
   );
   const micro = f.type === 'micro' ? parseMicro(f) : undefined;
+  const clip = Math.round((rate * clipMs) / 1000);
+  const mel = f.type === 'melspectrogram' ? parseMelSpectrogram(f, rate, clip, L) : undefined;
+  if (f.type === 'waveform') parseWaveform(f);
+  if (mel) {
+    for (const [k, n] of [
+      ['windowSizeMs', mel.winLength],
+      ['windowStrideMs', mel.hopLength],
+    ] as const)
+      req(
+        o[k] === undefined || Math.round((rate * (o[k] as number)) / 1000) === n,
+        `metadata.json: "${k}" (${o[k]} ms) disagrees with "features.${k === 'windowSizeMs' ? 'winLength' : 'hopLength'}" (${n} samples); leave it out`,
+        0,
+      );
+  }
   for (const k of ['binCount', 'lowerFrequencyHz', 'upperFrequencyHz', 'filterbankChannels'] as const) {
+    if (ownWindow) break;
     if (stft && f[k] === undefined) continue;
     req(isNum(f[k]) && (f[k] as number) >= 0, `metadata.json: "features.${k}" must be a number`, 0);
   }
@@ -197,12 +212,13 @@ export function parseMetadata(json: unknown): ModelMetadata {
       `metadata.json: "features.${k}" must be an integer from 1 to ${max} (got ${f[k]})`,
       0,
     );
-  if (!stft || f.binCount !== undefined) intIn('binCount', L.maxBinCount);
-  if (!stft || f.filterbankChannels !== undefined) intIn('filterbankChannels', L.maxFilterbankChannels);
+  if (!ownWindow && (!stft || f.binCount !== undefined)) intIn('binCount', L.maxBinCount);
+  if (!ownWindow && (!stft || f.filterbankChannels !== undefined))
+    intIn('filterbankChannels', L.maxFilterbankChannels);
   const lo = f.lowerFrequencyHz as number;
   const hi = f.upperFrequencyHz as number;
   req(
-    (stft && (lo === undefined || hi === undefined)) || (lo < hi && hi <= rate / 2),
+    ownWindow || (stft && (lo === undefined || hi === undefined)) || (lo < hi && hi <= rate / 2),
     `metadata.json: "features" needs lowerFrequencyHz < upperFrequencyHz <= sampleRate / 2 (got ${lo}..${hi} Hz at ${rate} Hz)`,
     0,
   );
@@ -217,7 +233,7 @@ export function parseMetadata(json: unknown): ModelMetadata {
     'metadata.json: "output" must be "probabilities" or "logits"',
     0,
   );
-  if (stft && f.normalize === undefined) f.normalize = 'none';
+  if ((stft || ownWindow) && f.normalize === undefined) f.normalize = 'none';
   req(
     ['none', 'per-clip', 'dataset'].includes(f.normalize as string),
     'metadata.json: "features.normalize" must be "none", "per-clip" or "dataset"',
@@ -246,26 +262,33 @@ export function parseMetadata(json: unknown): ModelMetadata {
     );
   }
   const d = DEFAULT_FEATURES;
+  // The window and hop in samples for the types that state them so (waveform: one sample).
+  const [winSamples, hopSamples] = mel
+    ? [mel.winLength, mel.hopLength]
+    : f.type === 'waveform'
+      ? [1, 1]
+      : [stft?.frameLength ?? 0, stft?.frameStep ?? 0];
   return {
     name,
     version: o.version as string | undefined,
     labels,
     sampleRate: rate,
     clipDurationMs: o.clipDurationMs as number,
-    windowSizeMs: (o.windowSizeMs as number) ?? (stft!.frameLength! * 1000) / rate,
-    windowStrideMs: (o.windowStrideMs as number) ?? (stft!.frameStep! * 1000) / rate,
+    windowSizeMs: (o.windowSizeMs as number) ?? (winSamples * 1000) / rate,
+    windowStrideMs: (o.windowStrideMs as number) ?? (hopSamples * 1000) / rate,
     ...(o.output !== undefined && { output: o.output as 'probabilities' | 'logits' }),
     features: {
       type: f.type as FeatureType,
-      binCount: (f.binCount as number) ?? d.binCount,
-      lowerFrequencyHz: (f.lowerFrequencyHz as number) ?? d.lowerFrequencyHz,
-      upperFrequencyHz: (f.upperFrequencyHz as number) ?? d.upperFrequencyHz,
-      filterbankChannels: (f.filterbankChannels as number) ?? d.filterbankChannels,
+      binCount: mel?.nMels ?? (f.type === 'waveform' ? 1 : ((f.binCount as number) ?? d.binCount)),
+      lowerFrequencyHz: mel?.fMin ?? (f.lowerFrequencyHz as number) ?? d.lowerFrequencyHz,
+      upperFrequencyHz: mel?.fMax ?? (f.upperFrequencyHz as number) ?? d.upperFrequencyHz,
+      filterbankChannels: mel?.nMels ?? (f.filterbankChannels as number) ?? d.filterbankChannels,
       normalize: f.normalize as Normalize,
       mean: f.mean as number[] | undefined,
       std: f.std as number[] | undefined,
       ...stft,
       ...(micro ? { micro } : {}),
+      ...(mel ? { mel } : {}),
     },
   };
 }
@@ -351,6 +374,7 @@ export function featureConfigOf(m: ModelMetadata): FeatureConfig {
     frameLength: m.features.frameLength,
     frameStep: m.features.frameStep,
     fftLength: m.features.fftLength,
+    mel: m.features.mel,
     micro:
       m.features.type === 'micro'
         ? {

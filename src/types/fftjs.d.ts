@@ -7,5 +7,7 @@ declare module 'fft.js' {
     realTransform(output: ArrayLike<number> & { [i: number]: number }, input: ArrayLike<number>): void;
     completeSpectrum(spectrum: ArrayLike<number> & { [i: number]: number }): void;
     transform(output: ArrayLike<number> & { [i: number]: number }, input: ArrayLike<number>): void;
+    /** The inverse complex transform, scaled by 1 / size. */
+    inverseTransform(output: ArrayLike<number> & { [i: number]: number }, input: ArrayLike<number>): void;
   }
 }
