@@ -9,7 +9,7 @@ import type { WavebenchApi } from '../../src/extension';
 import type { ModelComparison } from '../../src/model/compare';
 import type { ClassifyReport } from '../../src/model/report';
 import type { CompareView } from '../../src/protocol/compare';
-import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
+import { screenshot, screenshotsAvailable, setTheme, sleep, until } from './screenshot';
 
 async function api(): Promise<WavebenchApi> {
   const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
@@ -22,16 +22,6 @@ function wavCount(dir: string): number {
     (n, e) => n + (e.isDirectory() ? wavCount(join(dir, e.name)) : /\.wav$/i.test(e.name) ? 1 : 0),
     0,
   );
-}
-
-async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 suite('Compare models', function () {

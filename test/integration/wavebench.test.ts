@@ -9,7 +9,7 @@ import type { WavebenchApi } from '../../src/extension';
 import type { ClassifyReport } from '../../src/model/report';
 import type { EvaluateReport } from '../../src/engine/evaluateJob';
 import type { DatasetView } from '../../src/dataset/datasetView';
-import { screenshot, screenshotsAvailable, setTheme, sleep } from './screenshot';
+import { screenshot, screenshotsAvailable, setTheme, sleep, until } from './screenshot';
 
 async function api(): Promise<WavebenchApi> {
   const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
@@ -63,16 +63,6 @@ function cliJson<T>(command: string, path: string): T {
   );
   assert.strictEqual(cli.status, 0, cli.stderr);
   return JSON.parse(cli.stdout) as T;
-}
-
-async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function shots(name: string): Promise<void> {
