@@ -75,6 +75,23 @@ export interface PredictionView {
   clip: number[];
   windows?: { startSec: number; endSec: number; probabilities: number[] }[];
   detections?: { label: string; timeSec: number; score: number }[];
+  /** With a label file beside the recording: what the editor checks the model against. */
+  truth?: TruthView;
+}
+
+/**
+ * A label file beside the recording and the track `wavebench evaluate` would score it by (its rules,
+ * src/model/streaming/rules.ts): the page applies the threshold itself, so moving it needs no model.
+ */
+export interface TruthView {
+  path: string;
+  /** The words kept (times in whole ms, `line` in the file), in the file's order. */
+  words: { label: string; startMs: number; endMs: number; line: number }[];
+  rules: { windowStrideMs: number; averageMs: number; suppressionMs: number; toleranceMs: number };
+  /** Per window of the evaluation's grid: its end (ms, Float64), best smoothed keyword (Uint16 label index), score (Float64). */
+  endMs: ArrayBuffer;
+  label: ArrayBuffer;
+  score: ArrayBuffer;
 }
 
 /** Mono audio for playback: Float32 samples. */
@@ -107,7 +124,33 @@ export type HostToEditor =
   | { type: 'range'; requestId: number; waveform: WaveformView; spectrogram: SpectrogramView }
   /** The prediction, and the model's input for the first window (absent if it could not be computed). */
   | { type: 'predictions'; model: ModelView; prediction: PredictionView; features?: FeatureView }
-  | { type: 'predictionError'; message: string };
+  | { type: 'predictionError'; message: string }
+  /** Lines of the label file that were not used (and a file that could not be read): one warning each. */
+  | { type: 'truthProblems'; lines: string[] }
+  /** Show `timeSec`: the view centred on it, the cursor there (no playback). From `wavebench.openAt`. */
+  | { type: 'seek'; timeSec: number };
+
+/** The truth lane as drawn: the threshold and the counts of each colour. */
+export interface TruthDrawn {
+  threshold: number;
+  words: number;
+  hits: number;
+  misses: number;
+  falseAccepts: number;
+  repeats: number;
+}
+
+/** Where a seek left the view: the cursor and the visible range. */
+export interface SeekDrawn {
+  cursorSec: number;
+  startSec: number;
+  endSec: number;
+}
+
+/** Seconds to seek to, if `raw` is a finite number >= 0 (the `wavebench.openAt` argument). */
+export function seekSeconds(raw: unknown): number | undefined {
+  return finite(raw) && raw >= 0 ? raw : undefined;
+}
 
 /** Editor webview -> host. */
 export type EditorToHost =
@@ -116,6 +159,9 @@ export type EditorToHost =
   | { type: 'requestAudio'; requestId: number; startSec: number; durationSec: number }
   | { type: 'pickModel' }
   | { type: 'painted'; what: 'init' | 'predictions'; ms: number }
+  /** What the page drew against the label file at its threshold (counts), and where a seek put it. */
+  | { type: 'drawn'; what: 'truth'; detail: TruthDrawn }
+  | { type: 'drawn'; what: 'seek'; detail: SeekDrawn }
   /** The ways out of the error page: read the file again, or show it in VS Code's default editor. */
   | { type: 'retry' }
   | { type: 'reopenWithDefault' };
@@ -153,7 +199,28 @@ export function parseEditorToHost(raw: unknown): EditorToHost | undefined {
     case 'painted':
       if ((m.what !== 'init' && m.what !== 'predictions') || !finite(m.ms)) return undefined;
       return { type: 'painted', what: m.what, ms: m.ms };
+    case 'drawn':
+      return parseDrawn(m.what, m.detail);
     default:
       return undefined;
   }
+}
+
+/** A `drawn` message's detail: every field a finite number, only the fields of its kind kept. */
+function parseDrawn(what: unknown, raw: unknown): EditorToHost | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const d = raw as Record<string, unknown>;
+  const pick = <K extends string>(keys: K[]): Record<K, number> | undefined =>
+    keys.every((k) => finite(d[k]))
+      ? (Object.fromEntries(keys.map((k) => [k, d[k] as number])) as Record<K, number>)
+      : undefined;
+  if (what === 'truth') {
+    const detail = pick(['threshold', 'words', 'hits', 'misses', 'falseAccepts', 'repeats']);
+    return detail && { type: 'drawn', what, detail };
+  }
+  if (what === 'seek') {
+    const detail = pick(['cursorSec', 'startSec', 'endSec']);
+    return detail && { type: 'drawn', what, detail };
+  }
+  return undefined;
 }

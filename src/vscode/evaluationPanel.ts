@@ -53,8 +53,9 @@ export class EvaluationPanel extends Disposable {
             else if (m.type === 'eventsAt')
               this.host.post({ type: 'events', events: eventsView(this.eventsAt(m.threshold), this.root) });
             else if (m.type === 'exportFalseAccepts') await this.exportSnippets(m.threshold, m.marginMs);
-            else if ((m.type === 'openRecording' || m.type === 'openClip') && known.has(m.path))
-              // The editor protocol has no seek: the recording opens at its start.
+            else if (m.type === 'openRecording' && known.has(m.path))
+              await vscode.commands.executeCommand('wavebench.openAt', vscode.Uri.file(m.path), m.timeSec);
+            else if (m.type === 'openClip' && known.has(m.path))
               await vscode.commands.executeCommand(
                 'vscode.openWith',
                 vscode.Uri.file(m.path),

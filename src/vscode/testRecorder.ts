@@ -10,8 +10,10 @@ export interface RecordedMessage {
   type: string;
   /** The `what` of a `painted` message. */
   what?: string;
-  /** The text of a `decodeError` message (the decoder's reason, asserted word for word). */
+  /** The text of a `decodeError` message (the decoder's reason, asserted word for word), or a `truthProblems` one's lines. */
   message?: string;
+  /** The counts or positions of a `drawn` message (what the editor drew against a label file, where a seek put it). */
+  detail?: Record<string, number>;
   /** performance.now() when it passed. */
   at: number;
 }

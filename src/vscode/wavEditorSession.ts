@@ -11,6 +11,7 @@ import type {
 } from '../audio/wavDocumentModel';
 import type { ClipInput } from '../engine/jobs';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
+import { DEFAULT_STREAM_RULES } from '../model/streaming/rules';
 import type {
   EditorToHost,
   HostToEditor,
@@ -21,6 +22,8 @@ import type {
 } from '../protocol/editor';
 import { parseEditorToHost } from '../protocol/editor';
 import { Disposable } from './dispose';
+import { readTruthBeside, watchTruthBeside } from './editorTruth';
+import { truthView } from './truthView';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
@@ -49,11 +52,13 @@ export class WavEditorSession extends Disposable {
   private state: SessionState = 'loading';
   private webviewReady = false;
   private predictionAbort: AbortController | undefined;
+  /** A seek asked for before the page showed the file: sent right after it does. */
+  private pendingSeek: number | undefined;
   private readonly host: WebviewHost<EditorToHost, HostToEditor>;
 
   constructor(
-    private readonly doc: WavDocument,
-    panel: vscode.WebviewPanel,
+    readonly doc: WavDocument,
+    readonly panel: vscode.WebviewPanel,
     private readonly models: ModelService,
     recorder: TestRecorder,
   ) {
@@ -69,13 +74,22 @@ export class WavEditorSession extends Disposable {
           // A read that failed mid-way (the file vanished or shrank): the editor says so.
           onError: (e) => this.fail(e.message),
           note: (m) =>
-            m.type === 'painted' ? { what: m.what } : m.type === 'decodeError' ? { message: m.message } : {},
+            m.type === 'painted'
+              ? { what: m.what }
+              : m.type === 'drawn'
+                ? { what: m.what, detail: { ...m.detail } }
+                : m.type === 'decodeError'
+                  ? { message: m.message }
+                  : m.type === 'truthProblems'
+                    ? { message: m.lines.join('\n') }
+                    : {},
         },
         recorder,
       ),
     );
     this._register(doc.onDidReload(() => this.show()));
     this._register(models.onDidChange(() => void this.predict()));
+    this._register(watchTruthBeside(doc.uri, () => void this.predict()));
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register({ dispose: () => this.predictionAbort?.abort() });
   }
@@ -126,6 +140,7 @@ export class WavEditorSession extends Disposable {
         await vscode.commands.executeCommand('vscode.openWith', this.doc.uri, 'default');
         break;
       case 'painted':
+      case 'drawn':
         break;
     }
   }
@@ -157,6 +172,7 @@ export class WavEditorSession extends Disposable {
     if (!this.live(model)) return;
     this.post(init);
     this.state = 'ready';
+    if (this.pendingSeek !== undefined) this.seek(this.pendingSeek);
     void this.predict();
     if (!overview) {
       const o = await model.overview(settings.silenceThresholdDb);
@@ -196,6 +212,17 @@ export class WavEditorSession extends Disposable {
     };
   }
 
+  /** Shows `timeSec` (view centred, cursor there): now if the page shows the file, else once it does. */
+  seek(timeSec: number): void {
+    if (this.state === 'disposed') return;
+    if (this.state !== 'ready') {
+      this.pendingSeek = timeSec;
+      return;
+    }
+    this.pendingSeek = undefined;
+    this.post({ type: 'seek', timeSec });
+  }
+
   private modelView(name: string, labels: string[]): ModelView {
     const dir = this.models.modelDir;
     return { name, dir, labels, isDefault: dir === this.models.defaultDir };
@@ -216,7 +243,10 @@ export class WavEditorSession extends Disposable {
       if (!doc) return;
       const { pool, info, model } = await this.models.getPool();
       if (!current()) return;
-      const input = await this.clipInput(doc);
+      // With a label file beside it, the windows are the evaluation's (evaluate's stride).
+      const truth = await readTruthBeside(this.doc.uri);
+      if (!current()) return;
+      const input = await this.clipInput(doc, !!truth);
       if (!current()) return;
       const { row, features } = await pool.run('clip', input, {
         model,
@@ -229,6 +259,8 @@ export class WavEditorSession extends Disposable {
         this.post({ type: 'predictionError', message: row.error ?? 'no prediction' });
         return;
       }
+      const checked = truth && truthView(truth, row, info, doc.facts);
+      this.post({ type: 'truthProblems', lines: checked?.problems ?? [] });
       this.post({
         type: 'predictions',
         model: this.modelView(info.name, info.labels),
@@ -237,6 +269,7 @@ export class WavEditorSession extends Disposable {
           clip: row.probabilities,
           windows: row.windows,
           detections: row.detections,
+          truth: checked?.view,
         },
         features: features && {
           type: features.type,
@@ -250,9 +283,10 @@ export class WavEditorSession extends Disposable {
     }
   }
 
-  /** What the worker classifies: the document model's bytes, or the path of a long file on disk. */
-  private async clipInput(doc: WavDocumentModel): Promise<ClipInput> {
-    const options = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+  /** What the worker classifies (the document model's bytes, or the path of a long file on disk), at the evaluation's stride when there is a label file. */
+  private async clipInput(doc: WavDocumentModel, truth: boolean): Promise<ClipInput> {
+    const stride = truth ? DEFAULT_STREAM_RULES.windowStrideMs : DEFAULT_WINDOW_STRIDE_MS;
+    const options = { topK: DEFAULT_TOP_K, windowStrideMs: stride };
     if (
       doc.source instanceof WavSource &&
       doc.source.size > CLIP_BYTES_LIMIT &&

@@ -26,7 +26,7 @@ export interface WebviewPage<ToHost extends { type: string }, FromHost extends {
   /** A handler's failure (default: dropped; the editor shows it as its error page). */
   onError?: (e: Error) => void;
   /** Extra recorded fields of a message (the editor's `what` of `painted`, `message` of `decodeError`). */
-  note?: (m: ToHost | FromHost) => Pick<RecordedMessage, 'what' | 'message'>;
+  note?: (m: ToHost | FromHost) => Pick<RecordedMessage, 'what' | 'message' | 'detail'>;
 }
 
 /**

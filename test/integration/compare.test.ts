@@ -1,21 +1,13 @@
 // Model A against model B in a real VS Code: Classify Folder, then Compare Models with a second bundled
 // model; the Compare page gets `wavebench compare`'s numbers (the CLI in its own process); screenshots.
 import * as assert from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { WavebenchApi } from '../../src/extension';
 import type { ModelComparison } from '../../src/model/compare';
 import type { ClassifyReport } from '../../src/model/report';
 import type { CompareView } from '../../src/protocol/compare';
-import { screenshot, screenshotsAvailable, setTheme, sleep, until } from './screenshot';
-
-async function api(): Promise<WavebenchApi> {
-  const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
-  assert.ok(ext, 'extension not found');
-  return ext.activate();
-}
+import { api, cliJson, shots, until } from './suiteHelpers';
 
 function wavCount(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce(
@@ -53,25 +45,12 @@ suite('Compare models', function () {
     assert.ok(view, 'no comparison');
     assert.deepStrictEqual(view.cached, [expected, view.cached[1]]);
     // The same comparison through the CLI (dist/cli.js, its own process, the same bundled models).
-    const cli = spawnSync(
-      process.execPath,
-      [
-        join(ext.extensionPath, 'dist', 'cli.js'),
-        'compare',
-        folder,
-        '--model',
-        'speech-commands',
-        '--model',
-        'digits',
-        '--workers',
-        '1',
-        '--json',
-        '-',
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-    );
-    assert.strictEqual(cli.status, 0, cli.stderr);
-    const byCli = JSON.parse(cli.stdout) as ModelComparison;
+    const byCli = cliJson<ModelComparison>('compare', folder, [
+      '--model',
+      'speech-commands',
+      '--model',
+      'digits',
+    ]);
     const { title, root: shownRoot, cached, pText, ...comparison } = view;
     assert.deepStrictEqual(comparison, byCli);
     assert.strictEqual(shownRoot, folder);
@@ -86,12 +65,6 @@ suite('Compare models', function () {
       a.recorder().find({ panel: 'compare', dir: 'in', uri: title, type: 'painted' }),
     );
     assert.ok(a.recorder().find({ panel: 'compare', dir: 'out', uri: title, type: 'init' }));
-    if (screenshotsAvailable()) {
-      for (const kind of ['light', 'dark'] as const) {
-        await setTheme(kind);
-        await sleep(800);
-        assert.ok(await screenshot(`compare-${kind}`));
-      }
-    }
+    await shots('compare');
   });
 });

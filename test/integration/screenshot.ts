@@ -11,17 +11,6 @@ const resultsDir =
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves with `f()`'s first truthy value, polled every 100 ms; rejects after `timeoutMs`. */
-export async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** True when a runner that can take screenshots (the browser path) is attached. */
 export function screenshotsAvailable(): boolean {
   return process.env.WAVEBENCH_SCREENSHOTS === '1';

@@ -1,21 +1,12 @@
 // Wavebench in a real VS Code: the editor, Classify Folder, Evaluate Recordings, Inspect Dataset, screenshots of each.
 import * as assert from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { WavebenchApi } from '../../src/extension';
 import type { ClassifyReport } from '../../src/model/report';
 import type { EvaluateReport } from '../../src/engine/evaluateJob';
 import type { DatasetView } from '../../src/dataset/datasetView';
-import { screenshot, screenshotsAvailable, setTheme, sleep, until } from './screenshot';
-
-async function api(): Promise<WavebenchApi> {
-  const ext = vscode.extensions.getExtension<WavebenchApi>('wavebench.wavebench');
-  assert.ok(ext, 'extension not found');
-  return ext.activate();
-}
+import { api, cliJson, openPainted, removeTemps, shots, tempDir, until } from './suiteHelpers';
 
 function workspaceRoot(): string {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -36,14 +27,6 @@ function wavsUnder(dir: string): string[] {
   );
 }
 
-/** Temp folders made by the tests, removed after the suite. */
-const temps: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
 /** A copy of the dataset's clips under new names in a temp folder (not cached yet): 4 per file. */
 function tmpCopy(folder: string): string {
   const dir = tempDir('wb-cancel-');
@@ -53,55 +36,9 @@ function tmpCopy(folder: string): string {
   return dir;
 }
 
-/** `wavebench COMMAND PATH --workers 1 --json -` run by the extension's own dist/cli.js (its own process). */
-function cliJson<T>(command: string, path: string): T {
-  const ext = vscode.extensions.getExtension('wavebench.wavebench')!;
-  const cli = spawnSync(
-    process.execPath,
-    [join(ext.extensionPath, 'dist', 'cli.js'), command, path, '--workers', '1', '--json', '-'],
-    { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-  );
-  assert.strictEqual(cli.status, 0, cli.stderr);
-  return JSON.parse(cli.stdout) as T;
-}
-
-async function shots(name: string): Promise<void> {
-  if (!screenshotsAvailable()) return;
-  for (const kind of ['light', 'dark'] as const) {
-    await setTheme(kind);
-    await sleep(800);
-    assert.ok(await screenshot(`${name}-${kind}`));
-  }
-}
-
 suite('Wavebench', function () {
   this.timeout(180_000);
-  suiteTeardown(() => {
-    for (const d of temps) rmSync(d, { recursive: true, force: true });
-  });
-
-  /** Opens `path` (double-click: vscode.open) and waits until the Wavebench editor painted its predictions. */
-  async function openPainted(a: WavebenchApi, path: string): Promise<string> {
-    const uri = vscode.Uri.file(path);
-    await vscode.commands.executeCommand('vscode.open', uri);
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab?.input instanceof vscode.TabInputCustom, `active tab is ${tab?.input?.constructor.name}`);
-    assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'wavebench.wav');
-    const key = uri.toString();
-    await until('the editor to ask for its state', () =>
-      a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'ready' }),
-    );
-    await until('init painted', () =>
-      a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'init' }),
-    );
-    const painted = await until('predictions painted', () =>
-      a.recorder().find({ panel: 'editor', dir: 'in', uri: key, type: 'painted', what: 'predictions' }),
-    );
-    console.log(`[wavebench-tests] editor painted with predictions ${JSON.stringify(painted)}`);
-    assert.ok(a.recorder().find({ panel: 'editor', dir: 'out', uri: key, type: 'predictions' }));
-    assert.strictEqual(a.recorder().find({ panel: 'editor', uri: key, type: 'decodeError' }), undefined);
-    return key;
-  }
+  suiteTeardown(removeTemps);
 
   test('opening a WAV shows the Wavebench editor, painted with predictions', async () => {
     const clip = wavsUnder(digitsFolder()).find((p) => /three/.test(p)) ?? wavsUnder(digitsFolder())[0];

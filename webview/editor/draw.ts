@@ -1,5 +1,5 @@
 /**
- * The editor's drawing: canvas plots (waveform, spectrogram, model input, probability strip), as
+ * The editor's drawing: canvas plots (waveform, spectrogram, model input; the probability panel is drawLanes.ts), as
  * functions of a canvas and the data to show (the side panel is sidePanel.ts). No module state: the caller passes the
  * view range, the display settings and the theme colours read at draw time. The geometry (time
  * ticks, column -> frame, row -> bin, dB range) is in model.ts, unit-tested in Node.
@@ -12,11 +12,9 @@ import {
   framesForColumns,
   rowsToBins,
   timeTicks,
-  windowSpan,
-  xOfTime,
   yOfHz,
 } from './model';
-import type { FeatureView, PredictionView, SpectrogramView, WaveformView } from '../../src/protocol/editor';
+import type { FeatureView, SpectrogramView, WaveformView } from '../../src/protocol/editor';
 import { colormapTable, type ColormapName } from '../../src/audio/colormap';
 
 /** The theme colours and font the plots use, read from the `--vscode-*` variables at draw time. */
@@ -25,6 +23,9 @@ export interface Theme {
   blue: string;
   border: string;
   red: string;
+  green: string;
+  orange: string;
+  foreground: string;
   fontFamily: string;
 }
 
@@ -37,6 +38,9 @@ export function readTheme(): Theme {
     blue: css('--vscode-charts-blue', '#3794ff'),
     border: css('--vscode-panel-border', '#8884'),
     red: css('--vscode-charts-red', '#f14c4c'),
+    green: css('--vscode-charts-green', '#89d185'),
+    orange: css('--vscode-charts-orange', '#d18616'),
+    foreground: css('--vscode-foreground', '#ccc'),
     fontFamily: css('--vscode-font-family', 'sans-serif'),
   };
 }
@@ -59,7 +63,8 @@ export function sizeCanvas(
   return { w, h: hgt, ctx };
 }
 
-function timeAxis(
+/** The time axis along y (ticks and their times). */
+export function timeAxis(
   ctx: CanvasRenderingContext2D,
   theme: Theme,
   w: number,
@@ -245,42 +250,4 @@ export function drawFeatures(
     AXIS_L,
     hgt - 3,
   );
-}
-
-/** Probabilities over time, one row per label, with detections marked; needs >= 2 windows. */
-export function drawStrip(
-  canvas: HTMLCanvasElement,
-  fallbackW: number,
-  p: PredictionView,
-  range: [number, number],
-  colormap: ColormapName,
-  theme: Theme,
-): void {
-  const windows = p.windows ?? [];
-  const rowH = 12;
-  canvas.dataset.h = String(p.labels.length * rowH + AXIS_B);
-  const { w, h: hgt, ctx } = sizeCanvas(canvas, fallbackW);
-  ctx.clearRect(0, 0, w, hgt);
-  const table = colormapTable(colormap);
-  ctx.font = `10px ${theme.fontFamily}`;
-  const hop = windows.length > 1 ? windows[1].startSec - windows[0].startSec : 1;
-  p.labels.forEach((lab, i) => {
-    ctx.fillStyle = theme.muted;
-    ctx.fillText(lab.slice(0, 8), 2, i * rowH + 10);
-    for (const win of windows) {
-      const [x1, x2] = windowSpan((win.startSec + win.endSec) / 2, hop, range, w);
-      if (x2 < AXIS_L || x1 > w) continue;
-      const k = Math.round(win.probabilities[i] * 255);
-      ctx.fillStyle = `rgb(${table[3 * k]},${table[3 * k + 1]},${table[3 * k + 2]})`;
-      ctx.fillRect(Math.max(AXIS_L, x1), i * rowH, Math.max(1, x2 - Math.max(AXIS_L, x1)), rowH - 1);
-    }
-  });
-  ctx.fillStyle = theme.red;
-  for (const d of p.detections ?? []) {
-    const x = xOfTime(d.timeSec, range, w, AXIS_L);
-    const i = p.labels.indexOf(d.label);
-    ctx.fillRect(x - 1, 0, 2, hgt - AXIS_B);
-    ctx.fillText(d.label, x + 3, Math.max(10, i * rowH + 10));
-  }
-  timeAxis(ctx, theme, w, hgt - AXIS_B, range);
 }

@@ -20,13 +20,16 @@ export function buildLayout(app: HTMLElement) {
   }
   const wave = canvasBlock('Waveform', 110);
   const specB = canvasBlock('Spectrogram', 240);
-  const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
+  // Over time before the first window's model input: on a long recording it is what matters.
   const stripB = canvasBlock('Probabilities over time', 10);
+  const mfccB = canvasBlock('Model input (the features exactly as the model sees them)', 150);
+  const legend = h('div', { class: 'wb-legend' });
   const readout = h('div', { class: 'wb-readout' }, ' ');
   canvases.append(readout);
   /** The canvases with a play cursor (a positioned div right after each). */
   const timeCanvases = [wave.canvas, specB.canvas, stripB.canvas];
   for (const c of timeCanvases) c.after(h('div', { class: 'wb-cursor' }));
+  stripB.wrap.append(legend);
 
   const playBtn = h('button', { class: 'wb-button', title: 'Play / pause (Space)' }, 'Play');
   const timeLabel = h('span', { class: 'wb-time' }, '0.000 s');
@@ -48,6 +51,29 @@ export function buildLayout(app: HTMLElement) {
   const zoomOut = h('button', { class: 'wb-button', title: 'Zoom out' }, '−');
   const zoomAll = h('button', { class: 'wb-button', title: 'Show the whole file' }, 'All');
   const modelBtn = h('button', { class: 'wb-button wb-secondary' }, 'Model…');
+  // The threshold detections are coloured at, shown with a label file beside the recording.
+  const threshold = h('input', {
+    type: 'range',
+    min: '0',
+    max: '1',
+    step: '0.01',
+    title: 'Detection threshold',
+  });
+  const thresholdNum = h('input', {
+    type: 'number',
+    class: 'wb-number',
+    min: '0',
+    max: '1',
+    step: '0.01',
+    title: 'Detection threshold (the 1-s average of the best keyword)',
+  });
+  const thresholdField = h(
+    'label',
+    { class: 'wb-field', hidden: true },
+    h('span', { class: 'wb-muted' }, 'Threshold'),
+    threshold,
+    thresholdNum,
+  );
   const label = (t: string, c: HTMLElement) =>
     h('label', { class: 'wb-field' }, h('span', { class: 'wb-muted' }, t), c);
   toolbar.append(
@@ -62,6 +88,7 @@ export function buildLayout(app: HTMLElement) {
     zoomOut,
     zoomAll,
     modelBtn,
+    thresholdField,
   );
   return {
     header,
@@ -73,6 +100,7 @@ export function buildLayout(app: HTMLElement) {
     specB,
     mfccB,
     stripB,
+    legend,
     readout,
     timeCanvases,
     playBtn,
@@ -86,6 +114,9 @@ export function buildLayout(app: HTMLElement) {
     zoomOut,
     zoomAll,
     modelBtn,
+    threshold,
+    thresholdNum,
+    thresholdField,
   };
 }
 

@@ -7,6 +7,9 @@ import * as viewModel from './model';
 import * as draw from './draw';
 import { AXIS_B, AXIS_L, fmtTime } from './model';
 import { Player } from './player';
+import { LanesPanel } from './lanesPanel';
+import { DisplayControls } from './controls';
+import { playFrom, viewAround } from './lanes';
 import { sidePanel } from './sidePanel';
 import { buildLayout, errorPage } from './layout';
 import { restoreViewState, type ViewState } from './viewState';
@@ -38,10 +41,12 @@ const data: {
   features?: FeatureView;
   pred?: PredictionView;
   predError?: string;
+  /** Lines of the label file beside the recording that were not used. */
+  truthProblems: string[];
   /** The zoomed-in ranges, for the view of the last `requestRange`. */
   detail?: Views;
   requestId: number;
-} = { requestId: 0 };
+} = { requestId: 0, truthProblems: [] };
 
 const app = document.getElementById('app')!;
 app.className = 'wb-editor';
@@ -53,16 +58,14 @@ const tOf = (x: number, w: number) => viewModel.timeOfX(x, viewRange(), w, AXIS_
 // ---- layout ----
 const ui = buildLayout(app);
 
-function syncControls() {
-  ui.cmapSel.value = state.colormap;
-  ui.scaleSel.value = state.melScale ? 'mel' : 'linear';
-  ui.floor.value = String(state.dbFloor);
-  ui.floorLabel.textContent = `${state.dbFloor} dB`;
-  ui.mfccToggle.checked = state.showMfcc;
-  ui.mfccB.wrap.hidden = !state.showMfcc;
-}
+const syncControls = () => controls.sync();
 
 // ---- drawing ----
+const controls = new DisplayControls(ui, state, {
+  persist,
+  drawAll: () => drawAll(),
+  drawSpectrogram: () => drawSpectrogram(),
+});
 /** The detail ranges when they match the view, else the whole-file ones from init. */
 function currentViews(): Views | undefined {
   if (!data.init) return undefined;
@@ -99,24 +102,26 @@ const drawMfcc = () =>
       ? 'No model input: the model could not be loaded.'
       : 'Computing the model input…',
   );
-function drawStrip() {
-  const p = data.pred;
-  const shown = !!p?.windows && p.windows.length >= 2;
-  ui.stripB.wrap.hidden = !shown;
-  if (p && shown)
-    draw.drawStrip(
-      ui.stripB.canvas,
-      ui.canvases.clientWidth,
-      p,
-      viewRange(),
-      state.colormap,
-      draw.readTheme(),
-    );
-}
+const lanes = new LanesPanel(ui, (t) => {
+  state.threshold = t;
+  persist();
+  drawStrip();
+  drawSide();
+  reportTruth();
+});
+const drawStrip = () =>
+  lanes.draw(data.pred, viewRange(), state.threshold, ui.canvases.clientWidth, draw.readTheme());
+/** Tells the host what the truth lane shows (the counts at the threshold), once it settles. */
+const reportTruth = debounce(() => {
+  const out = lanes.outcomes(data.pred, state.threshold);
+  if (out) api.post({ type: 'drawn', what: 'truth', detail: { threshold: out.threshold, ...out.counts } });
+}, 150);
 function drawSide() {
-  ui.side.replaceChildren();
   const init = data.init;
-  if (init) ui.side.append(...sidePanel(init.facts, data.model, data.pred, data.predError));
+  const truth = { problems: data.truthProblems, outcomes: lanes.outcomes(data.pred, state.threshold) };
+  ui.side.replaceChildren(
+    ...(init ? sidePanel(init.facts, data.model, data.pred, data.predError, truth) : []),
+  );
 }
 function drawCursor() {
   const sec = player.cursorSec;
@@ -166,6 +171,13 @@ document.addEventListener('keydown', (e) => {
 // ---- interaction ----
 function seekFrom(e: MouseEvent) {
   const c = e.currentTarget as HTMLCanvasElement;
+  // A detection or a word: hear it, from a second before.
+  const mark = c === ui.stripB.canvas ? lanes.markAt(e.offsetX, e.offsetY) : undefined;
+  if (mark) {
+    player.playFrom(playFrom(mark.timeSec));
+    drawCursor();
+    return;
+  }
   const t = tOf(e.offsetX, c.clientWidth);
   if (t < 0 || t > duration()) return;
   player.seek(t);
@@ -242,27 +254,6 @@ ui.zoomOut.addEventListener('click', () => {
   zoomAround((a + b) / 2, 2);
 });
 ui.zoomAll.addEventListener('click', () => setView(0, duration()));
-ui.cmapSel.addEventListener('change', () => {
-  state.colormap = ui.cmapSel.value as ColormapName;
-  persist();
-  drawAll();
-});
-ui.scaleSel.addEventListener('change', () => {
-  state.melScale = ui.scaleSel.value === 'mel';
-  persist();
-  drawAll();
-});
-ui.floor.addEventListener('input', () => {
-  state.dbFloor = Number(ui.floor.value);
-  persist();
-  drawSpectrogram();
-  syncControls();
-});
-ui.mfccToggle.addEventListener('change', () => {
-  state.showMfcc = ui.mfccToggle.checked;
-  persist();
-  drawAll();
-});
 ui.modelBtn.addEventListener('click', () => api.post({ type: 'pickModel' }));
 new ResizeObserver(() => drawAll()).observe(ui.canvases);
 onThemeChange(() => drawAll());
@@ -308,6 +299,21 @@ api.onMessage((m) => {
         drawSpectrogram();
       }
       break;
+    case 'truthProblems':
+      data.truthProblems = m.lines;
+      drawSide();
+      break;
+    case 'seek': {
+      // Centred in the current span (10 s from the whole file), the cursor there, not playing.
+      const t = Math.min(duration(), m.timeSec);
+      setView(...viewAround(t, viewRange(), !state.view, duration()));
+      if (player.isPlaying) player.togglePlay();
+      player.seek(t);
+      drawCursor();
+      const [startSec, endSec] = viewRange();
+      api.post({ type: 'drawn', what: 'seek', detail: { cursorSec: player.cursorSec, startSec, endSec } });
+      break;
+    }
     case 'predictions':
       data.pred = m.prediction;
       data.predError = undefined;
@@ -317,6 +323,7 @@ api.onMessage((m) => {
       drawStrip();
       if (state.showMfcc) drawMfcc();
       painted('predictions');
+      reportTruth();
       break;
     case 'predictionError':
       data.predError = `Model: ${m.message}`;

@@ -140,13 +140,3 @@ export function colourIndex(v: number, lo: number, hi: number): number {
   const k = Math.round(((v - lo) / (hi - lo)) * 255);
   return k < 0 ? 0 : k > 255 ? 255 : k;
 }
-
-/** The x extent [x1, x2] of a prediction window centred on `centre`, `hop` wide. */
-export function windowSpan(
-  centre: number,
-  hop: number,
-  range: [number, number],
-  w: number,
-): [number, number] {
-  return [xOfTime(centre - hop / 2, range, w, AXIS_L), xOfTime(centre + hop / 2, range, w, AXIS_L)];
-}

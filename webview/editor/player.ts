@@ -60,6 +60,12 @@ export class Player {
     if (this.playing) this.play(t);
   }
 
+  /** Moves the cursor to `t` and plays from there. */
+  playFrom(t: number): void {
+    this.cursor = t;
+    this.play(t);
+  }
+
   togglePlay(): void {
     if (this.playing) {
       this.cursor = this.playOffset + (this.ctx!.currentTime - this.playStart);

@@ -1,6 +1,7 @@
 /** The editor's side panel (DOM): the file's facts and levels, then the model and its prediction. */
 import { h } from '../common/dom';
 import { fmtDb, fmtTime } from './model';
+import type { TruthOutcomes } from './lanes';
 import type { ModelView, PredictionView, WavFactsView } from '../../src/protocol/editor';
 
 /** The side panel: the file's facts and levels, then the model and its prediction. */
@@ -9,6 +10,7 @@ export function sidePanel(
   model: ModelView | undefined,
   pred: PredictionView | undefined,
   predError: string | undefined,
+  truth: { problems: string[]; outcomes: TruthOutcomes | undefined },
 ): HTMLElement[] {
   const facts = h('div', { class: 'wb-facts' });
   facts.append(h('h3', null, f.name));
@@ -28,7 +30,8 @@ export function sidePanel(
     add(`${p}Silent`, `${(100 * s.silenceRatio).toFixed(0)}%`);
   });
   facts.append(dl);
-  for (const w of f.warnings) facts.append(h('div', { class: 'wb-warning' }, `⚠ ${w}`));
+  for (const w of [...f.warnings, ...truth.problems])
+    facts.append(h('div', { class: 'wb-warning' }, `⚠ ${w}`));
   const probs = h('div', { class: 'wb-probs' });
   probs.append(h('h3', null, 'Prediction'));
   probs.append(
@@ -61,7 +64,21 @@ export function sidePanel(
       );
       probs.append(row);
     }
-    if (pred.detections?.length) {
+    const out = truth.outcomes;
+    if (out && pred.truth) {
+      const c = out.counts;
+      probs.append(
+        h('h3', null, `Against ${pred.truth.path.split(/[\\/]/).pop()}`),
+        h(
+          'div',
+          null,
+          `At threshold ${out.threshold.toFixed(2)}: ${c.hits} of ${c.words} words hit, ${c.misses} missed; ` +
+            `${c.falseAccepts} false accepts, ${c.repeats} repeats (evaluate's rules: ` +
+            `${pred.truth.rules.averageMs} ms average, ${pred.truth.rules.suppressionMs} ms suppression, ` +
+            `${pred.truth.rules.toleranceMs} ms tolerance). Click a mark to hear it.`,
+        ),
+      );
+    } else if (pred.detections?.length) {
       probs.append(h('h3', null, 'Detected words'));
       for (const d of pred.detections)
         probs.append(h('div', null, `${fmtTime(d.timeSec)}: ${d.label} (${(100 * d.score).toFixed(0)}%)`));

@@ -2,7 +2,7 @@
  * The evaluation page: headline figures, the DET curve (det.ts), the operating points (FRR at 0.1, 0.5,
  * 1 and 5 FA/h with their Wilson 95 % interval, overall and per keyword), and the false accepts and
  * misses at a threshold the user sets (the host recomputes them), each a link that opens the recording in
- * the editor, and those false accepts exported as WAV snippets.
+ * the editor at its time, and those false accepts exported as WAV snippets.
  */
 import type {
   EvaluationToHost,
@@ -120,7 +120,7 @@ function eventList(events: EventView[], miss: boolean): HTMLElement {
             {
               class: 'link',
               type: 'button',
-              title: `${ev.path} (opens the recording; go to ${fmtTime(ev.timeSec)})`,
+              title: `${ev.path} (opens the recording at ${fmtTime(ev.timeSec)})`,
               onClick: () => api.post({ type: 'openRecording', path: ev.path, timeSec: ev.timeSec }),
             },
             `${ev.rel} @ ${fmtTime(ev.timeSec)}`,
@@ -235,7 +235,7 @@ function eventsSection(e: EvaluationView): HTMLElement {
       h('label', { class: 'inline' }, 'margin (ms) ', margin),
       exportButton,
     ),
-    h('p', { class: 'muted hint' }, 'Each opens the recording in the Wavebench editor.'),
+    h('p', { class: 'muted hint' }, 'Each opens the recording in the Wavebench editor at that time.'),
     eventsBody,
   );
 }

@@ -1,12 +1,5 @@
 import { recordingCurve } from './curve';
-import {
-  detect,
-  matchDetections,
-  NON_KEYWORDS,
-  TruthIndex,
-  type KeywordTrack,
-  type StreamRules,
-} from './rules';
+import { detectionsAt, NON_KEYWORDS, TruthIndex, type KeywordTrack, type StreamRules } from './rules';
 import { curvePoints, operatingPoints, pointsAt, type CurvePoint, type OperatingPoint } from './summary';
 import type { TruthProblem, TruthWord } from './truth';
 
@@ -123,18 +116,13 @@ function eventsAt(
 ): ThresholdEvents {
   const out: ThresholdEvents = { threshold, falseAccepts: [], repeats: [], misses: [] };
   recs.forEach((r, k) => {
-    const dets = detect(r.track, threshold, rules.suppressionMs).map((i) => ({
-      label: labels[r.track.label[i]],
-      timeMs: r.track.endMs[i],
-      score: r.track.score[i],
-    }));
     const truth = indexes[k];
-    const { outcomes, wordHit } = matchDetections(dets, truth);
-    dets.forEach((d, i) => {
+    const { detections, wordHit } = detectionsAt(r.track, labels, truth, rules.suppressionMs, threshold);
+    for (const d of detections) {
       const e = { file: r.path, label: d.label, timeSec: d.timeMs / 1000, score: d.score };
-      if (outcomes[i] === 'falseAccept') out.falseAccepts.push(e);
-      else if (outcomes[i] === 'repeat') out.repeats.push(e);
-    });
+      if (d.outcome === 'falseAccept') out.falseAccepts.push(e);
+      else if (d.outcome === 'repeat') out.repeats.push(e);
+    }
     truth.words.forEach((w, i) => {
       if (!wordHit[i])
         out.misses.push({

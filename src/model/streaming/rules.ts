@@ -75,7 +75,7 @@ export interface KeywordTrack {
  * memory is bounded by (average / stride) windows whatever the recording's length.
  */
 export class Smoother {
-  private readonly recent: { endMs: number; p: Float32Array }[] = [];
+  private readonly recent: { endMs: number; p: ArrayLike<number> }[] = [];
   private readonly keywords: number[];
   private readonly sums: Float64Array;
 
@@ -89,7 +89,7 @@ export class Smoother {
   }
 
   /** The next window (in time order): its best smoothed keyword label and score. */
-  push(endMs: number, p: Float32Array): { label: number; score: number } {
+  push(endMs: number, p: ArrayLike<number>): { label: number; score: number } {
     this.recent.push({ endMs, p });
     while (this.recent[0].endMs <= endMs - this.averageMs) this.recent.shift();
     // The mean summed oldest first in float64 each time, not a running sum: the documented mean,
@@ -233,4 +233,32 @@ export function matchDetections(
       });
   }
   return { outcomes, wordHit };
+}
+
+/** A detection of a recording at one threshold and what it was. */
+export interface ScoredDetection {
+  label: string;
+  timeMs: number;
+  score: number;
+  outcome: Outcome;
+}
+
+/**
+ * One recording at one threshold, by the rules above: its detections with their outcomes, and
+ * which words (in `truth.words` order) were hit. What `evaluate` lists and what the editor colours.
+ */
+export function detectionsAt(
+  track: KeywordTrack,
+  labels: readonly string[],
+  truth: TruthIndex,
+  suppressionMs: number,
+  threshold: number,
+): { detections: ScoredDetection[]; wordHit: boolean[] } {
+  const dets = detect(track, threshold, suppressionMs).map((i) => ({
+    label: labels[track.label[i]],
+    timeMs: track.endMs[i],
+    score: track.score[i],
+  }));
+  const { outcomes, wordHit } = matchDetections(dets, truth);
+  return { detections: dets.map((d, i) => ({ ...d, outcome: outcomes[i] })), wordHit };
 }

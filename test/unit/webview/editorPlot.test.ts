@@ -13,7 +13,6 @@ import {
   nearestFrame,
   rowsToBins,
   timeTicks,
-  windowSpan,
 } from '../../../webview/editor/model';
 
 test('time ticks: the smallest step leaving 70 px per tick, labelled in s or m:ss', () => {
@@ -89,11 +88,6 @@ test('colour indices clamp to 0..255', () => {
   assert.equal(colourIndex(-70, -120, -20), 128); // 127.5 rounds up
   assert.equal(colourIndex(-200, -120, -20), 0);
   assert.equal(colourIndex(10, -120, -20), 255);
-});
-
-test('a prediction window spans one hop around its centre', () => {
-  // 100 px of plot after the 48 px axis for 0..1 s: 0..0.5 s -> 48..98.
-  assert.deepEqual(windowSpan(0.25, 0.5, [0, 1], AXIS_L + 100), [AXIS_L, AXIS_L + 50]);
 });
 
 test('time and level formats', () => {
