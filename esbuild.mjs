@@ -1,7 +1,7 @@
 // One build script for every bundle: extension host, CLI, workers, webviews, and the integration tests.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -13,8 +13,24 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__import_meta_url' },
 };
 
+/**
+ * codec-parser (used inside three of the audio decoders) is LGPL-3.0-or-later: it is not inlined
+ * into our bundles but built on its own, unmodified, into dist/codec-parser.js (with its licence
+ * beside it), which every bundle requires at run time. A user may replace that file with their own
+ * build of codec-parser, as the LGPL requires of a combined work.
+ */
+const codecParserExternal = {
+  name: 'codec-parser-external',
+  setup(b) {
+    const out = b.initialOptions.outdir ?? dirname(b.initialOptions.outfile);
+    const path = './' + relative(out, 'dist/codec-parser.js').replaceAll('\\', '/');
+    b.onResolve({ filter: /^codec-parser$/ }, () => ({ path, external: true }));
+  },
+};
+
 const node = {
   bundle: true,
+  plugins: [codecParserExternal],
   // ogg-opus-decoder imports its 4-MB ML decoder (opus-ml) only for speechQualityEnhancement, which
   // Wavebench never asks for: left out of the bundles (the import is never reached).
   external: ['@wasm-audio-decoders/opus-ml'],
@@ -35,6 +51,7 @@ const node = {
 function copyWasm() {
   copyFileSync('src/audio/native/mfcc.wasm', 'dist/mfcc.wasm');
   copyFileSync('node_modules/@echogarden/pffft-wasm/dist/simd/pffft.wasm', 'dist/pffft.wasm');
+  copyFileSync('node_modules/codec-parser/LICENSE', 'dist/codec-parser.LICENSE');
   const tfWasm = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
   for (const f of readdirSync(tfWasm))
     if (f.endsWith('.wasm')) copyFileSync(join(tfWasm, f), join('dist', f));
@@ -61,6 +78,26 @@ const builds = [
   },
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/worker.js' },
   {
+    // codec-parser alone, unmodified and not minified (see codecParserExternal).
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'info',
+    entryPoints: ['node_modules/codec-parser/index.js'],
+    outfile: 'dist/codec-parser.js',
+    banner: {
+      js: '// codec-parser (https://github.com/eshaz/codec-parser), LGPL-3.0-or-later: see codec-parser.LICENSE.\n// Built unmodified from node_modules/codec-parser by esbuild.mjs; replaceable by any build of it.',
+    },
+    // The decoders import it as an ES module from CommonJS bundles (node mode: the default import is
+    // module.exports): the exports become the default export's properties.
+    footer: {
+      js:
+        'for (const [k, v] of Object.entries(module.exports)) Object.defineProperty(module.exports.default, k, { value: v });\n' +
+        'module.exports = module.exports.default;',
+    },
+  },
+  {
     bundle: true,
     platform: 'browser',
     target: 'es2022',
@@ -74,6 +111,7 @@ const builds = [
       dataset: 'webview/dataset/main.ts',
       evaluation: 'webview/evaluation/main.ts',
       compare: 'webview/compare/main.ts',
+      review: 'webview/review/main.ts',
     },
     outdir: 'dist/webview',
   },

@@ -11,6 +11,9 @@ import { ModelService } from './vscode/modelService';
 import { PoolService } from './vscode/poolService';
 import { ReportPanels } from './vscode/reportPanel';
 import { ResultCache } from './vscode/resultCache';
+import { Relabeller } from './vscode/relabel';
+import { registerReviewCommands } from './vscode/reviewCommands';
+import { ReviewPanels } from './vscode/reviewPanel';
 import { registerReviewResults, ReviewService } from './vscode/reviewService';
 import { TestRecorder } from './vscode/testRecorder';
 import { WavEditorProvider } from './vscode/wavEditor';
@@ -23,8 +26,16 @@ export interface WavebenchApi {
    */
   recorder: () => TestRecorder;
   dataset: DatasetService;
+  /** Hands the dataset page's host a message as if the page had posted it (through its validator). */
+  datasetPage: (raw: unknown) => void;
   models: ModelService;
   reviews: ReviewService;
+  /** The open review pages (tests press keys in them). */
+  reviewPanels: ReviewPanels;
+  /** Moves clips after confirmation; tests replace its `confirm` (the modal). */
+  relabeller: Relabeller;
+  /** Where the review page's "Export decisions" writes: a save dialog; tests replace it. */
+  saveTarget: () => Thenable<vscode.Uri | undefined>;
   /** The command's run without its notification: tests drive cancellation through the token. */
   classify: (
     paths: string[],
@@ -49,11 +60,23 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
   const evaluations = new EvaluationPanels(context.extensionUri, () => pools.pool, recorder);
   const reviews = new ReviewService(storage, models);
+  const relabeller = new Relabeller();
+  const reviewPanels = new ReviewPanels({
+    extensionUri: context.extensionUri,
+    models,
+    reviews,
+    relabeller,
+    recorder,
+    saveTarget: () => api.saveTarget(),
+  });
   context.subscriptions.push(
     models,
     dataset,
     reviews,
+    relabeller,
+    reviewPanels,
     registerReviewResults(reviews),
+    registerReviewCommands(reviews, reviewPanels),
     reports,
     datasetPanels,
     WavEditorProvider.register(context, models, recorder),
@@ -93,17 +116,23 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     }),
     vscode.commands.registerCommand('wavebench.clearDiagnostics', () => dataset.clearDiagnostics()),
   );
-  return {
+  const api: WavebenchApi = {
     recorder: () => {
       recorder.enable();
       return recorder;
     },
     dataset,
+    datasetPage: (raw) => datasetPanels.fromPage(raw),
     models,
     reviews,
+    reviewPanels,
+    relabeller,
+    saveTarget: () =>
+      vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export decisions' }),
     classify: (paths, token, onProgress) =>
       classifyPaths(paths, models, cache, { report: (p) => p.message && onProgress?.(p.message) }, token),
   };
+  return api;
 }
 
 /** Nothing to release beyond the subscriptions. */

@@ -1,9 +1,11 @@
 import { compressedFacts, sniffReader } from './audioDecode';
+import type { ByteSource } from './byteSource';
+import { CompressedSource } from './compressedSource';
 import { CompressedStream, type ByteReader } from './compressedStream';
 import { mixdown } from './mixdown';
 import type { AudioKind } from './sniff';
 import { StatsAccumulator, type ChannelStats } from './stats';
-import type { WavFacts } from './wavDecode';
+import { WavError, type WavFacts } from './wavDecode';
 import { scanWavFile, type WavFile } from './wavFile';
 
 /**
@@ -76,4 +78,42 @@ export function formatLabel(f: WavFacts): string {
   const c = f.codec;
   const rate = c.bitrateKbps ? ` ${c.bitrateKbps} kbit/s` : '';
   return `${name}${rate}${c.vbr ? ' VBR' : rate ? ' CBR' : ''}`;
+}
+
+/** Frames of a file read from any point: what scoring a segment of a long recording reads through. */
+export interface FrameReader {
+  facts: WavFacts;
+  /** Frames [start, start + n) of every channel (n within the file). */
+  frames(start: number, n: number): Float32Array[] | Promise<Float32Array[]>;
+  /** Frees a decoder (the WavFile itself is closed by its owner). */
+  close(): Promise<void>;
+}
+
+/** A WavFile as a ByteSource (its synchronous reads; closing it is left to its owner). */
+function fileSource(file: WavFile): ByteSource {
+  return {
+    size: file.size,
+    read: async (offset, buffer) => {
+      const b = file.readRange(offset, buffer.length);
+      buffer.set(b);
+      return b.length;
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * A WAV, FLAC or MP3 file read from any frame (FLAC and MP3 decoded from the nearest frame before,
+ * compressedSource.ts); Ogg Vorbis and Opus are refused (they are decoded from their start only).
+ */
+export async function openFrameReader(file: WavFile): Promise<FrameReader> {
+  const kind = await sniffFile(file);
+  if (kind === 'wav') {
+    const header = file.readHeader();
+    return { facts: header.facts, frames: (s, n) => file.frames(header, s, n), close: async () => undefined };
+  }
+  if (kind === 'ogg')
+    throw new WavError('Ogg Vorbis and Opus are read from their start only: convert it to FLAC, MP3 or WAV');
+  const src = await CompressedSource.open(kind, fileSource(file));
+  return { facts: src.facts, frames: (s, n) => src.frames(s, n), close: () => src.close() };
 }

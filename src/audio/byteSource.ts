@@ -14,6 +14,27 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/** Bytes read by readAllBytes at a time. */
+const READ_ALL_PIECE = 16 << 20;
+
+/** The whole file's bytes, read in pieces of at most 16 MB (callers check `size` first); fewer if it shrank. */
+export async function readAllBytes(src: ByteSource): Promise<Uint8Array> {
+  const out = new Uint8Array(src.size);
+  let got = 0;
+  while (got < out.length) {
+    const n = await src.read(got, out.subarray(got, Math.min(out.length, got + READ_ALL_PIECE)));
+    if (!n) break;
+    got += n;
+  }
+  return got === out.length ? out : out.slice(0, got);
+}
+
+/** `length` bytes at `offset` (fewer at the end of the file). */
+export async function readBytes(src: ByteSource, offset: number, length: number): Promise<Uint8Array> {
+  const b = new Uint8Array(Math.max(0, Math.min(length, src.size - offset)));
+  return b.subarray(0, await src.read(offset, b));
+}
+
 /** A source over bytes already in memory. */
 export function memorySource(bytes: Uint8Array): ByteSource {
   return {

@@ -71,8 +71,8 @@ const MPEG_RATES = [
   [44100, 48000, 32000], // 1
 ];
 
-/** An MPEG layer III frame header's fields. */
-function mpegFrame(b: Uint8Array, o: number) {
+/** An MPEG layer III frame header's fields (size 0 for free format). */
+export function mpegFrame(b: Uint8Array, o: number) {
   const version = (b[o + 1] >> 3) & 3;
   const v1 = version === 3;
   const bitrate = MPEG_BITRATES[v1 ? 0 : 1][(b[o + 2] >> 4) - 1] ?? 0;

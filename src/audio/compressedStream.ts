@@ -34,7 +34,7 @@ interface Decoder {
  * The FLAC decoder prints its errors with console.error before returning them: in the CLI that would
  * be a second, unformatted line per error. Silenced around the call; the errors are reported by us.
  */
-async function quietly<T>(f: () => T | Promise<T>): Promise<T> {
+export async function quietly<T>(f: () => T | Promise<T>): Promise<T> {
   const saved = console.error;
   console.error = () => undefined;
   try {

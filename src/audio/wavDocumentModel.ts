@@ -1,6 +1,6 @@
 import { decodeCompressed, sniffReader } from './audioDecode';
-import type { ByteSource } from './byteSource';
-import type { ByteReader } from './compressedStream';
+import { readAllBytes, readBytes, type ByteSource } from './byteSource';
+import { CompressedSource, readerOf } from './compressedSource';
 import { DecodedSource } from './decodedSource';
 import { mixdown } from './mixdown';
 import { Spectrogram } from './spectrogram';
@@ -46,6 +46,15 @@ export interface ViewLimits {
   audioChunkSamples: number;
 }
 
+/**
+ * A view of a long range of a compressed file is made of sparse decodes, each from the frame before
+ * it (a few ms each): at most SPARSE_READS of them, SPARSE_DECODE_FRAMES frames per waveform column.
+ * Its waveform has that many columns and its spectrogram that many frames until the overview pass
+ * (one streamed decode) gives the exact whole-file waveform.
+ */
+const SPARSE_READS = 256;
+const SPARSE_DECODE_FRAMES = 1024;
+
 /** Min/max per column and channel: `min[ch * columns + c]`. */
 export interface WaveformRange {
   startSec: number;
@@ -89,7 +98,7 @@ export class WavDocumentModel {
   private disposed = false;
 
   private constructor(
-    readonly source: WavSource | DecodedSource,
+    readonly source: WavSource | CompressedSource | DecodedSource,
     /** Decoded channels (only the shown ones) and their mono mix: small files only. */
     private readonly channels: Float32Array[] | undefined,
     private readonly monoWhole: Float32Array | undefined,
@@ -101,20 +110,21 @@ export class WavDocumentModel {
     const lim = { ...VIEW_LIMITS, ...limits };
     const reader = readerOf(bytes);
     const kind = await sniffReader(reader);
-    if (kind !== 'wav') {
-      // Compressed files are decoded whole (up to MAX_WHOLE_DECODE_SAMPLES; longer ones are refused
-      // with one line): no range reads yet, see the README's formats section.
+    let source: WavSource | CompressedSource;
+    if (kind === 'ogg' || (kind === 'flac' && !(await flacTotalKnown(bytes)))) {
+      // Ogg Vorbis and Opus (and FLAC without a total sample count) are decoded whole, up to
+      // MAX_WHOLE_DECODE_SAMPLES (longer ones are refused with one line): no range reads for them.
       const d = await decodeCompressed(kind, reader);
       // The file's bytes, for the worker that classifies it: read after the decode, not before, so a
       // file the decoder refuses from its header (too long to decode whole) is never read whole.
-      const file = new Uint8Array(bytes.size);
-      for (let got = 0, n = 1; got < file.length && n > 0; got += n)
-        n = await bytes.read(got, file.subarray(got, Math.min(file.length, got + (1 << 24))));
+      const file = await readAllBytes(bytes);
       await bytes.close();
-      const source = new DecodedSource(d.facts, d.warnings, d.channels, file);
-      return new WavDocumentModel(source, d.channels, mixdown(d.channels), lim);
+      const decoded = new DecodedSource(d.facts, d.warnings, d.channels, file);
+      return new WavDocumentModel(decoded, d.channels, mixdown(d.channels), lim);
     }
-    const source = await WavSource.open(bytes);
+    // WAV, FLAC and MP3: a long file is read by ranges (FLAC and MP3 decoded from the nearest frame).
+    if (kind === 'wav') source = await WavSource.open(bytes);
+    else source = await CompressedSource.open(kind, bytes);
     const f = source.facts;
     if (f.frames * f.channels > lim.wholeDecodeSamples)
       return new WavDocumentModel(source, undefined, undefined, lim);
@@ -226,10 +236,12 @@ export class WavDocumentModel {
    * fine enough, else from an evenly spaced part of each column (decimated).
    */
   async waveform(startSec: number, endSec: number, columns: number): Promise<WaveformRange> {
-    const { s0, s1, cols } = this.clamp(startSec, endSec, columns);
+    const { s0, s1, cols: asked } = this.clamp(startSec, endSec, columns);
     const f = this.facts;
     const rate = f.sampleRate;
     const shown = this.channelsShown;
+    const sparse = this.sparse(s0, s1);
+    const cols = sparse ? Math.min(asked, SPARSE_READS) : asked;
     const min = new Float32Array(cols * shown);
     const max = new Float32Array(cols * shown);
     const view: WaveformRange = { startSec: s0, endSec: s1, columns: cols, channels: shown, min, max };
@@ -267,7 +279,8 @@ export class WavDocumentModel {
       return view;
     }
     // Decimate: from each column, read only the frames the byte budget allows.
-    const budget = Math.max(1, Math.floor(this.limits.viewReadBytes / cols / f.blockAlign));
+    const cap = sparse ? SPARSE_DECODE_FRAMES : Infinity;
+    const budget = Math.max(1, Math.min(cap, Math.floor(this.limits.viewReadBytes / cols / f.blockAlign)));
     for (let c = 0; c < cols; c++) {
       const ca = a + Math.floor(((b - a) * c) / cols);
       const cb = a + Math.floor(((b - a) * (c + 1)) / cols);
@@ -290,6 +303,15 @@ export class WavDocumentModel {
     }
     view.decimated = true;
     return view;
+  }
+
+  /** True for a range of a compressed file too long to decode within the view budget (read sparsely). */
+  private sparse(s0: number, s1: number): boolean {
+    const f = this.facts;
+    return (
+      this.source instanceof CompressedSource &&
+      (s1 - s0) * f.sampleRate * f.blockAlign > this.limits.viewReadBytes
+    );
   }
 
   /** Frames of the shown channels over any length, read in MAX_READ_BYTES pieces (caller bounds the total). */
@@ -324,7 +346,8 @@ export class WavDocumentModel {
     const spec = await this.spectrogramFor();
     const perWindow = spec.windowSize * (this.channels ? 4 : f.blockAlign);
     const affordable = Math.floor(this.limits.viewReadBytes / perWindow);
-    const maxFrames = Math.min(this.limits.spectrogramFrames, cols, affordable);
+    const sparse = this.sparse(s0, s1) ? SPARSE_READS : Infinity;
+    const maxFrames = Math.min(this.limits.spectrogramFrames, cols, affordable, sparse);
     let reader: SampleReader;
     if (this.monoWhole) reader = arrayReader(this.monoWhole);
     else {
@@ -369,13 +392,9 @@ export class WavDocumentModel {
   }
 }
 
-/** A ByteSource read as a ByteReader (what the compressed decoders stream from). */
-function readerOf(src: ByteSource): ByteReader {
-  return {
-    size: src.size,
-    read: async (offset, length) => {
-      const b = new Uint8Array(Math.max(0, Math.min(length, src.size - offset)));
-      return b.subarray(0, await src.read(offset, b));
-    },
-  };
+/** True when a FLAC file's STREAMINFO gives its length (what reading it by ranges needs). */
+async function flacTotalKnown(src: ByteSource): Promise<boolean> {
+  // 'fLaC', a 4-byte block header, then STREAMINFO: the 36-bit total at its bytes 13 (low 4 bits) to 17.
+  const b = await readBytes(src, 0, 26);
+  return b.length === 26 && ((b[21] & 0x0f) | b[22] | b[23] | b[24] | b[25]) !== 0;
 }

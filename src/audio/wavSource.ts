@@ -1,4 +1,4 @@
-import type { ByteSource } from './byteSource';
+import { readAllBytes, type ByteSource } from './byteSource';
 import { mixdown } from './mixdown';
 import { decodeFrames, readWavHeader, type WavFacts, type WavHeader } from './wavDecode';
 
@@ -59,16 +59,8 @@ export class WavSource {
   }
 
   /** `length` mono samples from `start` (all channels averaged; zero outside the file), read in bounded pieces. */
-  async mono(start: number, length: number): Promise<Float32Array> {
-    const out = new Float32Array(Math.max(0, length));
-    const f = this.facts;
-    const a = Math.max(0, start);
-    const b = Math.min(f.frames, start + length);
-    for (let s = a; s < b; s += this.maxFramesPerRead) {
-      const m = mixdown(await this.frames(s, Math.min(this.maxFramesPerRead, b - s)));
-      out.set(m, s - start);
-    }
-    return out;
+  mono(start: number, length: number): Promise<Float32Array> {
+    return readMono(this, start, length);
   }
 
   /** The whole file in order, one bounded piece at a time: `{ start, channels }`. */
@@ -86,19 +78,31 @@ export class WavSource {
   }
 
   /** The whole file's bytes, read in pieces of at most MAX_READ_BYTES (callers check `size` first). */
-  async readAll(): Promise<Uint8Array> {
-    const out = new Uint8Array(this.source.size);
-    let got = 0;
-    while (got < out.length) {
-      const n = await this.source.read(got, out.subarray(got, Math.min(out.length, got + MAX_READ_BYTES)));
-      if (!n) break;
-      got += n;
-    }
-    return got === out.length ? out : out.slice(0, got);
+  readAll(): Promise<Uint8Array> {
+    return readAllBytes(this.source);
   }
 
   /** Closes the underlying source. */
   close(): Promise<void> {
     return this.source.close();
   }
+}
+
+/** What readMono reads through: a source of frame ranges (a WavSource, a CompressedSource). */
+interface FrameRanges {
+  readonly facts: WavFacts;
+  readonly maxFramesPerRead: number;
+  frames(start: number, n: number): Promise<Float32Array[]>;
+}
+
+/** `length` mono samples from `start` (all channels averaged; zero outside the file), read in bounded pieces. */
+export async function readMono(src: FrameRanges, start: number, length: number): Promise<Float32Array> {
+  const out = new Float32Array(Math.max(0, length));
+  const a = Math.max(0, start);
+  const b = Math.min(src.facts.frames, start + length);
+  for (let s = a; s < b; s += src.maxFramesPerRead) {
+    const m = mixdown(await src.frames(s, Math.min(src.maxFramesPerRead, b - s)));
+    out.set(m, s - start);
+  }
+  return out;
 }

@@ -25,3 +25,25 @@ export interface DatasetView {
 /** Kinds of dataset problems. */
 export type ProblemKind =
   'unreadable' | 'empty' | 'silent' | 'clipped' | 'dc-offset' | 'duration' | 'sample-rate' | 'duplicate';
+
+/**
+ * The dataset page's map: the review's 2-D points with what is known of each clip, as it crosses to
+ * the webview (coordinates and label indices as typed arrays, not one object a point).
+ */
+export interface DatasetMap {
+  method: 'umap' | 'pca';
+  /** UMAP: clips it was fitted on. */
+  fitted?: number;
+  /** PCA: each axis' share of the variance. */
+  explained?: [number, number];
+  /** Label names; `label[i]` indexes them. */
+  labels: string[];
+  paths: string[];
+  label: Uint16Array;
+  /** x0, y0, x1, y1, ... */
+  xy: Float32Array;
+  /** Points the review doubts: index, the model's label for it, its score. */
+  suspects: { i: number; suggested: string; score: number }[];
+  /** Duplicate groups with at least two points on the map. */
+  duplicates: { kind: 'exact' | 'near'; members: number[] }[];
+}

@@ -1,7 +1,7 @@
 import { findDuplicates, medianNearestDistance, NEAR_DUPLICATE_FACTOR } from './duplicates';
 import { nearestNeighbours, normalizeRows, type KnnOptions } from './knn';
 import { findOutliers, MIN_CLIPS_FOR_OUTLIERS } from './outliers';
-import { pca2d } from './projection';
+import { projectMap, type MapOptions } from './mapProjection';
 import { findSuspects } from './suspects';
 
 /** Neighbours kept a clip for the near-duplicate search. */
@@ -33,8 +33,8 @@ export interface ReviewInput {
   /** An absolute cosine-distance threshold for near-duplicates instead of 0.13 x the median. */
   nearThreshold?: number;
   knn?: KnnOptions;
-  /** Include the 2-D PCA map (default true). */
-  map?: boolean;
+  /** Include the 2-D map (default true): UMAP, or PCA below UMAP_MIN clips or when asked. */
+  map?: boolean | MapOptions;
 }
 
 /** The review's findings (the JSON the CLI writes). */
@@ -61,7 +61,16 @@ export interface ReviewResult {
   unjudged: { path: string; reason: string }[];
   nearDuplicates?: { threshold: number; rule: string; medianNearestDistance: number; neighbours: string };
   notes: string[];
-  map?: { method: 'pca'; explained: [number, number]; points: { path: string; x: number; y: number }[] };
+  /**
+   * The 2-D map of the clips with embeddings (label: the folder's). PCA gives each axis' share of
+   * the variance; UMAP how many clips it was fitted on (the rest placed among their nearest fitted clips).
+   */
+  map?: {
+    method: 'umap' | 'pca';
+    explained?: [number, number];
+    fitted?: number;
+    points: { path: string; label: string; x: number; y: number }[];
+  };
 }
 
 /** Runs the three analyses on classified clips; never touches a file. */
@@ -161,11 +170,17 @@ export function reviewClips(input: ReviewInput): ReviewResult {
         `outliers not judged in ${tooSmall.map((l) => `'${l}'`).join(', ')}: fewer than ${MIN_CLIPS_FOR_OUTLIERS} clips`,
       );
     if (input.map !== false) {
-      const m = pca2d(embeddings, dim, rows);
+      const m = projectMap(embeddings, dim, rows, input.map === true ? {} : input.map);
       result.map = {
-        method: 'pca',
-        explained: m.explained,
-        points: Array.from(rows, (r, k) => ({ path: clips[r].path, x: m.x[k], y: m.y[k] })),
+        method: m.method,
+        ...(m.explained ? { explained: m.explained } : {}),
+        ...(m.fitted !== undefined ? { fitted: m.fitted } : {}),
+        points: Array.from(rows, (r, k) => ({
+          path: clips[r].path,
+          label: groupLabels[r] ?? '',
+          x: m.x[k],
+          y: m.y[k],
+        })),
       };
     }
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { sniffFile } from '../audio/audioFile';
+import { openFrameReader } from '../audio/audioFile';
 import { WavFile, readReason } from '../audio/wavFile';
 import { scanInputs } from '../dataset/scan';
 import { evaluate, keywordsOf, type Evaluation, type ScoredRecording } from '../model/streaming/evaluation';
@@ -235,8 +235,8 @@ function toScored(p: Pending): ScoredRecording {
 }
 
 /**
- * A recording's grid and checked words, or why it cannot be scored. WAV only: segments are read from
- * any window on, which compressed files (decoded from their start, without seek tables) do not allow.
+ * A recording's grid and checked words, or why it cannot be scored. Segments are read from any
+ * window on: WAV, FLAC and MP3 (decoded from the nearest frame); Ogg is refused (read from its start only).
  */
 async function prepare(
   path: string,
@@ -247,19 +247,18 @@ async function prepare(
   problems: TruthProblem[],
 ): Promise<Pending | string> {
   let file: WavFile | undefined;
-  let header;
+  let facts;
   try {
     file = WavFile.openSync(path);
-    const kind = await sniffFile(file);
-    if (kind !== 'wav') return `${kind.toUpperCase()}: evaluate reads WAV recordings only (convert it)`;
-    header = file.readHeader();
+    const audio = await openFrameReader(file);
+    facts = audio.facts;
+    await audio.close();
   } catch (e) {
     return readReason(e);
   } finally {
     file?.close();
   }
   const f = info.description?.features as { sampleRate: number; clipSamples: number };
-  const { facts } = header;
   const g = recordingGrid(facts.frames, facts.sampleRate, f.sampleRate, f.clipSamples, rules.windowStrideMs);
   if (!g.count) return `shorter than one window (${(f.clipSamples / f.sampleRate).toFixed(3)} s): not scored`;
   const checked = checkWords(t.truthPath, t.words, keywords, facts.durationSec * 1000);

@@ -11,6 +11,7 @@ import { resample } from '../audio/resample';
 import { WavError } from '../audio/wavDecode';
 import { WavFile } from '../audio/wavFile';
 import { indexFiles, type IndexRecord } from '../dataset/indexFile';
+import { previewClip } from './clipPreview';
 import type { Classifier, FileClassification } from '../model/classifier';
 import { describeModel, type ModelDescription } from '../model/describe';
 import { scoreSegment, type ScoreSegment, type SegmentScores } from '../model/streaming/scoreSegment';
@@ -115,6 +116,11 @@ export const JOBS = {
     run: (i: { files: string[] }) => indexFiles(i.files),
     failed: (i, error): IndexRecord[] =>
       i.files.map((path) => ({ path, size: 0, mtimeMs: 0, hash: '', error })),
+  }),
+  /** The review queue's clip: the editor's spectrogram of it and its audio, decoded off the host. */
+  preview: job({
+    model: false,
+    run: (i: { path: string; columns: number }) => previewClip(i.path, i.columns),
   }),
   /** The editor's clip: its prediction and the model's input for its first window. */
   clip: job({ model: true, run: (i: ClipInput, ctx) => classifyClip(needClassifier(ctx), i) }),

@@ -14,6 +14,8 @@ export const REVIEW_CACHE_REPORTS = 8;
 const CLIPS = 'review-clips.json';
 const VECTORS = 'review-clips.f32';
 const REPORTS = 'review-reports.json';
+/** The ReviewReport's shape, in each stored review's key: a review of an older shape is made again (2: UMAP map with labels). */
+const REPORT_FORMAT = 2;
 
 interface ClipsJson {
   version: 1;
@@ -130,7 +132,7 @@ export class ReviewCache {
   /** The stored review of `folder` under this model, if the folder's fingerprint is unchanged. */
   async report(folder: string, modelHash: string, fingerprint: string): Promise<ReviewReport | undefined> {
     await this.load();
-    const key = `${resolve(folder)}\0${modelHash}`;
+    const key = `${resolve(folder)}\0${modelHash}\0${REPORT_FORMAT}`;
     return this.reports.find((r) => r.key === key && r.fingerprint === fingerprint)?.report;
   }
 
@@ -138,7 +140,7 @@ export class ReviewCache {
   async putReport(report: ReviewReport, fingerprint: string): Promise<void> {
     await this.load();
     if (report.cancelled) return;
-    const key = `${resolve(report.folder)}\0${report.model.hash}`;
+    const key = `${resolve(report.folder)}\0${report.model.hash}\0${REPORT_FORMAT}`;
     this.reports = this.reports.filter((r) => r.key !== key);
     this.reports.push({ key, fingerprint, report });
     this.reports = this.reports.slice(-REVIEW_CACHE_REPORTS);

@@ -23,6 +23,11 @@ export interface ReviewJobOptions {
   /** Embedding length kept a clip (default 128): the memory bound. */
   reducedDim?: number;
   knn?: KnnOptions;
+  /**
+   * The 2-D map: 'pca' (default: seconds for 20,000 clips), 'umap' (minutes at that size: the dataset
+   * view asks for it) or 'none'.
+   */
+  map?: ReviewMapMethod;
   onProgress?: (p: ClassifyProgress) => void;
   progressIntervalMs?: number;
   signal?: AbortSignal;
@@ -36,6 +41,9 @@ export interface ReviewJobOptions {
   env?: NodeJS.ProcessEnv;
   workerScript?: string;
 }
+
+/** Which 2-D map a review computes. */
+export type ReviewMapMethod = 'pca' | 'umap' | 'none';
 
 /** The review with what it was computed from. */
 export interface ReviewReport extends ReviewResult {
@@ -134,6 +142,7 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       hasEmbedding,
       nearThreshold: o.nearThreshold,
       knn: o.knn,
+      map: o.map === 'none' ? false : { method: o.map === 'umap' ? 'auto' : 'pca' },
     });
     if (o.bundled && !clips.some((c) => c.inSample))
       result.notes.push(

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { compressedFacts } from '../audio/audioDecode';
-import { fileReader, sniffFile } from '../audio/audioFile';
+import { fileReader, sniffFile, type FrameReader } from '../audio/audioFile';
 import { CompressedStream } from '../audio/compressedStream';
 import { decodeAnyToRate } from '../audio/load';
 import { StreamWindows } from '../audio/streamWindows';
 import { mixdown } from '../audio/mixdown';
 import { resampledLength, resampleInputRange, resampleRange } from '../audio/resample';
 import { hashFile, WavFile } from '../audio/wavFile';
-import { WavError, type WavHeader } from '../audio/wavDecode';
+import { WavError } from '../audio/wavDecode';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from './defaults';
 import { ModelInput } from './modelInput';
 import { loadModelPackage, type ModelLoadOptions, type ModelPackage } from './modelPackage';
@@ -338,8 +338,7 @@ export class Classifier {
     const starts = windowStarts(n, this.window, stride);
     const probs: Float32Array[] = [];
     await this.scoreWindowGroups(
-      file,
-      header,
+      { facts, frames: (s, k) => file.frames(header, s, k) },
       n,
       (i) => starts[i],
       0,
@@ -361,8 +360,7 @@ export class Classifier {
    * `onGroup` gets each group's probabilities in order.
    */
   async scoreWindowGroups(
-    file: WavFile,
-    header: WavHeader,
+    audio: Pick<FrameReader, 'facts' | 'frames'>,
     n: number,
     startOf: (i: number) => number,
     from: number,
@@ -372,7 +370,7 @@ export class Classifier {
     /** Receives the first group's first window's embedding (review's copies and outliers). */
     embedFor?: FileClassification,
   ): Promise<void> {
-    const { facts } = header;
+    const { facts } = audio;
     const rate = this.model.metadata.sampleRate;
     const buf = new Float32Array(Math.min(batch, Math.max(1, to - from)) * this.featureSize);
     for (let i = from; i < to; i += batch) {
@@ -380,7 +378,7 @@ export class Classifier {
       const k0 = startOf(i);
       const k1 = Math.min(n, startOf(i + m - 1) + this.window);
       const need = resampleInputRange(k0, k1, facts.frames, facts.sampleRate, rate);
-      const mono = mixdown(file.frames(header, need.first, need.end - need.first));
+      const mono = mixdown(await audio.frames(need.first, need.end - need.first));
       const seg = resampleRange(mono, need.first, facts.frames, facts.sampleRate, rate, k0, k1);
       this.writeGroup(
         seg,

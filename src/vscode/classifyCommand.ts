@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { runClassifyJob } from '../engine/classifyJob';
 import type { FileClassification } from '../model/classifier';
 import type { ClassifyReport } from '../model/report';
+import { reportClipProgress } from './clipProgress';
 import { commandTargets } from './commandTargets';
 import type { ModelService } from './modelService';
 import type { ReportPanels } from './reportPanel';
@@ -29,7 +30,6 @@ export async function classifyPaths(
   const controller = new AbortController();
   token.onCancellationRequested(() => controller.abort());
   const { pool, info, model } = await models.getPool(modelDir);
-  let last = 0;
   let cached = 0;
   const known = new Map<string, FileClassification>();
   const fresh: FileClassification[] = [];
@@ -44,15 +44,7 @@ export async function classifyPaths(
     },
     cached: (p) => known.get(p),
     onFresh: (rows) => fresh.push(...rows),
-    onProgress: (p) => {
-      const pct = p.total ? (100 * p.done) / p.total : 100;
-      const eta = Number.isFinite(p.etaSec) ? `${Math.ceil(p.etaSec)} s` : '…';
-      progress.report({
-        increment: pct - last,
-        message: `${p.done}/${p.total} files · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${eta}`,
-      });
-      last = pct;
-    },
+    onProgress: reportClipProgress(progress, 'files'),
   });
   await cache.store(fresh, info.hash);
   await cache.save();

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseDatasetToHost, type DatasetToHost, type HostToDataset } from '../protocol/dataset';
+import { DatasetMapHost } from './datasetMapHost';
 import type { DatasetService } from './datasetService';
 import { Disposable } from './dispose';
 import type { TestRecorder } from './testRecorder';
@@ -11,6 +12,7 @@ export class DatasetPanel extends Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly host: WebviewHost<DatasetToHost, HostToDataset>;
   private ready = false;
+  private readonly map: DatasetMapHost;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -31,9 +33,21 @@ export class DatasetPanel extends Disposable {
     this.host = this._register(
       new WebviewHost<DatasetToHost, HostToDataset>(
         this.panel,
-        { name: 'dataset', key: title, parse: parseDatasetToHost, receive: (m) => this.onMessage(m) },
+        {
+          name: 'dataset',
+          key: title,
+          parse: parseDatasetToHost,
+          receive: (m) => this.onMessage(m),
+          // The map the page drew (points, checksum): the tests compare it with the review's.
+          note: (m) => (m.type === 'mapPainted' ? { what: `${m.points} ${m.checksum}` } : {}),
+        },
         recorder,
       ),
+    );
+    this.map = new DatasetMapHost(
+      () => data.root,
+      (m) => this.host.post(m),
+      () => this.host.live,
     );
     this._register(data.onDidChange(() => this.send()));
     this._register(this.panel.onDidDispose(() => this.dispose()));
@@ -45,15 +59,22 @@ export class DatasetPanel extends Disposable {
     this.send();
   }
 
+  /** A message as if the page had posted it (tests: the page's clicks). */
+  fromPage(raw: unknown): void {
+    this.host.receive(raw);
+  }
+
   private send(): void {
     if (this.ready && this.data.view) this.host.post({ type: 'init', dataset: this.data.view });
   }
 
   private async onMessage(m: DatasetToHost): Promise<void> {
+    if (await this.map.receive(m)) return;
     switch (m.type) {
       case 'ready':
         this.ready = true;
         this.send();
+        this.map.resend();
         break;
       case 'painted':
         break;
@@ -63,6 +84,7 @@ export class DatasetPanel extends Disposable {
         const p = m.path;
         if (!v) return;
         const known =
+          this.map.has(p) ||
           v.problems.some((x) => x.path === p) ||
           v.duplicates.some((d) => d.paths.includes(p)) ||
           v.oddFormats.some((o) => o.path === p);
@@ -85,6 +107,11 @@ export class DatasetPanels extends Disposable {
   ) {
     super();
     this._register({ dispose: () => this.current?.dispose() });
+  }
+
+  /** A message as if the shown page had posted it (tests). */
+  fromPage(raw: unknown): void {
+    this.current?.fromPage(raw);
   }
 
   /** Shows (or refreshes) the report of the inspected dataset. */

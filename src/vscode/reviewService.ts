@@ -2,8 +2,11 @@ import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { folderFingerprint, ReviewCache } from '../engine/reviewCache';
 import { runReviewJob, type ReviewReport } from '../engine/reviewJob';
-import type { FileClassification } from '../model/classifier';
+import type { FileClassification, Scored } from '../model/classifier';
+import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
+import { UMAP_MIN } from '../dataset/mapProjection';
 import { bundledModel } from '../model/bundled';
+import { reportClipProgress } from './clipProgress';
 import { Disposable } from './dispose';
 import type { ModelService } from './modelService';
 
@@ -39,10 +42,20 @@ export class ReviewService extends Disposable {
    * else a run with a cancellable progress notification. Undefined when cancelled or failed (the
    * error is shown). `fresh` ignores the cached whole review (clip rows are still reused).
    */
-  async results(folder: string, fresh = false): Promise<ReviewReport | undefined> {
+  async results(
+    folder: string,
+    fresh = false,
+    map: 'pca' | 'umap' = 'pca',
+  ): Promise<ReviewReport | undefined> {
     const root = resolve(folder);
-    const { info } = await this.models.getPool();
-    const key = `${root}\0${info.hash}`;
+    let key: string;
+    try {
+      key = `${root}\0${(await this.models.getPool()).info.hash}`;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Wavebench: review: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (map === 'umap') key += '\0umap';
     const inFlight = this.running.get(key);
     if (inFlight) return inFlight;
     const run = Promise.resolve(
@@ -54,7 +67,7 @@ export class ReviewService extends Disposable {
         },
         async (progress, token) => {
           try {
-            return await this.review(root, key, fresh, progress, token);
+            return await this.review(root, key, fresh, map, progress, token);
           } catch (e) {
             void vscode.window.showErrorMessage(`Wavebench: review: ${(e as Error).message}`);
             return undefined;
@@ -70,6 +83,24 @@ export class ReviewService extends Disposable {
     }
   }
 
+  /**
+   * The model's top labels for a clip of `report`: from the cache, else the clip classified now on the
+   * shared pool ahead of batch work (a moved clip is not under its old path in the cache).
+   */
+  async topLabels(path: string, report: ReviewReport, signal?: AbortSignal): Promise<Scored[]> {
+    const hit = (await this.cache.lookup([path], report.model.hash)).get(path);
+    if (hit?.top) return hit.top;
+    const { pool } = await this.models.getPool();
+    const input = { path, topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    const { row } = await pool.run('clip', input, {
+      model: { dir: report.model.dir },
+      priority: 'interactive',
+      signal,
+    });
+    if (row.error) throw new Error(row.error);
+    return row.top ?? [];
+  }
+
   /** The newest review of `folder` this session (any model), without running one. */
   latest(folder: string): ReviewReport | undefined {
     const root = resolve(folder);
@@ -80,6 +111,7 @@ export class ReviewService extends Disposable {
     root: string,
     key: string,
     fresh: boolean,
+    map: 'pca' | 'umap',
     progress: Progress,
     token: vscode.CancellationToken,
   ): Promise<ReviewReport | undefined> {
@@ -90,7 +122,10 @@ export class ReviewService extends Disposable {
         this.memory.get(key)?.fingerprint === fingerprint
           ? this.memory.get(key)!.report
           : await this.cache.report(root, key.split('\0')[1], fingerprint);
-      if (known) return this.remember(key, fingerprint, known, false);
+      // A PCA map (the default, seconds for 20,000 clips) does not serve a request for UMAP's.
+      const hasMap = (r: ReviewReport) =>
+        map === 'pca' || r.map?.method === 'umap' || (r.map?.points.length ?? 0) < UMAP_MIN;
+      if (known && hasMap(known)) return this.remember(key, fingerprint, known, false);
     }
     if (token.isCancellationRequested || this.isDisposed) return undefined;
     const controller = new AbortController();
@@ -101,11 +136,11 @@ export class ReviewService extends Disposable {
       const bundled = this.models.bundled.find((m) => resolve(m.dir) === resolve(model.dir));
       const known = new Map<string, FileClassification>();
       const newRows: FileClassification[] = [];
-      let last = 0;
       const report = await runReviewJob(root, {
         modelDir: model.dir,
         bundled: bundled && bundledModel(bundled.name),
         pool,
+        map,
         signal: controller.signal,
         progressIntervalMs: 300,
         prepare: async (paths) => {
@@ -113,15 +148,7 @@ export class ReviewService extends Disposable {
         },
         cached: (p) => known.get(p),
         onFresh: (rows) => newRows.push(...rows),
-        onProgress: (p) => {
-          const pct = p.total ? (100 * p.done) / p.total : 100;
-          const eta = Number.isFinite(p.etaSec) ? `${Math.ceil(p.etaSec)} s` : '…';
-          progress.report({
-            increment: pct - last,
-            message: `${p.done}/${p.total} clips · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${eta}`,
-          });
-          last = pct;
-        },
+        onProgress: reportClipProgress(progress, 'clips'),
       });
       await this.cache.store(newRows, info.hash);
       if (report.cancelled) {
@@ -145,13 +172,13 @@ export class ReviewService extends Disposable {
   }
 }
 
-/** `wavebench.reviewResults(folder)`: the folder's review (cached, else run with progress); undefined if cancelled. */
+/** `wavebench.reviewResults(folder, {map?: 'umap'})`: the folder's review (cached, else run with progress); undefined if cancelled. */
 export function registerReviewResults(reviews: ReviewService): vscode.Disposable {
   return vscode.commands.registerCommand(
     'wavebench.reviewResults',
-    async (folder?: vscode.Uri): Promise<ReviewReport | undefined> => {
+    async (folder?: vscode.Uri, options?: { map?: unknown }): Promise<ReviewReport | undefined> => {
       if (folder?.scheme !== 'file') return undefined;
-      return reviews.results(folder.fsPath);
+      return reviews.results(folder.fsPath, false, options?.map === 'umap' ? 'umap' : 'pca');
     },
   );
 }

@@ -1,4 +1,5 @@
 import { formatLabel } from '../audio/audioFile';
+import { CompressedSource } from '../audio/compressedSource';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChannelStats } from '../audio/stats';
@@ -287,12 +288,11 @@ export class WavEditorSession extends Disposable {
   private async clipInput(doc: WavDocumentModel, truth: boolean): Promise<ClipInput> {
     const stride = truth ? DEFAULT_STREAM_RULES.windowStrideMs : DEFAULT_WINDOW_STRIDE_MS;
     const options = { topK: DEFAULT_TOP_K, windowStrideMs: stride };
-    if (
-      doc.source instanceof WavSource &&
-      doc.source.size > CLIP_BYTES_LIMIT &&
-      this.doc.uri.scheme === 'file'
-    )
-      return { path: this.doc.uri.fsPath, ...options };
+    // A long FLAC or MP3 is read by ranges here and streamed by the worker: never decoded whole.
+    const long =
+      (doc.source instanceof WavSource && doc.source.size > CLIP_BYTES_LIMIT) ||
+      (doc.source instanceof CompressedSource && !doc.whole);
+    if (long && this.doc.uri.scheme === 'file') return { path: this.doc.uri.fsPath, ...options };
     return { bytes: await doc.source.readAll(), name: basename(this.doc.uri.path), ...options };
   }
 

@@ -60,7 +60,8 @@ export class WebviewHost<
     void this.panel.webview.postMessage(m);
   }
 
-  private receive(raw: unknown): void {
+  /** A message from the page (also how tests post one): dropped unless the page's validator accepts it. */
+  receive(raw: unknown): void {
     if (this.isDisposed) return;
     const m = this.page.parse(raw);
     if (!m) return;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 /** Which webview bundle a panel loads (dist/webview/<name>.js). */
-export type WebviewName = 'editor' | 'report' | 'dataset' | 'evaluation' | 'compare';
+export type WebviewName = 'editor' | 'report' | 'dataset' | 'evaluation' | 'review' | 'compare';
 
 /**
  * Webview options: scripts on, resources only from what a page loads: the webview bundles
@@ -48,7 +48,7 @@ export function webviewHtml(
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${css}">
-${name === 'editor' ? `<link rel="stylesheet" href="${viewCss}">` : ''}
+${name === 'editor' || name === 'review' ? `<link rel="stylesheet" href="${viewCss}">` : ''}
 <title>${esc(title)}</title>
 </head>
 <body data-view="${name}">

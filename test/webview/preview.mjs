@@ -272,6 +272,17 @@ async function openPainted(browser, tmp, file, name, theme, sample, timeoutSec) 
   return { page, errors, painted };
 }
 
+/** Pixels drawn (alpha > 0) on the page's canvas matching `selector`. */
+function inkedPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const c = globalThis.document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  }, selector);
+}
+
 /**
  * The evaluation page on sample-evaluation.json: one table row per keyword and overall, a drawn DET canvas, and
  * a hover over its overall curve's first point giving the readout.
@@ -280,19 +291,104 @@ async function checkEvaluation(page) {
   const errors = [];
   const rows = await page.locator('section table.data tbody tr').count();
   if (rows !== 9) errors.push(`operating points: ${rows} rows, expected 9 (overall + 8 keywords)`);
-  const inked = await page.evaluate(() => {
-    const c = globalThis.document.querySelector('canvas.det');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n;
-  });
+  const inked = await inkedPixels(page, 'canvas.det');
   if (inked < 1000) errors.push(`DET canvas: ${inked} drawn pixels`);
   const box = await page.locator('canvas.det').boundingBox();
   // The plot's left edge (FA/h = 0) half way up (FRR 50 %): the "on" curve's first envelope point.
   await page.mouse.move(box.x + 52, box.y + 146);
   const readout = await page.locator('.det-readout').textContent();
   if (!/^on: threshold .* FRR 50\.0% · 0\.00 FA\/h/.test(readout)) errors.push(`hover readout: ${readout}`);
+  return errors;
+}
+
+/** Appends to the dataset sample: `window.__mapMessage()`, the map of sample-map.json under `root`. */
+function mapSample(root) {
+  const m = JSON.parse(readFileSync(join(repo, 'test/webview/sample-map.json'), 'utf8'));
+  return `window.__mapMessage = function () {
+  var m = ${JSON.stringify(m)};
+  var n = m.points.length, xy = new Float32Array(2 * n), label = new Uint16Array(n), paths = [];
+  m.points.forEach(function (p, i) {
+    label[i] = p[0]; xy[2 * i] = p[1]; xy[2 * i + 1] = p[2];
+    paths.push(${JSON.stringify(root)} + '/' + m.labels[p[0]] + '/clip' + i + '.wav');
+  });
+  return { type: 'map', map: { method: m.method, fitted: m.fitted, labels: m.labels, paths: paths, label: label, xy: xy,
+    suspects: m.suspects.map(function (s) { return { i: s[0], suggested: s[1], score: s[2] }; }),
+    duplicates: m.duplicates } };
+};\n`;
+}
+
+/**
+ * The dataset page's map: "Build map" posts buildMap; the 10,000-point map is drawn (mapPainted with
+ * its count), a hover shows the tooltip, a click on a point posts openClip with its path, a shift-drag
+ * lasso selects points and "Open N clips in review queue" posts those N paths.
+ */
+async function checkMap(page) {
+  const errors = [];
+  await page.getByRole('button', { name: 'Build map (runs the model)' }).click();
+  if (!(await page.evaluate(() => globalThis.__posted.some((m) => m.type === 'buildMap'))))
+    errors.push('"Build map" posted no buildMap');
+  await page.evaluate(() => {
+    globalThis.postMessage({ type: 'mapStatus', state: 'running' }, '*');
+    globalThis.postMessage(globalThis.__mapMessage(), '*');
+  });
+  const shown = await page
+    .waitForFunction(() => globalThis.__posted.find((m) => m.type === 'mapPainted'), null, { timeout: 10000 })
+    .then((h) => h.jsonValue())
+    .catch(() => null);
+  if (!shown || shown.points !== 10000) return [...errors, `mapPainted: ${JSON.stringify(shown)}`];
+  const canvas = page.locator('canvas.map-canvas');
+  const box = await canvas.boundingBox();
+  const ink = await inkedPixels(page, 'canvas.map-canvas');
+  if (ink < 20000) errors.push(`map canvas: ${ink} drawn pixels`);
+  // Aim at drawn pixels: scan the centre row for an inked pixel, hover it, expect the tooltip.
+  let hit = null;
+  for (let dx = 0; dx < box.width / 2 && !hit; dx += 3)
+    for (const x of [box.x + box.width / 2 + dx, box.x + box.width / 2 - dx]) {
+      await page.mouse.move(x, box.y + box.height / 2);
+      if (await page.locator('.map-tip:not([hidden])').count()) {
+        hit = x;
+        break;
+      }
+    }
+  if (!hit) errors.push('no tooltip anywhere along the centre row');
+  else {
+    const tip = await page.locator('.map-tip').textContent();
+    if (!/clip\d+\.wav.*label: /.test(tip)) errors.push(`tooltip: ${tip}`);
+    await page.mouse.down();
+    await page.mouse.up();
+    const open = await page.evaluate(() => globalThis.__posted.filter((m) => m.type === 'openClip').pop());
+    if (
+      !open ||
+      !/\/clip\d+\.wav$/.test(open.path) ||
+      !tip.includes(open.path.split('/').slice(-2).join('/'))
+    )
+      errors.push(`click on the hovered point posted ${JSON.stringify(open)} (tooltip ${tip})`);
+  }
+  // Lasso: shift-drag a box around the middle of the map.
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.keyboard.down('Shift');
+  await page.mouse.move(cx - 120, cy - 90);
+  await page.mouse.down();
+  for (const [x, y] of [
+    [cx + 120, cy - 90],
+    [cx + 120, cy + 90],
+    [cx - 120, cy + 90],
+    [cx - 120, cy - 88],
+  ])
+    await page.mouse.move(x, y, { steps: 6 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const queue = page.getByRole('button', { name: /^Open [\d,]+ clips in review queue$/ });
+  const label = await queue.textContent();
+  const n = Number(label.match(/[\d,]+/)[0].replace(/,/g, ''));
+  if (!(n > 0)) errors.push(`lasso selected ${n} points`);
+  else {
+    await queue.click();
+    const q = await page.evaluate(() => globalThis.__posted.filter((m) => m.type === 'reviewClips').pop());
+    if (!q || q.paths.length !== n)
+      errors.push(`queue posted ${q ? q.paths.length : 'nothing'} for ${n} selected`);
+  }
+  await page.mouse.move(0, 0);
   return errors;
 }
 
@@ -363,6 +459,9 @@ async function main() {
       join(tmp, 'sample-dataset.js'),
       `window.__initMessage = function () { return { type: 'init', dataset: ${JSON.stringify(dataset)} }; };\n`,
     );
+    // The map: 10,000 points of a real review (sample-map.json, made by make-sample-map.mjs), as the
+    // host sends it (coordinates and label indices as typed arrays).
+    writeFileSync(join(tmp, 'sample-dataset.js'), mapSample(dataset.root), { flag: 'a' });
     // The editor: a synthetic 1-s clip (a 440 Hz tone rising to 2 kHz) as the host would send it:
     // waveform columns, spectrogram dB frames, model input and samples, all as ArrayBuffers.
     writeFileSync(join(tmp, 'sample-editor.js'), EDITOR_SAMPLE);
@@ -475,6 +574,7 @@ async function main() {
               globalThis.__posted.filter((m) => m.type === 'openClip'),
             );
             if (opened.length !== 1) errors.push('clicking a problem file posted ' + JSON.stringify(opened));
+            errors.push(...(await checkMap(page)));
             // Theme switch redraws without errors.
             await page.evaluate(() => {
               globalThis.document.body.className = 'vscode-high-contrast';

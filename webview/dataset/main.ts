@@ -10,7 +10,9 @@ import { runPageLifecycle } from '../common/pageLifecycle';
 import { pageHeader, section, stat } from '../common/sections';
 import { vscodeApi } from '../common/vscodeApi';
 import { chartWidth, renderBars, renderHistograms } from './charts';
+import { MapSection } from './mapSection';
 import { DatasetPage, type DatasetState } from './page';
+import { relativeTo } from '../common/relativePath';
 import {
   backgroundSection,
   duplicatesSection,
@@ -27,6 +29,21 @@ const app = document.getElementById('app') ?? document.body;
 const barsBox = h('div', { class: 'chart' });
 const histBox = h('div', { class: 'multiples' });
 let rendered = false;
+const mapSection = new MapSection({
+  build: () => api.post({ type: 'buildMap' }),
+  open: (path) => api.post({ type: 'openClip', path }),
+  queue: (paths) => api.post({ type: 'reviewClips', paths }),
+  relative: (path) => relativeTo(path, page.data.root),
+  painted: (points, checksum) => api.post({ type: 'mapPainted', points, checksum }),
+  get hidden() {
+    return page.state.mapHidden;
+  },
+  saveHidden: (hidden) => {
+    page.state.mapHidden = hidden;
+    page.save();
+  },
+});
+api.onMessage((m) => mapSection.receive(m));
 
 function renderCharts(): void {
   renderBars(barsBox, page.data, chartWidth(app));
@@ -35,6 +52,7 @@ function renderCharts(): void {
 
 function render(d: DatasetView): void {
   page.load(d);
+  mapSection.setRoot(d.root);
   const t = d.totals;
   const durations = d.labels.reduce((a, l) => a + l.durations.length, 0);
   replaceChildren(
@@ -52,6 +70,7 @@ function render(d: DatasetView): void {
       stat('time', fmtSeconds(d.timeSec)),
     ]),
     section('Clips per label', barsBox),
+    mapSection.el,
     section(
       'Durations per label',
       h(
@@ -79,6 +98,7 @@ window.addEventListener(
     if (rendered && Math.abs(chartWidth(app) - lastWidth) > 8) {
       lastWidth = chartWidth(app);
       renderBars(barsBox, page.data, lastWidth);
+      mapSection.redraw();
     }
   }, 150),
 );
@@ -91,6 +111,7 @@ runPageLifecycle({
   render,
   redrawCharts: () => {
     if (rendered) renderCharts();
+    mapSection.redraw();
   },
   scroll: {
     get: () => page.state.scrollY,

@@ -3,10 +3,11 @@ import { clipLink, fmtInt, h } from '../common/dom';
 import { relativeTo } from '../common/relativePath';
 import type { WebviewApi } from '../common/vscodeApi';
 
-/** What the dataset page persists across hide/reload: which groups are open, the scroll position. */
+/** What the dataset page persists across hide/reload: which groups are open, the scroll position, the map's hidden labels. */
 export interface DatasetState {
   open: Record<string, boolean>;
   scrollY: number;
+  mapHidden: string[];
 }
 
 const LIST_LIMIT = 200;
@@ -22,7 +23,11 @@ export class DatasetPage {
 
   constructor(private readonly api: WebviewApi<DatasetToHost, HostToDataset, DatasetState>) {
     const saved = api.getState();
-    this.state = { open: saved?.open ?? {}, scrollY: saved?.scrollY ?? 0 };
+    this.state = {
+      open: saved?.open ?? {},
+      scrollY: saved?.scrollY ?? 0,
+      mapHidden: Array.isArray(saved?.mapHidden) ? saved.mapHidden : [],
+    };
   }
 
   /** Takes a new inspection from the host. */

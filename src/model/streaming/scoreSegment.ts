@@ -1,3 +1,4 @@
+import { openFrameReader, type FrameReader } from '../../audio/audioFile';
 import { resampledLength } from '../../audio/resample';
 import { WavFile } from '../../audio/wavFile';
 import { WavError } from '../../audio/wavDecode';
@@ -51,11 +52,12 @@ export async function scoreSegment(
 ): Promise<SegmentScores> {
   const out: SegmentScores = { path: seg.path, first: seg.first };
   let file: WavFile | undefined;
+  let audio: FrameReader | undefined;
   try {
     file = WavFile.openSync(seg.path);
-    const header = file.readHeader();
+    audio = await openFrameReader(file);
     const md = classifier.model.metadata;
-    const { facts } = header;
+    const { facts } = audio;
     if (facts.frames === 0) throw new WavError('no audio (0 frames)');
     const g = recordingGrid(
       facts.frames,
@@ -71,8 +73,7 @@ export async function scoreSegment(
     const label = new Uint16Array(Math.max(0, end - seg.first));
     const score = new Float64Array(label.length);
     await classifier.scoreWindowGroups(
-      file,
-      header,
+      audio,
       n,
       (i) => i * g.strideSamples,
       from,
@@ -94,6 +95,7 @@ export async function scoreSegment(
   } catch (e) {
     out.error = e instanceof WavError ? e.reason : (e as Error).message;
   } finally {
+    await audio?.close();
     file?.close();
   }
   return out;

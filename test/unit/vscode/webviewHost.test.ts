@@ -2,7 +2,7 @@
 // nothing is posted or received once disposed, and owned objects are released once, newest first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDatasetToHost } from '../../../src/protocol/dataset';
+import { MAX_PATH_LENGTH, MAX_QUEUE_PATHS, parseDatasetToHost } from '../../../src/protocol/dataset';
 import { parseEditorToHost } from '../../../src/protocol/editor';
 import { parseReportToHost } from '../../../src/protocol/report';
 import { Disposable } from '../../../src/vscode/dispose';
@@ -100,8 +100,27 @@ const pages: {
   {
     name: 'dataset',
     parse: parseDatasetToHost,
-    good: [{ type: 'ready' }, { type: 'painted', ms: 1 }, { type: 'openClip', path: '/data/no/b.wav' }],
-    bad: [{ type: 'export', format: 'csv' }, { type: 'pickModel' }],
+    good: [
+      { type: 'ready' },
+      { type: 'painted', ms: 1 },
+      { type: 'openClip', path: '/data/no/b.wav' },
+      { type: 'buildMap' },
+      { type: 'reviewClips', paths: ['/data/no/b.wav', '/data/yes/c.wav'] },
+      { type: 'mapPainted', points: 3, checksum: -1.5 },
+    ],
+    bad: [
+      { type: 'export', format: 'csv' },
+      { type: 'pickModel' },
+      { type: 'openClip', path: 'x'.repeat(MAX_PATH_LENGTH + 1) },
+      { type: 'reviewClips', paths: [] },
+      { type: 'reviewClips', paths: '/data/no/b.wav' },
+      { type: 'reviewClips', paths: ['/data/no/b.wav', 7] },
+      { type: 'reviewClips', paths: ['/data/no/b.wav', ''] },
+      { type: 'reviewClips', paths: new Array(MAX_QUEUE_PATHS + 1).fill('/a.wav') },
+      { type: 'mapPainted', points: 1.5, checksum: 0 },
+      { type: 'mapPainted', points: -1, checksum: 0 },
+      { type: 'mapPainted', points: 2, checksum: NaN },
+    ],
   },
 ];
 

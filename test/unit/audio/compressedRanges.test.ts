@@ -1,0 +1,142 @@
+// Long compressed files read by ranges: any range, decoded from the nearest frame before it, equals
+// the same samples of the whole-file decode (itself checked against ffmpeg in compressed.test.ts):
+// FLAC bit for bit, MP3 within the lossy tolerance of compressed.test.ts. Fixtures and the script
+// that made them: test/fixtures/compressed/make_range_fixtures.sh.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeCompressed, memoryReader } from '../../../src/audio/audioDecode';
+import { memorySource, type ByteSource } from '../../../src/audio/byteSource';
+import { readFlacHeader, readMp3Header } from '../../../src/audio/codecHeaders';
+import { CompressedSource } from '../../../src/audio/compressedSource';
+import { FlacRanges } from '../../../src/audio/flacRanges';
+import { Mp3Ranges, type RangeDecoder } from '../../../src/audio/mp3Ranges';
+import { WavDocumentModel } from '../../../src/audio/wavDocumentModel';
+
+const D = 'test/fixtures/compressed';
+const LOSSY_TOL = 1e-4;
+
+/** A ByteSource that counts the bytes read (a range must not read the whole file). */
+function counted(bytes: Uint8Array): ByteSource & { readBytes: number } {
+  const m = memorySource(bytes);
+  const s = {
+    size: m.size,
+    readBytes: 0,
+    read: async (o: number, b: Uint8Array) => {
+      const n = await m.read(o, b);
+      s.readBytes += n;
+      return n;
+    },
+    close: m.close,
+  };
+  return s;
+}
+
+/** Deterministic offsets (a fixed-seed LCG): the same ranges every run. */
+function* ranges(total: number, count: number): Generator<[number, number]> {
+  let x = 12345;
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  yield [0, 100];
+  yield [total - 100, total];
+  for (let i = 0; i < count; i++) {
+    const a = Math.floor(next() * total);
+    yield [a, Math.min(total, a + 1 + Math.floor(next() * 3000))];
+  }
+}
+
+async function open(f: string, bytes: Uint8Array, src: ByteSource): Promise<RangeDecoder> {
+  if (f.endsWith('.mp3')) return Mp3Ranges.open(src, readMp3Header(bytes, bytes.length));
+  // Small search pieces, so that the interpolation search over frame headers runs on a small file.
+  const h = readFlacHeader(bytes, bytes.length);
+  return FlacRanges.open(src, h, bytes.subarray(0, h.audioOffset), { piece: 2048, closeEnough: 600 });
+}
+
+const files = ['range_seek.flac', 'range_noseek.flac', 'range_vbr.mp3', 'range_notag.mp3'];
+for (const f of files) {
+  test(`${f}: ranges at random offsets equal the whole decode's samples`, async () => {
+    const bytes = readFileSync(join(D, f));
+    const whole = await decodeCompressed(f.endsWith('.mp3') ? 'mp3' : 'flac', memoryReader(bytes));
+    const src = counted(bytes);
+    const r = await open(f, bytes, src);
+    try {
+      assert.equal(r.frames, whole.facts.frames);
+      const tol = f.endsWith('.flac') ? 0 : LOSSY_TOL;
+      for (const [a, b] of ranges(r.frames, 60)) {
+        const got = await r.decode(a, b);
+        assert.equal(got.length, whole.channels.length);
+        for (let ch = 0; ch < got.length; ch++) {
+          const want = whole.channels[ch].subarray(a, b);
+          assert.equal(got[ch].length, want.length);
+          let worst = 0;
+          for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[ch][i] - want[i]));
+          assert.ok(worst <= tol, `${f} [${a}, ${b}) channel ${ch}: off by ${worst}`);
+        }
+      }
+      // A short range near the end reads a small part of the file, not all of it.
+      src.readBytes = 0;
+      await r.decode(r.frames - 500, r.frames - 400);
+      assert.ok(src.readBytes < bytes.length / 2, `${src.readBytes} of ${bytes.length} bytes read`);
+    } finally {
+      r.free();
+    }
+  });
+}
+
+test('CompressedSource: cached blocks, long reads and the streamed pass give the whole decode', async () => {
+  for (const f of ['range_seek.flac', 'range_vbr.mp3']) {
+    const bytes = readFileSync(join(D, f));
+    const kind = f.endsWith('.mp3') ? 'mp3' : 'flac';
+    const whole = await decodeCompressed(kind, memoryReader(bytes));
+    const s = await CompressedSource.open(kind, memorySource(bytes));
+    const tol = kind === 'flac' ? 0 : LOSSY_TOL;
+    const near = (x: Float32Array, y: Float32Array) =>
+      x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= tol);
+    assert.deepEqual(s.facts, whole.facts);
+    const total = s.facts.frames;
+    for (const [a, n] of [
+      [8000, 400], // inside a block
+      [8100, 200], // across two blocks
+      [100, total], // longer than a block
+      [total - 50, 200], // clipped at the end
+    ]) {
+      const got = await s.frames(a, n);
+      for (let ch = 0; ch < got.length; ch++)
+        assert.ok(near(got[ch], whole.channels[ch].subarray(a, Math.min(total, a + n))), `${f} ${a}+${n}`);
+    }
+    let at = 0;
+    for await (const c of s.chunks()) {
+      assert.equal(c.start, at);
+      assert.ok(near(c.channels[0], whole.channels[0].subarray(at, at + c.channels[0].length)));
+      at += c.channels[0].length;
+    }
+    assert.equal(at, total);
+    await s.close();
+  }
+});
+
+test('the editor model reads a long FLAC or MP3 by ranges and shows what the whole decode shows', async () => {
+  for (const f of ['range_seek.flac', 'range_vbr.mp3']) {
+    const bytes = readFileSync(join(D, f));
+    const whole = await WavDocumentModel.open(memorySource(bytes));
+    const long = await WavDocumentModel.open(memorySource(bytes), { wholeDecodeSamples: 1000 });
+    assert.equal(whole.whole, true);
+    assert.equal(long.whole, false);
+    assert.deepEqual(long.facts, whole.facts);
+    const d = whole.facts.durationSec;
+    const [w1, w2] = [await whole.waveform(0.5, 0.9, 300), await long.waveform(0.5, 0.9, 300)];
+    const tol = f.endsWith('.flac') ? 0 : LOSSY_TOL;
+    assert.ok(w1.max.every((v, i) => Math.abs(v - w2.max[i]) <= tol));
+    const [o1, o2] = [await whole.overview(-60), await long.overview(-60)];
+    assert.ok(o1.waveform.min.every((v, i) => Math.abs(v - o2.waveform.min[i]) <= tol));
+    const [s1, s2] = [await whole.spectrogram(0, d, 200), await long.spectrogram(0, d, 200)];
+    assert.deepEqual(s2.times, s1.times);
+    // dB of the same windows (lossy: the tolerance on samples moves quiet bins a little).
+    let worst = 0;
+    for (let i = 0; i < s1.db.length; i++)
+      if (s1.db[i] > -80) worst = Math.max(worst, Math.abs(s1.db[i] - s2.db[i]));
+    assert.ok(worst <= (tol ? 0.1 : 1e-3), `${f}: spectrogram off by ${worst} dB`);
+    whole.dispose();
+    long.dispose();
+  }
+});
