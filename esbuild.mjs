@@ -114,6 +114,7 @@ const builds = [
       report: 'webview/report/main.ts',
       dataset: 'webview/dataset/main.ts',
       evaluation: 'webview/evaluation/main.ts',
+      compare: 'webview/compare/main.ts',
       review: 'webview/review/main.ts',
     },
     outdir: 'dist/webview',

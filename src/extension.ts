@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyPaths, registerClassifyCommand } from './vscode/classifyCommand';
+import { registerCompareCommand } from './vscode/compareCommand';
+import { ComparePanels } from './vscode/comparePanel';
 import { registerEvaluateCommand } from './vscode/evaluateCommand';
 import { EvaluationPanels } from './vscode/evaluationPanel';
 import { DatasetPanels } from './vscode/datasetPanel';
@@ -54,8 +56,9 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const dataset = new DatasetService(storage, pools);
   const cache = new ResultCache(storage);
   const reports = new ReportPanels(context.extensionUri, recorder);
+  const comparisons = new ComparePanels(context.extensionUri, recorder);
   const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
-  const evaluations = new EvaluationPanels(context.extensionUri, recorder);
+  const evaluations = new EvaluationPanels(context.extensionUri, () => pools.pool, recorder);
   const reviews = new ReviewService(storage, models);
   const relabeller = new Relabeller();
   const reviewPanels = new ReviewPanels({
@@ -78,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     datasetPanels,
     WavEditorProvider.register(context, models, recorder),
     registerClassifyCommand(models, cache, reports),
+    comparisons,
+    registerCompareCommand(models, cache, comparisons),
     evaluations,
     registerEvaluateCommand(models, evaluations),
     vscode.window.registerTreeDataProvider('wavebench.datasetView', new DatasetTreeProvider(dataset)),

@@ -33,6 +33,8 @@ export interface EvaluateJobOptions {
   onProgress?: (p: EvaluateProgress) => void;
   signal?: AbortSignal;
   pool?: WorkerPool;
+  /** Called with the scored recordings (per-window best smoothed keyword), to list events at other thresholds. */
+  onScored?: (recs: ScoredRecording[]) => void;
   env?: NodeJS.ProcessEnv;
   workerScript?: string;
 }
@@ -40,6 +42,8 @@ export interface EvaluateJobOptions {
 /** The JSON of `wavebench evaluate`: the evaluation, the model, and what was not scored. */
 export interface EvaluateReport extends Evaluation {
   model: { name: string; dir: string; hash: string; labels: string[] };
+  /** The model's window in ms (its clip length): a detection at t is the window ending at t. */
+  windowMs: number;
   /** Recordings not scored (unreadable, too short, no ground truth), one reason each. */
   skipped: { path: string; reason: string }[];
   /** Ground-truth lines not used, one reason each. */
@@ -199,8 +203,10 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
       else if (p.done === p.score.length) scored.push(toScored(p));
     }
     const evaluation = evaluate(scored, info.labels, rules, o.thresholds);
+    o.onScored?.(scored);
     return {
       model: { name: info.name, dir: resolve(o.modelDir), hash: info.hash, labels: info.labels },
+      windowMs: windowMsOf(info),
       ...evaluation,
       skipped,
       truthProblems,
@@ -210,6 +216,12 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
   } finally {
     if (!o.pool) await pool.dispose();
   }
+}
+
+/** The model's window in ms, from the features the worker described. */
+function windowMsOf(info: PoolModelInfo): number {
+  const f = info.description?.features as { sampleRate: number; clipSamples: number };
+  return (1000 * f.clipSamples) / f.sampleRate;
 }
 
 function toScored(p: Pending): ScoredRecording {

@@ -15,6 +15,7 @@ import { previewClip } from './clipPreview';
 import type { Classifier, FileClassification } from '../model/classifier';
 import { describeModel, frontEndSummary, type ModelDescription } from '../model/describe';
 import { scoreSegment, type ScoreSegment, type SegmentScores } from '../model/streaming/scoreSegment';
+import { writeSnippets, type SnippetInput, type SnippetOutput } from './snippets';
 
 /** What a worker hands a task: the loaded model (for kinds that need one) and the TF.js backend's facts. */
 export interface JobContext {
@@ -135,6 +136,12 @@ export const JOBS = {
       return out;
     },
     failed: (i, error): SegmentScores[] => i.segments.map((s) => ({ path: s.path, first: s.first, error })),
+  }),
+  /** False-accept snippets cut out of one recording and written as WAV files (evaluate's export). */
+  snippets: job({
+    model: false,
+    run: async (i: SnippetInput) => writeSnippets(i),
+    failed: (i, reason): SnippetOutput => ({ written: [], problems: [{ path: i.path, reason }] }),
   }),
   /** The model's facts (name, labels, hash, description); loading it is the worker's part. */
   model: job({ model: true, run: async (_i: Record<string, never>, ctx) => modelInfo(ctx) }),

@@ -43,6 +43,13 @@ export interface EventView {
   score?: number;
 }
 
+/** False accepts and misses at one threshold. */
+export interface EventsView {
+  threshold: number;
+  falseAccepts: EventView[];
+  misses: EventView[];
+}
+
 /** An evaluation as the page draws it. */
 export interface EvaluationView {
   title: string;
@@ -53,7 +60,14 @@ export interface EvaluationView {
   /** Overall first, then one per keyword. */
   curves: CurveView[];
   /** False accepts and misses at each operating point's threshold. */
-  events: { threshold: number; falseAccepts: EventView[]; misses: EventView[] }[];
+  events: EventsView[];
+  /**
+   * The threshold the page lists events at first: the first operating point's, else the curve point
+   * nearest 1 FA/h, else 0.5. Other thresholds' events come from the host on request (eventsAt).
+   */
+  threshold: number;
+  /** The model's window in ms (an exported snippet is the window ending at the detection). */
+  windowMs: number;
   recordings: number;
   skipped: { path: string; reason: string }[];
   truthProblems: string[];
@@ -61,17 +75,38 @@ export interface EvaluationView {
   cancelled: boolean;
 }
 
-/** Host -> evaluation page. */
-export type HostToEvaluation = { type: 'init'; evaluation: EvaluationView };
+/** Host -> evaluation page: the evaluation, and the events at a threshold the page asked for. */
+export type HostToEvaluation =
+  { type: 'init'; evaluation: EvaluationView } | { type: 'events'; events: EventsView };
 
-/** Evaluation page -> host: the shared page messages, and a recording to open at a time. */
-export type EvaluationToHost = PageToHost | { type: 'openRecording'; path: string; timeSec: number };
+/**
+ * Evaluation page -> host: the shared page messages, a recording to open at a time, the events at a
+ * threshold, and the false accepts at a threshold exported as WAV snippets (the host asks where).
+ */
+export type EvaluationToHost =
+  | PageToHost
+  | { type: 'openRecording'; path: string; timeSec: number }
+  | { type: 'eventsAt'; threshold: number }
+  | { type: 'exportFalseAccepts'; threshold: number; marginMs: number };
+
+/** A threshold as the page may send it: a finite number in [0, 1]. */
+const threshold = (v: unknown): v is number => finite(v) && v >= 0 && v <= 1;
 
 /** The evaluation page's message if `raw` is a well-formed one, else undefined. */
 export function parseEvaluationToHost(raw: unknown): EvaluationToHost | undefined {
   const m = fields(raw);
   if (!m) return undefined;
-  if (m.type !== 'openRecording') return parsePageToHost(m);
-  if (typeof m.path !== 'string' || !m.path || !finite(m.timeSec) || m.timeSec < 0) return undefined;
-  return { type: 'openRecording', path: m.path, timeSec: m.timeSec };
+  switch (m.type) {
+    case 'openRecording':
+      if (typeof m.path !== 'string' || !m.path || !finite(m.timeSec) || m.timeSec < 0) return undefined;
+      return { type: 'openRecording', path: m.path, timeSec: m.timeSec };
+    case 'eventsAt':
+      return threshold(m.threshold) ? { type: 'eventsAt', threshold: m.threshold } : undefined;
+    case 'exportFalseAccepts':
+      if (!threshold(m.threshold) || !finite(m.marginMs) || m.marginMs < 0 || m.marginMs > 10_000)
+        return undefined;
+      return { type: 'exportFalseAccepts', threshold: m.threshold, marginMs: m.marginMs };
+    default:
+      return parsePageToHost(m);
+  }
 }

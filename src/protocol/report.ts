@@ -45,13 +45,17 @@ export interface ReportView {
 /** Host -> report webview. */
 export type HostToReport = { type: 'init'; report: ReportView };
 
-/** Report webview -> host: the shared page messages, and an export in a format. */
-export type ReportToHost = PageToHost | { type: 'export'; format: 'csv' | 'json' };
+/**
+ * Report webview -> host: the shared page messages, an export in a format, and "Compare with
+ * another model..." (the same clips with a model the host asks for).
+ */
+export type ReportToHost = PageToHost | { type: 'export'; format: 'csv' | 'json' } | { type: 'compare' };
 
 /** The report page's message if `raw` is a well-formed one, else undefined. */
 export function parseReportToHost(raw: unknown): ReportToHost | undefined {
   const m = fields(raw);
   if (!m) return undefined;
+  if (m.type === 'compare') return { type: 'compare' };
   if (m.type !== 'export') return parsePageToHost(m);
   return m.format === 'csv' || m.format === 'json' ? { type: 'export', format: m.format } : undefined;
 }

@@ -15,8 +15,9 @@ export interface ClassifyRun {
 }
 
 /**
- * Classifies files and folders on the model's worker pool, reusing cached results; reports progress
- * (files, clips/s, ETA) and stops when `token` is cancelled, keeping the partial results.
+ * Classifies files and folders with the model in use (or the model folder `modelDir`) on the shared
+ * worker pool, reusing cached results; reports progress (files, clips/s, ETA) and stops when `token`
+ * is cancelled, keeping the partial results.
  */
 export async function classifyPaths(
   paths: string[],
@@ -24,10 +25,11 @@ export async function classifyPaths(
   cache: ResultCache,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
+  modelDir?: string,
 ): Promise<ClassifyRun> {
   const controller = new AbortController();
   token.onCancellationRequested(() => controller.abort());
-  const { pool, info, model } = await models.getPool();
+  const { pool, info, model } = await models.getPool(modelDir);
   let cached = 0;
   const known = new Map<string, FileClassification>();
   const fresh: FileClassification[] = [];
@@ -82,7 +84,7 @@ export function registerClassifyCommand(
           `Wavebench: cancelled after ${run.report.rows.length} files; the report shows those.`,
         );
       }
-      reports.show(run.report, root, run.cached);
+      reports.show(run.report, paths, root, run.cached);
       return run.report;
     },
   );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { runEvaluateJob, type EvaluateReport } from '../engine/evaluateJob';
+import type { ScoredRecording } from '../model/streaming/evaluation';
 import type { EvaluationPanels } from './evaluationPanel';
 import { commandTargets } from './commandTargets';
 import type { ModelService } from './modelService';
@@ -13,6 +14,7 @@ export async function evaluatePaths(
   models: ModelService,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
+  onScored?: (recs: ScoredRecording[]) => void,
 ): Promise<EvaluateReport> {
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
@@ -24,6 +26,7 @@ export async function evaluatePaths(
       labelsFile: model.labelsFile,
       pool,
       signal: controller.signal,
+      onScored,
       onProgress: (p) => {
         const pct = p.total ? (100 * p.done) / p.total : 100;
         progress.report({
@@ -46,6 +49,7 @@ export function registerEvaluateCommand(models: ModelService, panels: Evaluation
       const picked = await commandTargets(uri, selected, 'Evaluate');
       if (!picked) return undefined;
       const { paths, root } = picked;
+      let scored: ScoredRecording[] = [];
       const report = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
@@ -54,7 +58,7 @@ export function registerEvaluateCommand(models: ModelService, panels: Evaluation
         },
         async (progress, token) => {
           try {
-            return await evaluatePaths(paths, models, progress, token);
+            return await evaluatePaths(paths, models, progress, token, (r) => (scored = r));
           } catch (e) {
             void vscode.window.showErrorMessage(`Wavebench: ${(e as Error).message}`);
             return undefined;
@@ -70,7 +74,7 @@ export function registerEvaluateCommand(models: ModelService, panels: Evaluation
         void vscode.window.showWarningMessage(
           `Wavebench: no recording evaluated: ${report.skipped[0].path}: ${report.skipped[0].reason}`,
         );
-      panels.show(report, root);
+      panels.show(report, root, scored);
       return report;
     },
   );

@@ -1,7 +1,39 @@
 import { relative } from 'node:path';
 import type { EvaluateReport } from '../engine/evaluateJob';
-import { problemLine } from '../model/streaming/evaluation';
-import type { CurveView, EvaluationView } from '../protocol/evaluation';
+import { problemLine, type ThresholdEvents } from '../model/streaming/evaluation';
+import type { CurveView, EvaluationView, EventsView } from '../protocol/evaluation';
+
+/** One threshold's events as the page lists them, paths also relative to `root`. */
+export function eventsView(e: ThresholdEvents, root: string): EventsView {
+  const rel = (p: string) => relative(root, p) || p;
+  return {
+    threshold: e.threshold,
+    falseAccepts: e.falseAccepts.map((f) => ({
+      path: f.file,
+      rel: rel(f.file),
+      label: f.label,
+      timeSec: f.timeSec,
+      score: f.score,
+    })),
+    misses: e.misses.map((m) => ({
+      path: m.file,
+      rel: rel(m.file),
+      label: m.label,
+      timeSec: m.startSec,
+      endSec: m.endSec,
+    })),
+  };
+}
+
+/** The threshold the page lists events at first: the first operating point's, else nearest 1 FA/h, else 0.5. */
+export function defaultThreshold(r: Pick<EvaluateReport, 'events' | 'points'>): number {
+  if (r.events.length) return r.events[0].threshold;
+  let best: { threshold: number; faPerHour: number } | undefined;
+  for (const p of r.points)
+    if (!best || Math.abs(Math.log(p.faPerHour || 1e-3)) < Math.abs(Math.log(best.faPerHour || 1e-3)))
+      best = p;
+  return best ? best.threshold : 0.5;
+}
 
 /**
  * An evaluation report as the evaluation page draws it: the overall curve then one per keyword that
@@ -10,7 +42,6 @@ import type { CurveView, EvaluationView } from '../protocol/evaluation';
  * Pure (no vscode), so the CLI's JSON can be turned into a page sample too.
  */
 export function evaluationView(r: EvaluateReport, root: string, title: string): EvaluationView {
-  const rel = (p: string) => relative(root, p) || p;
   const curve = (
     label: string,
     c: Pick<CurveView, 'words' | 'points'> & { operatingPoints?: CurveView['operatingPoints'] },
@@ -30,23 +61,9 @@ export function evaluationView(r: EvaluateReport, root: string, title: string): 
       curve('all keywords', r),
       ...r.keywords.filter((k) => k.words > 0).map((k) => curve(k.label, k)),
     ],
-    events: r.events.map((e) => ({
-      threshold: e.threshold,
-      falseAccepts: e.falseAccepts.map((f) => ({
-        path: f.file,
-        rel: rel(f.file),
-        label: f.label,
-        timeSec: f.timeSec,
-        score: f.score,
-      })),
-      misses: e.misses.map((m) => ({
-        path: m.file,
-        rel: rel(m.file),
-        label: m.label,
-        timeSec: m.startSec,
-        endSec: m.endSec,
-      })),
-    })),
+    events: r.events.map((e) => eventsView(e, root)),
+    threshold: defaultThreshold(r),
+    windowMs: r.windowMs,
     recordings: r.recordings.length,
     skipped: r.skipped,
     truthProblems: r.truthProblems.map(problemLine),

@@ -75,13 +75,17 @@ export class ModelService extends Disposable {
   }
 
   /**
-   * The shared pool and the facts of the model in use (loaded in a worker the first time);
-   * rejects with the model's load error.
+   * The shared pool and the facts of the model in use, or of `other` (a model folder compared with
+   * it), loaded in a worker the first time; rejects with the model's load error.
    */
-  async getPool(): Promise<{ pool: WorkerPool; info: PoolModelInfo; model: ModelSpec }> {
+  async getPool(other?: string): Promise<{ pool: WorkerPool; info: PoolModelInfo; model: ModelSpec }> {
+    const pool = this.pools.pool;
+    if (other !== undefined && other !== this.modelDir) {
+      const spec = { dir: other };
+      return { pool, info: await pool.model(spec), model: spec };
+    }
     const model = this.model;
     const key = modelKey(model);
-    const pool = this.pools.pool;
     if (this.info?.key !== key || this.info.pool !== pool) this.info = { key, pool, info: pool.model(model) };
     const mine = this.info;
     try {

@@ -16,6 +16,8 @@ export class ReportPanel extends Disposable {
   constructor(
     extensionUri: vscode.Uri,
     readonly report: ClassifyReport,
+    /** What was classified (folders or clips), compared again with another model on request. */
+    private readonly paths: string[],
     private readonly root: string,
     private readonly cached: number,
     recorder: TestRecorder,
@@ -81,6 +83,14 @@ export class ReportPanel extends Disposable {
       case 'export':
         await this.export(m.format);
         break;
+      case 'compare':
+        await vscode.commands.executeCommand(
+          'wavebench.compareModels',
+          vscode.Uri.file(this.root),
+          this.paths.map((p) => vscode.Uri.file(p)),
+          { modelA: this.report.model.dir },
+        );
+        break;
     }
   }
 
@@ -113,8 +123,8 @@ export class ReportPanels extends PanelSet<ReportPanel> {
     super();
   }
 
-  /** Opens a report panel for a run over `root`. */
-  show(report: ClassifyReport, root: string, cached: number): ReportPanel {
-    return this.add(new ReportPanel(this.extensionUri, report, root, cached, this.recorder));
+  /** Opens a report panel for a run over `paths` (folders or clips; names relative to `root`). */
+  show(report: ClassifyReport, paths: string[], root: string, cached: number): ReportPanel {
+    return this.add(new ReportPanel(this.extensionUri, report, paths, root, cached, this.recorder));
   }
 }

@@ -1,6 +1,8 @@
+import type { WebviewName } from './webviewHtml';
+
 /** One message between the host and a webview, as the integration tests observe it. */
 export interface RecordedMessage {
-  panel: 'editor' | 'report' | 'dataset' | 'evaluation' | 'review';
+  panel: WebviewName;
   /** `in`: from the webview; `out`: to it. */
   dir: 'in' | 'out';
   /** The document or panel it concerns (the editor's file URI; the report's or dataset's title). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 /** Which webview bundle a panel loads (dist/webview/<name>.js). */
-export type WebviewName = 'editor' | 'report' | 'dataset' | 'evaluation' | 'review';
+export type WebviewName = 'editor' | 'report' | 'dataset' | 'evaluation' | 'review' | 'compare';
 
 /**
  * Webview options: scripts on, resources only from what a page loads: the webview bundles

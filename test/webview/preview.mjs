@@ -17,7 +17,7 @@ const repo = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathna
 const outDir = join(repo, 'test-results/preview');
 const views = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ['report', 'dataset', 'editor', 'evaluation'];
+  : ['report', 'dataset', 'editor', 'evaluation', 'compare'];
 // PREVIEW_THEMES=light,dark,hc to add the high-contrast theme.
 const themes = (process.env.PREVIEW_THEMES ?? 'light,dark').split(',');
 
@@ -295,10 +295,10 @@ async function checkEvaluation(page) {
   const inked = await inkedPixels(page, 'canvas.det');
   if (inked < 1000) errors.push(`DET canvas: ${inked} drawn pixels`);
   const box = await page.locator('canvas.det').boundingBox();
-  // The plot's left edge (FA/h = 0) at the top (FRR 100 %): the highest threshold's point.
-  await page.mouse.move(box.x + 52, box.y + 12);
+  // The plot's left edge (FA/h = 0) half way up (FRR 50 %): the "on" curve's first envelope point.
+  await page.mouse.move(box.x + 52, box.y + 146);
   const readout = await page.locator('.det-readout').textContent();
-  if (!/threshold .* FRR 100\.0% · 0\.00 FA\/h/.test(readout)) errors.push(`hover readout: ${readout}`);
+  if (!/^on: threshold .* FRR 50\.0% · 0\.00 FA\/h/.test(readout)) errors.push(`hover readout: ${readout}`);
   return errors;
 }
 
@@ -408,6 +408,7 @@ async function main() {
         dataset: join(repo, 'webview/dataset/main.ts'),
         editor: join(repo, 'webview/editor/main.ts'),
         evaluation: join(repo, 'webview/evaluation/main.ts'),
+        compare: join(repo, 'webview/compare/main.ts'),
       },
       outdir: tmp,
     });
@@ -444,6 +445,13 @@ async function main() {
     writeFileSync(join(tmp, 'fake-api.js'), FAKE_API);
     const report = JSON.parse(readFileSync(join(repo, 'test/webview/sample-report.json'), 'utf8'));
     const dataset = JSON.parse(readFileSync(join(repo, 'test/webview/sample-dataset.json'), 'utf8'));
+    // `wavebench compare samples/speech-commands --model speech-commands --model digits --json` with
+    // the folder renamed, plus the page's title, root, cache hits and p as text.
+    const compare = readFileSync(join(repo, 'test/webview/sample-compare.json'), 'utf8');
+    writeFileSync(
+      join(tmp, 'sample-compare.js'),
+      `window.__initMessage = function () { return { type: 'init', compare: ${compare} }; };\n`,
+    );
     writeFileSync(
       join(tmp, 'sample-report.js'),
       `window.__initMessage = function () { return { type: 'init', report: ${JSON.stringify(report)} }; };\n`,
@@ -547,6 +555,18 @@ async function main() {
             await page.waitForTimeout(300);
           }
           if (painted && name === 'evaluation') errors.push(...(await checkEvaluation(page)));
+          if (painted && name === 'compare') {
+            const rows = await page.locator('table.per-class tbody tr').count();
+            if (rows !== 12) errors.push(`per-class F1 table has ${rows} rows, not 12`);
+            const flips = await page.locator('ul.file-list button.link').count();
+            if (flips !== 2) errors.push(`${flips} flip links, not 2`);
+            await page.locator('ul.file-list button.link').first().click();
+            const opened = await page.evaluate(() =>
+              globalThis.__posted.filter((m) => m.type === 'openClip'),
+            );
+            if (opened.length !== 1 || !opened[0].path.startsWith('/data/speech-commands/'))
+              errors.push('clicking a flip posted ' + JSON.stringify(opened));
+          }
           if (painted && name === 'dataset') {
             const bars = await page.locator('svg.bars rect').count();
             if (bars === 0) errors.push('no bars drawn');
@@ -605,6 +625,21 @@ async function main() {
         );
         if (opened.length !== 1 || !(opened[0].timeSec >= 0))
           errors.push('an event link posted ' + JSON.stringify(opened));
+        // Another threshold: asked of the host (eventsAt); the export button posts the shown threshold.
+        await page.locator('input.threshold-input').first().fill('0.63');
+        await page.getByRole('button', { name: 'Export false accepts as WAV…' }).click();
+        const asked = await page.evaluate(() =>
+          globalThis.__posted.filter((m) => m.type === 'eventsAt' || m.type === 'exportFalseAccepts'),
+        );
+        if (
+          JSON.stringify(asked) !==
+          JSON.stringify([
+            { type: 'eventsAt', threshold: 0.63 },
+            { type: 'exportFalseAccepts', threshold: 0.63, marginMs: 0 },
+          ])
+        )
+          errors.push('threshold 0.63 and export posted ' + JSON.stringify(asked));
+        await page.locator('input.threshold-input').first().fill('0.5');
         await page.screenshot({ path: join(outDir, 'evaluation-thresholds-dark.png'), fullPage: true });
         await page.close();
         if (errors.length) {

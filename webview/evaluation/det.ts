@@ -10,6 +10,8 @@ import {
   type PlacedPoint,
   type PlotBox,
   logAxis,
+  envelopePath,
+  logFraction,
   nearestPoint,
   placeCurve,
   rateLabel,
@@ -112,7 +114,10 @@ export class DetPlot {
       // Past the theme's six chart colours, lines repeat them dashed.
       g.setLineDash(this.dashed(i) ? [6, 3] : []);
       g.beginPath();
-      pts.forEach((p, k) => (k === 0 ? g.moveTo(p.x, p.y) : g.lineTo(p.x, p.y)));
+      const endX =
+        box.left +
+        logFraction(axis, Math.max(0, ...this.curves[i].points.map((p) => p.faPerHour))) * box.width;
+      envelopePath(pts, endX).forEach((p, k) => (k === 0 ? g.moveTo(p.x, p.y) : g.lineTo(p.x, p.y)));
       g.stroke();
     }
     g.setLineDash([]);

@@ -1,12 +1,14 @@
 /**
  * The evaluation page: headline figures, the DET curve (det.ts), the operating points (FRR at 0.1, 0.5,
  * 1 and 5 FA/h with their Wilson 95 % interval, overall and per keyword), and the false accepts and
- * misses at an operating point's threshold, each a link that opens the recording in the editor at its time.
+ * misses at a threshold the user sets (the host recomputes them), each a link that opens the recording in
+ * the editor at its time, and those false accepts exported as WAV snippets.
  */
 import type {
   EvaluationToHost,
   EvaluationView,
   EventView,
+  EventsView,
   HostToEvaluation,
 } from '../../src/protocol/evaluation';
 import { fmtFixed, fmtInt, fmtPercent, fmtSeconds, h, replaceChildren } from '../common/dom';
@@ -17,13 +19,14 @@ import { DetPlot } from './det';
 import { fmtTime, sortEvents } from './model';
 
 interface EvaluationState {
-  eventsAt: number;
+  /** The threshold events are listed at (-1 until the evaluation's default is taken). */
+  threshold: number;
   scrollY: number;
 }
 
 const t0 = performance.now();
 const api = vscodeApi<EvaluationToHost, HostToEvaluation, EvaluationState>();
-const state: EvaluationState = { eventsAt: 0, scrollY: 0, ...(api.getState() ?? {}) };
+const state: EvaluationState = { threshold: -1, scrollY: 0, ...(api.getState() ?? {}) };
 const app = document.getElementById('app') ?? document.body;
 let plot: DetPlot | undefined;
 const LIST_LIMIT = 500;
@@ -137,62 +140,103 @@ function eventList(events: EventView[], miss: boolean): HTMLElement {
   );
 }
 
-function eventsSection(e: EvaluationView): HTMLElement {
-  const body = h('div');
-  const draw = () => {
-    const ev = e.events[state.eventsAt];
-    if (!ev) return replaceChildren(body, h('p', { class: 'muted' }, 'No operating point has a threshold.'));
-    replaceChildren(
-      body,
-      h('h3', null, `False accepts (${ev.falseAccepts.length})`),
-      eventList(ev.falseAccepts, false),
-      h('h3', null, `Misses (${ev.misses.length})`),
-      eventList(ev.misses, true),
-    );
-  };
-  const pick = h(
-    'select',
-    {
-      'aria-label': 'Threshold',
-      onChange: (x: Event) => {
-        state.eventsAt = Number((x.target as HTMLSelectElement).value);
-        api.setState(state);
-        draw();
-      },
-    },
-    e.events.map((ev, i) => {
-      const rates = e.curves[0].operatingPoints
-        .filter((p) => p.threshold === ev.threshold)
-        .map((p) => `${p.faPerHour} FA/h`);
-      const o = h(
-        'option',
-        { value: String(i) },
-        `threshold ${fmtFixed(ev.threshold)}${rates.length ? ` (${rates.join(', ')})` : ''}`,
-      );
-      o.selected = i === state.eventsAt;
-      return o;
-    }),
+/** The events shown and the threshold asked for (the host answers `eventsAt` with `events`). */
+let shown: EventsView | undefined;
+const eventsBody = h('div');
+
+function drawEvents(): void {
+  const ev = shown;
+  if (!ev || ev.threshold !== state.threshold)
+    return replaceChildren(eventsBody, h('p', { class: 'muted' }, 'Listing…'));
+  replaceChildren(
+    eventsBody,
+    h('h3', null, `False accepts (${ev.falseAccepts.length})`),
+    eventList(ev.falseAccepts, false),
+    h('h3', null, `Misses (${ev.misses.length})`),
+    eventList(ev.misses, true),
   );
-  draw();
-  if (!e.events.length)
-    return section(
-      'False accepts and misses',
-      h(
-        'p',
-        { class: 'muted' },
-        'Listed at the operating points’ thresholds: no operating point here has one (too little audio for these rates).',
-      ),
-    );
+}
+
+/** Lists the events at `t`: from the evaluation when it has them, else asked of the host. */
+function showEventsAt(e: EvaluationView, t: number): void {
+  state.threshold = t;
+  api.setState(state);
+  const known = e.events.find((x) => x.threshold === t);
+  if (known) shown = known;
+  else api.post({ type: 'eventsAt', threshold: t });
+  drawEvents();
+}
+
+function eventsSection(e: EvaluationView): HTMLElement {
+  const input = h('input', {
+    type: 'number',
+    class: 'threshold-input',
+    min: '0',
+    max: '1',
+    step: '0.01',
+    'aria-label': 'Threshold',
+    value: String(state.threshold),
+    onChange: () => {
+      const t = Number(input.value);
+      if (input.value !== '' && t >= 0 && t <= 1) showEventsAt(e, t);
+    },
+  });
+  const presets = e.curves[0].operatingPoints.flatMap((p) =>
+    p.threshold === null
+      ? []
+      : [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary small',
+              title: `threshold ${p.threshold}`,
+              onClick: () => {
+                input.value = String(p.threshold);
+                showEventsAt(e, p.threshold!);
+              },
+            },
+            `${p.faPerHour} FA/h`,
+          ),
+        ],
+  );
+  const margin = h('input', {
+    type: 'number',
+    class: 'threshold-input',
+    min: '0',
+    max: '2000',
+    step: '50',
+    value: '0',
+    'aria-label': 'Snippet margin in ms',
+  });
+  const exportButton = h(
+    'button',
+    {
+      type: 'button',
+      title: `Each false accept at this threshold as a WAV file: the model's ${fmtFixed(e.windowMs, 0)}-ms window ending at the detection, plus the margin either side`,
+      onClick: () =>
+        api.post({
+          type: 'exportFalseAccepts',
+          threshold: state.threshold,
+          marginMs: Math.max(0, Math.min(2000, Number(margin.value) || 0)),
+        }),
+    },
+    'Export false accepts as WAV…',
+  );
+  showEventsAt(e, state.threshold);
   return section(
     'False accepts and misses',
     h(
-      'p',
-      { class: 'muted hint' },
-      'At ',
-      pick,
-      '; each opens the recording in the Wavebench editor at that time.',
+      'div',
+      { class: 'toolbar-row' },
+      h('label', { class: 'inline' }, 'Threshold ', input),
+      ...presets,
+      h('span', { class: 'spacer' }),
+      h('label', { class: 'inline' }, 'margin (ms) ', margin),
+      exportButton,
     ),
-    body,
+    h('p', { class: 'muted hint' }, 'Each opens the recording in the Wavebench editor at that time.'),
+    eventsBody,
   );
 }
 
@@ -210,7 +254,7 @@ function problems(e: EvaluationView): HTMLElement | null {
 }
 
 function render(e: EvaluationView): void {
-  if (state.eventsAt >= e.events.length) state.eventsAt = 0;
+  if (!(state.threshold >= 0 && state.threshold <= 1)) state.threshold = e.threshold;
   plot = new DetPlot(e.curves);
   replaceChildren(
     app,
@@ -228,11 +272,17 @@ function render(e: EvaluationView): void {
 }
 
 window.addEventListener('resize', () => plot?.render());
+api.onMessage((m) => {
+  if (m.type !== 'events') return;
+  shown = m.events;
+  drawEvents();
+});
 runPageLifecycle({
   t0,
   onMessage: (handler) => api.onMessage(handler),
   post: (m) => api.post(m),
-  initOf: (m) => (m.type === 'init' ? (m as HostToEvaluation).evaluation : undefined),
+  initOf: (m) =>
+    m.type === 'init' ? (m as Extract<HostToEvaluation, { type: 'init' }>).evaluation : undefined,
   render,
   redrawCharts: () => plot?.render(),
   scroll: {

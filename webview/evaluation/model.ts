@@ -51,20 +51,41 @@ export interface PlacedPoint {
 }
 
 /**
- * A curve's points in the plot, joined in threshold order (falling): the curve is parametric in the
- * threshold, and with suppression a lower threshold can fire earlier and so miss a word it hit at a
- * higher one, so neither FA/h nor FRR need be monotonic. FRR on a linear axis from 0 (bottom) to 1
- * (top). Points without an FRR (no words) are left out.
+ * A curve's points as a DET curve is drawn: its lower envelope, the best FRR reached at each false-
+ * accept rate or below. The curve is parametric in the threshold, and with suppression a lower
+ * threshold can fire earlier and so miss a word it hit at a higher one, so the raw points need not be
+ * monotonic; a system can always run at the better threshold, so the drawn line keeps, by rising
+ * FA/h, only the points whose FRR is below every point's at a lower or equal FA/h (ties: the higher
+ * threshold). The operating-point table keeps the exact points. FRR on a linear axis from 0 (bottom)
+ * to 1 (top). Points without an FRR (no words) are left out.
  */
 export function placeCurve(points: DetPointView[], axis: LogAxis, box: PlotBox): PlacedPoint[] {
-  return points
+  const sorted = points
     .filter((p): p is DetPointView & { frr: number } => p.frr !== null)
-    .sort((a, b) => b.threshold - a.threshold)
-    .map((p) => ({
-      x: box.left + logFraction(axis, p.faPerHour) * box.width,
-      y: box.top + (1 - p.frr) * box.height,
-      point: p,
-    }));
+    .sort((a, b) => a.faPerHour - b.faPerHour || a.frr - b.frr || b.threshold - a.threshold);
+  const envelope: (DetPointView & { frr: number })[] = [];
+  for (const p of sorted) if (!envelope.length || p.frr < envelope[envelope.length - 1].frr) envelope.push(p);
+  return envelope.map((p) => ({
+    x: box.left + logFraction(axis, p.faPerHour) * box.width,
+    y: box.top + (1 - p.frr) * box.height,
+    point: p,
+  }));
+}
+
+/**
+ * The envelope drawn as the step function it is: from each point right at its FRR until the next
+ * point's FA/h, down to that point's FRR, and on to `endX` (the curve's highest FA/h), the best FRR
+ * staying that of the last point.
+ */
+export function envelopePath(placed: PlacedPoint[], endX: number): { x: number; y: number }[] {
+  const out: { x: number; y: number }[] = [];
+  placed.forEach((p, k) => {
+    if (k > 0) out.push({ x: p.x, y: placed[k - 1].y });
+    out.push({ x: p.x, y: p.y });
+  });
+  if (placed.length)
+    out.push({ x: Math.max(endX, placed[placed.length - 1].x), y: placed[placed.length - 1].y });
+  return out;
 }
 
 /** The point nearest (x, y) over all curves, within `maxDist` pixels: its curve's index and the point. */

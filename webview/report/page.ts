@@ -47,6 +47,11 @@ export class ReportPage {
   /** Asks the host to open a clip of the report. */
   readonly open = (path: string): void => this.api.post({ type: 'openClip', path });
 
+  /** Asks the host to compare these clips with another model (it asks which). */
+  compare(): void {
+    this.api.post({ type: 'compare' });
+  }
+
   /** Asks the host to export the report. */
   export(format: 'csv' | 'json'): void {
     this.api.post({ type: 'export', format });

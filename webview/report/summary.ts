@@ -33,6 +33,11 @@ export function header(page: ReportPage): HTMLElement {
       { class: 'actions' },
       h('button', { type: 'button', onClick: () => page.export('csv') }, 'Export CSV'),
       h('button', { type: 'button', class: 'secondary', onClick: () => page.export('json') }, 'Export JSON'),
+      h(
+        'button',
+        { type: 'button', class: 'secondary', onClick: () => page.compare() },
+        'Compare with another model…',
+      ),
     ),
     [
       stat('accuracy', fmtPercent(r.metrics.accuracy), 'primary'),

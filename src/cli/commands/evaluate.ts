@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { runEvaluateJob, type EvaluateReport } from '../../engine/evaluateJob';
+import { WorkerPool } from '../../engine/pool';
+import { exportFalseAccepts } from '../../engine/snippetJob';
 import { BUNDLED_MODELS, DEFAULT_MODEL, resolveModelArg } from '../../model/bundled';
 import { problemLine } from '../../model/streaming/evaluation';
 import { DEFAULT_STREAM_RULES, type StreamRules } from '../../model/streaming/rules';
@@ -14,6 +16,7 @@ const D = DEFAULT_STREAM_RULES;
 
 export const EVALUATE_HELP = `wavebench evaluate AUDIO... [--model NAME|PATH] [--truth FILE] [--window-stride-ms ${D.windowStrideMs}] [--average-ms ${D.averageMs}]
                    [--suppression-ms ${D.suppressionMs}] [--tolerance-ms ${D.toleranceMs}] [--thresholds 0.2,0.3] [--json OUT] [--csv OUT]
+                   [--export-false-accepts DIR [--snippet-margin-ms N]]
 
 Runs a keyword model over long recordings as it is used (sliding windows, smoothed scores, one
 detection per suppression time) and checks the detections against the words really said: false
@@ -32,6 +35,12 @@ has no words), or one recording's Audacity/TensorFlow labels. The rules are in t
   --thresholds T,...     counts at these thresholds only (default: the whole curve and the operating points)
   --json OUT, --csv OUT  the evaluation as JSON (curves, operating points, false accepts and misses with
                          times) or the curve points as CSV; OUT '-' is stdout (the summary then goes to stderr)
+  --export-false-accepts DIR
+                         writes each false accept at the first threshold listed in the JSON's events (the
+                         first of --thresholds, else the 0.1 FA/h operating point's) as a WAV file in DIR:
+                         the model's window ending at the detection, mono 16-bit PCM at the recording's
+                         rate, named RECORDING_<ms>ms_<label>.wav (never over an existing file: -1, -2...)
+  --snippet-margin-ms N  audio kept before the window and after the detection in each snippet (default 0)
   --workers N            worker threads (default: one per core)
 Exit code: 0 when it ran (recordings and label lines it could not use are listed), 2 for a bad
 model, option or no recording scored, 130 when interrupted.`;
@@ -129,6 +138,8 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     json: { type: 'string' },
     csv: { type: 'string' },
     workers: { type: 'string' },
+    'export-false-accepts': { type: 'string' },
+    'snippet-margin-ms': { type: 'string' },
   });
   if (values.help) {
     console.log(EVALUATE_HELP);
@@ -162,6 +173,9 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
         `--thresholds must be numbers >= 0, comma-separated ('${printable(values.thresholds)}')`,
       );
   }
+  const marginMs = Number(values['snippet-margin-ms'] ?? 0);
+  if (!Number.isInteger(marginMs) || marginMs < 0)
+    throw new CliError('--snippet-margin-ms must be an integer >= 0');
   if (values.csv === '-' && values.json === '-')
     throw new CliError('evaluate: only one of --csv and --json can go to stdout (-)');
   const modelDir = resolveModelArg(installRoot(), values.model as string | undefined);
@@ -205,12 +219,46 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     [values.json, () => JSON.stringify(report, null, 1) + '\n'],
   ]);
   if (written) return written;
+  const snippetDir = values['export-false-accepts'] as string | undefined;
+  if (snippetDir !== undefined && !report.cancelled)
+    await writeFalseAcceptSnippets(report, snippetDir, marginMs, toStdout);
   if (report.cancelled) {
     console.error('wavebench: evaluate: interrupted (the recordings finished are reported)');
     return 130;
   }
   if (!report.recordings.length) throw new CliError('evaluate: no recording scored');
   return 0;
+}
+
+/** --export-false-accepts: the snippets of the false accepts at the report's first listed threshold. */
+async function writeFalseAcceptSnippets(
+  report: EvaluateReport,
+  dir: string,
+  marginMs: number,
+  toStdout: boolean,
+): Promise<void> {
+  const say = toStdout ? console.error : console.log;
+  const at = report.events[0];
+  if (!at) {
+    say('false-accept snippets: no threshold to list events at (give --thresholds): none written');
+    return;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`${printable(dir)}: cannot make the folder (${(e as Error).message})`);
+  }
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const r = await exportFalseAccepts(pool, at.falseAccepts, { dir, windowMs: report.windowMs, marginMs });
+    for (const p of r.problems) console.error(`wavebench: ${printable(p.path)}: ${printable(p.reason)}`);
+    say(
+      `false-accept snippets at threshold ${at.threshold}: ${r.written.length} written to ${printable(dir)}` +
+        (r.problems.length ? `, ${r.problems.length} not` : ''),
+    );
+  } finally {
+    await pool.dispose();
+  }
 }
 
 export const evaluateCommand: Command = {

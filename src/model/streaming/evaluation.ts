@@ -92,6 +92,20 @@ export function evaluate(
   };
 }
 
+/**
+ * False accepts, repeats and misses at any threshold, from the scored recordings an evaluation kept
+ * (the evaluation page's threshold control): the same rules as `evaluate`'s event lists.
+ */
+export function eventsAtThreshold(
+  recs: ScoredRecording[],
+  labels: readonly string[],
+  rules: StreamRules,
+  threshold: number,
+): ThresholdEvents {
+  const indexes = recs.map((r) => new TruthIndex(r.words, rules.toleranceMs));
+  return eventsAt(recs, indexes, labels, rules, threshold);
+}
+
 /** False accepts, repeats and misses at one threshold, by running the rules at it. */
 function eventsAt(
   recs: ScoredRecording[],

@@ -9,7 +9,7 @@ import { decodeToRate } from '../../../src/audio/load';
 import { runEvaluateJob } from '../../../src/engine/evaluateJob';
 import { loadMetadata } from '../../../src/model/metadata';
 import { ModelInput } from '../../../src/model/modelInput';
-import { evaluate, type ScoredRecording } from '../../../src/model/streaming/evaluation';
+import { evaluate, eventsAtThreshold, type ScoredRecording } from '../../../src/model/streaming/evaluation';
 import { Smoother, type StreamRules } from '../../../src/model/streaming/rules';
 import { runCli } from '../runCli';
 import { tempDir } from '../tempDir';
@@ -58,6 +58,9 @@ test('synthetic tracks: smoothing, the whole curve, operating points and events 
     assert.ok(curve.points.length > 50, `a curve worth testing (${curve.points.length} points)`);
     close(curve, c.evaluation, 'curve');
     close(evaluate(recs, labels, rules, [0, 0.35, 0.5, 0.8, 1]), c.atThresholds, 'atThresholds');
+    // The evaluation page's lists at any threshold: the reference's events, threshold by threshold.
+    for (const [i, e] of c.atThresholds.events.entries())
+      close(eventsAtThreshold(recs, labels, rules, e.threshold), e, `eventsAtThreshold[${i}]`);
   }
 });
 

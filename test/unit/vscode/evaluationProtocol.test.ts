@@ -46,3 +46,34 @@ test('parseEvaluationToHost drops malformed messages', () => {
   ];
   for (const m of bad) assert.equal(parseEvaluationToHost(m), undefined, JSON.stringify(m));
 });
+
+test('parseEvaluationToHost: eventsAt and exportFalseAccepts with a threshold in [0, 1] and a bounded margin', () => {
+  assert.deepEqual(parseEvaluationToHost({ type: 'eventsAt', threshold: 0.63, x: 1 }), {
+    type: 'eventsAt',
+    threshold: 0.63,
+  });
+  assert.deepEqual(parseEvaluationToHost({ type: 'exportFalseAccepts', threshold: 1, marginMs: 250 }), {
+    type: 'exportFalseAccepts',
+    threshold: 1,
+    marginMs: 250,
+  });
+  const bad: unknown[] = [
+    { type: 'eventsAt' },
+    { type: 'eventsAt', threshold: -0.1 },
+    { type: 'eventsAt', threshold: 1.5 },
+    { type: 'eventsAt', threshold: '0.5' },
+    { type: 'eventsAt', threshold: Number.NaN },
+    { type: 'exportFalseAccepts', threshold: 0.5 },
+    { type: 'exportFalseAccepts', threshold: 0.5, marginMs: -1 },
+    { type: 'exportFalseAccepts', threshold: 0.5, marginMs: 1e9 },
+    { type: 'exportFalseAccepts', threshold: 2, marginMs: 0 },
+    { type: 'exportFalseAccepts', threshold: 0.5, marginMs: 0, dir: undefined, extra: '/etc' },
+  ];
+  for (const m of bad.slice(0, -1)) assert.equal(parseEvaluationToHost(m), undefined, JSON.stringify(m));
+  // Extra fields (a folder) are never taken from the page: the host asks where.
+  assert.deepEqual(parseEvaluationToHost(bad[bad.length - 1]), {
+    type: 'exportFalseAccepts',
+    threshold: 0.5,
+    marginMs: 0,
+  });
+});

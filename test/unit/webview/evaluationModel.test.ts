@@ -7,6 +7,7 @@ import {
   logAxis,
   logFraction,
   nearestPoint,
+  envelopePath,
   placeCurve,
   rateLabel,
   sortEvents,
@@ -51,28 +52,41 @@ test('logFraction is log-linear between the ends and clamps zero and below to th
   assert.equal(logFraction(a, 1e6), 1);
 });
 
-test('placeCurve orders by threshold falling, FRR 0 at the bottom, drops points without FRR', () => {
+test('placeCurve draws the lower envelope: best FRR at each FA/h, by rising FA/h, FRR 0 at the bottom', () => {
   const a = logAxis([1, 100]);
   const box = { left: 10, top: 5, width: 200, height: 100 };
+  // 0.4 (FA/h 10, FRR 0.6) is worse than 0.3 at a lower rate: not on the envelope; 0.1 has no FRR.
   const placed = placeCurve(
-    [pt(0.9, 1, 0.8), pt(0.2, 100, 0), pt(0.5, 10, 0.25), pt(0.95, 1, 1), pt(0.1, 50, null), pt(0.3, 5, 0.5)],
+    [
+      pt(0.9, 1, 0.8),
+      pt(0.2, 100, 0),
+      pt(0.5, 10, 0.25),
+      pt(0.95, 1, 1),
+      pt(0.1, 50, null),
+      pt(0.3, 5, 0.5),
+      pt(0.4, 10, 0.6),
+    ],
     a,
     box,
   );
   assert.deepEqual(
     placed.map((p) => p.point.threshold),
-    [0.95, 0.9, 0.5, 0.3, 0.2],
+    [0.9, 0.3, 0.5, 0.2],
   );
   assert.deepEqual(
     placed.map((p) => [Math.round(p.x * 1e6) / 1e6, Math.round(p.y * 1e6) / 1e6]),
     [
-      [10, 5],
       [10, 25],
-      [110, 80],
       [Math.round((10 + 100 * Math.log10(5)) * 1e6) / 1e6, 55],
+      [110, 80],
       [210, 105],
     ],
   );
+  // Monotone: FA/h rises and FRR falls along the drawn line.
+  for (let i = 1; i < placed.length; i++) {
+    assert.ok(placed[i].point.faPerHour > placed[i - 1].point.faPerHour);
+    assert.ok(placed[i].point.frr! < placed[i - 1].point.frr!);
+  }
 });
 
 test('nearestPoint finds the closest point over all curves within the distance, else nothing', () => {
@@ -96,4 +110,22 @@ test('labels and order: tick labels, times, events by recording then time', () =
     sortEvents([ev('b.wav', 1), ev('a.wav', 9), ev('a.wav', 2)]).map((e) => `${e.rel}@${e.timeSec}`),
     ['a.wav@2', 'a.wav@9', 'b.wav@1'],
   );
+});
+
+test("envelopePath: steps right then down between envelope points, then on to the curve's end", () => {
+  const p = (x: number, y: number) => ({ x, y, point: pt(0.5, 0, 0) });
+  assert.deepEqual(envelopePath([p(0, 10), p(5, 20), p(9, 30)], 12), [
+    { x: 0, y: 10 },
+    { x: 5, y: 10 },
+    { x: 5, y: 20 },
+    { x: 9, y: 20 },
+    { x: 9, y: 30 },
+    { x: 12, y: 30 },
+  ]);
+  // One point (a keyword never missed): a flat line to the end.
+  assert.deepEqual(envelopePath([p(0, 50)], 7), [
+    { x: 0, y: 50 },
+    { x: 7, y: 50 },
+  ]);
+  assert.deepEqual(envelopePath([], 7), []);
 });
