@@ -10,20 +10,11 @@
 // testing_list.txt), e.g. the v0.02 release unpacked; the bench reads it and writes only to a temp folder.
 // Run: npm run build && node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale]
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { machine, machineLine } from '../classify/tensorflow.mjs';
-import { nearCopy } from '../../test/fixtures/review/make_dataset.mjs';
+import { plantDataset } from './dataset.mjs';
 
 if (!process.argv[2] || process.argv[2].startsWith('--')) {
   console.error('usage: node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale]');
@@ -39,43 +30,8 @@ const MOVED = 23;
 const EXACT = 12;
 const NEAR = 12;
 const load0 = loadavg();
-const key = (s) => createHash('sha1').update(s).digest('hex');
 
-const testing = new Set(readFileSync(join(tree, 'testing_list.txt'), 'utf8').split('\n').filter(Boolean));
-const dir = mkdtempSync(join(tmpdir(), 'wb-review-bench-'));
-const truth = { moved: new Map(), exact: [], near: [] };
-const chosen = [];
-for (const w of WORDS) {
-  // One clip a speaker, the 60 first by a hash of the name (a fixed, arbitrary choice).
-  const bySpeaker = new Map();
-  for (const f of readdirSync(join(tree, w)).sort((a, b) => key(a).localeCompare(key(b)))) {
-    const sp = f.split('_nohash_')[0];
-    if (testing.has(`${w}/${f}`) && !bySpeaker.has(sp)) bySpeaker.set(sp, f);
-  }
-  const files = [...bySpeaker.values()].slice(0, PER_WORD);
-  if (files.length < PER_WORD) throw new Error(`${w}: only ${files.length} test speakers`);
-  mkdirSync(join(dir, w));
-  for (const f of files) chosen.push({ word: w, name: f });
-}
-chosen.forEach((c, i) => {
-  let folder = c.word;
-  // Every 20th clip (23 in all) goes to another word's folder.
-  if (i % 20 === 7 && truth.moved.size < MOVED) {
-    folder = WORDS[(WORDS.indexOf(c.word) + 1 + (i % 7)) % WORDS.length];
-    truth.moved.set(`${folder}/${c.name}`, c.word);
-  }
-  copyFileSync(join(tree, c.word, c.name), join(dir, folder, c.name));
-  c.path = `${folder}/${c.name}`;
-});
-const plain = chosen.filter((c) => !truth.moved.has(c.path));
-for (let k = 0; k < EXACT + NEAR; k++) {
-  const c = plain[11 + 17 * k];
-  const bytes = readFileSync(join(dir, c.path));
-  // Copies keep the speaker part of the name (as a second take would) under a new utterance number.
-  const copy = `${c.path.replace(/_nohash_\d+\.wav$/, '')}_nohash_9${k}.wav`;
-  writeFileSync(join(dir, copy), k < EXACT ? bytes : nearCopy(bytes));
-  (k < EXACT ? truth.exact : truth.near).push([c.path, copy]);
-}
+const { dir, truth, chosen } = plantDataset(tree, WORDS, PER_WORD, MOVED, EXACT, NEAR);
 console.error(`dataset: ${chosen.length + EXACT + NEAR} clips in ${dir}`);
 
 function run(args) {
