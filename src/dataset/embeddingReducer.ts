@@ -1,9 +1,10 @@
 import { gaussian, orthonormalizeColumns, rng, symmetricEigen } from './linalg';
 
 /**
- * Embedding length kept a clip. On 504 Speech Commands test clips (bench/review) the planted near
- * copies found were 1/12 at the full 1,536 values, 7/12 at 64, 8/12 at 128 and 256: the leading
- * directions carry the word and speaker, the rest is noise that hides copies. Shorter ones are kept whole.
+ * Embedding length kept a clip. On 504 Speech Commands test clips (bench/review/run.mjs --dims N) the
+ * planted near copies found were 1/12 at the full 1,536 values, 1/12 at 64, 6/12 at 128, 3/12 at 256
+ * (on the bench's earlier dataset, which lost 14 clips: 1, 7, 8, 8): the leading directions carry the
+ * word and speaker, the rest is noise that hides copies. Shorter ones are kept whole.
  */
 export const DEFAULT_REDUCED_DIM = 128;
 /** How many embeddings the basis is fitted on (the first ones that arrive). */
