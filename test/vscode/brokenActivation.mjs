@@ -3,17 +3,20 @@
 // exit non-zero and report that failure. Nothing in the product reads a test switch for this.
 // Results go to test-results/broken-activation/ so the main suite's results and screenshots stay.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo, testCacheDir } from './codeServer.mjs';
 
 const BROKEN = 'activation broken on purpose (the broken copy made by test/vscode/brokenActivation.mjs)';
 
-/** A copy of the extension (package.json and dist/extension.js) whose activate() throws first thing. */
+/**
+ * A copy of the extension (package.json and dist/, which the bundle loads files from, e.g. codec-parser.js)
+ * whose activate() throws first thing.
+ */
 export function makeBrokenExtension() {
   const dir = join(testCacheDir, 'broken-extension');
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'dist'), { recursive: true });
+  cpSync(join(repo, 'dist'), join(dir, 'dist'), { recursive: true });
   const bundle = readFileSync(join(repo, 'dist', 'extension.js'), 'utf8');
   const head = 'function activate(context) {';
   if (bundle.split(head).length !== 2) throw new Error(`dist/extension.js: expected one "${head}"`);
