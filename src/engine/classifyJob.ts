@@ -20,16 +20,10 @@ export function clipProgress(
   return on && ((p) => on({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec }));
 }
 
-/** Options of a classification job. */
-export interface ClassifyJobOptions {
+/** How a job over a folder's clips runs on the pool: shared by the classify and review jobs. */
+export interface FolderJobOptions {
   modelDir: string;
-  /** A labels file overriding the model's (e.g. the seed's conv_labels.txt). */
-  labelsFile?: string;
   workers?: number;
-  topK?: number;
-  windowStrideMs?: number;
-  /** Files per task sent to a worker (default 16: small enough to cancel quickly). */
-  batchFiles?: number;
   /** Called at most every `progressIntervalMs` (default 250 ms) and once at the end. */
   onProgress?: (p: ClassifyProgress) => void;
   progressIntervalMs?: number;
@@ -45,6 +39,16 @@ export interface ClassifyJobOptions {
   env?: NodeJS.ProcessEnv;
   /** The worker script (tests supply their own). */
   workerScript?: string;
+}
+
+/** Options of a classification job. */
+export interface ClassifyJobOptions extends FolderJobOptions {
+  /** A labels file overriding the model's (e.g. the seed's conv_labels.txt). */
+  labelsFile?: string;
+  topK?: number;
+  windowStrideMs?: number;
+  /** Files per task sent to a worker (default 16: small enough to cancel quickly). */
+  batchFiles?: number;
 }
 
 /**

@@ -9,15 +9,13 @@ import type { BundledModel } from '../model/bundled';
 import type { FileClassification } from '../model/classifier';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { runBatches } from './batches';
-import { clipProgress, type ClassifyProgress } from './classifyJob';
+import { clipProgress, type FolderJobOptions } from './classifyJob';
 import { WorkerPool, type ModelSpec } from './pool';
 
 /** Options of a review job. */
-export interface ReviewJobOptions {
-  modelDir: string;
+export interface ReviewJobOptions extends FolderJobOptions {
   /** The bundled model `modelDir` is, if it is one: says which clips it was trained on. */
   bundled?: BundledModel;
-  workers?: number;
   /** Absolute cosine-distance threshold for near-duplicates (default: 0.13 x the median NN distance). */
   nearThreshold?: number;
   /** Embedding length kept a clip (default 128): the memory bound. */
@@ -28,18 +26,8 @@ export interface ReviewJobOptions {
    * view asks for it) or 'none'.
    */
   map?: ReviewMapMethod;
-  onProgress?: (p: ClassifyProgress) => void;
-  progressIntervalMs?: number;
-  signal?: AbortSignal;
-  pool?: WorkerPool;
-  /** Called once with every file found, before the model pass (to look results up in a cache). */
-  prepare?: (paths: string[]) => Promise<void>;
   /** Results already known (a cache); used only when they carry an embedding. */
   cached?: (path: string) => FileClassification | undefined;
-  /** Each batch of fresh rows (to fill a cache). */
-  onFresh?: (rows: FileClassification[]) => void;
-  env?: NodeJS.ProcessEnv;
-  workerScript?: string;
 }
 
 /** Which 2-D map a review computes. */
