@@ -1,0 +1,339 @@
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
+import { OggOpusDecoder } from 'ogg-opus-decoder';
+import { readBytes, type ByteSource } from './byteSource';
+import { readOpusHead, readVorbisId, type StreamHeader } from './codecHeaders';
+import { quietly } from './compressedStream';
+import type { RangeDecoder } from './mp3Ranges';
+import { MAX_PAGE, PacketAssembler, pageAt, PageReader, writePages, type OggPage } from './oggPages';
+import { codecOf } from './oggStreams';
+import { WavError } from './wavDecode';
+
+/** Bytes read at a time by the searches and the decode walk (an Ogg page is usually 4-8 kB). */
+const PIECE = 16 * 1024;
+/**
+ * Opus samples (48 kHz) decoded before a range and dropped. RFC 7845 sec. 4.6 asks for at least
+ * 80 ms (3840) for the decoder to converge; more brings a range closer to the whole decode (CELT's
+ * band energies are predicted from the frame before), measured in the range tests.
+ */
+export const OPUS_PREROLL = 48000 * 0.08;
+/** Search bounds kept (pages found by the searches), at most. */
+const MAX_POINTS = 1 << 16;
+
+interface Point {
+  granule: number;
+  offset: number;
+}
+
+/** A page's granule position and the samples decoded up to its end. */
+interface Anchor {
+  granule: number;
+  decoded: number;
+}
+
+interface Decoded {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  errors: { message: string }[];
+}
+interface OggDecoder {
+  ready: Promise<void>;
+  decode(b: Uint8Array): Decoded | Promise<Decoded>;
+  reset(): Promise<void>;
+  flush(): Promise<Decoded>;
+  free(): void;
+}
+
+/** An Ogg file's first audio stream, as found on open. */
+interface Stream {
+  header: StreamHeader;
+  serial: number;
+  codec: 'vorbis' | 'opus';
+  /** The header packets (an OpusHead's pre-skip set to 0: ranges trim it themselves). */
+  headers: Uint8Array[];
+  /** Offset of the first page after the header pages. */
+  audioOffset: number;
+}
+
+/**
+ * An Ogg Vorbis or Opus file read by ranges. Nothing is scanned on open: the headers are read from
+ * the start, the length from the last page's granule position (read from the file's tail), and a
+ * range is found by bisection over the pages' granule positions (pages checked by their CRC; a
+ * page without a packet end has granule -1 and is passed over). The decoder (the same as the whole
+ * decode's, fed pages written from the packets) is given the header packets, then the packets from
+ * a page far enough before the range: Vorbis needs the packet before (its output overlaps it),
+ * Opus OPUS_PREROLL samples. The output's place is fixed by the granule of a page decoded whole
+ * (its last sample), and what precedes the range is dropped.
+ *
+ * Positions: the whole decode (compressedStream.ts) starts at the first decoded sample whatever the
+ * first granule, and ends at the last page's granule (its end trimming). So a stream starting at a
+ * non-zero granule (cut from a live stream) counts from its first sample here too: the offset
+ * `g0` (first audio page's granule minus the samples decoded up to it) is measured on open by
+ * decoding that page, and taken off every granule. Opus: pre-skip dropped at the stream's start only.
+ */
+export class OggRanges implements RangeDecoder {
+  private readonly points: Point[] = [];
+  private readonly reader: PageReader;
+
+  private constructor(
+    private readonly src: ByteSource,
+    private readonly s: Stream,
+    /** Granule of the whole decode's first sample (before Opus's pre-skip). */
+    private readonly g0: number,
+    readonly frames: number,
+    private readonly decoder: OggDecoder,
+  ) {
+    this.reader = new PageReader(src, PIECE);
+  }
+
+  get header(): StreamHeader {
+    return this.s.header;
+  }
+
+  /**
+   * Opens an Ogg Vorbis or Opus file for range reads; undefined for files that are decoded whole
+   * instead (several logical streams, no end-of-stream page at the end of the file, headers beyond
+   * `head`): their warnings come from the whole walk (oggStreams.ts). Throws WavError for broken headers.
+   */
+  static async open(src: ByteSource, head: Uint8Array): Promise<OggRanges | undefined> {
+    const s = readHeaders(head);
+    if (!s) return undefined;
+    const last = await lastPage(src);
+    if (!last || last.serial !== s.serial || !last.eos || last.granule < 0) return undefined;
+    const decoder: OggDecoder = s.codec === 'opus' ? new OggOpusDecoder() : new OggVorbisDecoder();
+    await decoder.ready;
+    const r = new OggRanges(src, s, 0, 0, decoder);
+    // Decode the first page where a packet ends: g0 = its granule - the samples decoded to it.
+    const first = await r.walk(undefined, () => true);
+    const g0 = first.anchor ? first.anchor.granule - first.anchor.decoded : 0;
+    const skip = s.header.preSkip ?? 0;
+    const frames = last.granule - g0 - skip;
+    if (frames <= 0) {
+      decoder.free();
+      return undefined;
+    }
+    return new OggRanges(src, s, g0, frames, decoder);
+  }
+
+  /** The last page with a granule position <= g (undefined: none, the range starts with the stream). */
+  private async find(g: number): Promise<Point | undefined> {
+    // Bounds from the pages found so far.
+    let lo: Point | undefined;
+    let hiOffset = this.src.size;
+    for (const p of this.points) {
+      if (p.granule <= g) lo = p;
+      else {
+        hiOffset = p.offset;
+        break;
+      }
+    }
+    let loOffset = lo?.offset ?? this.s.audioOffset;
+    while (hiOffset - loOffset > 2 * PIECE) {
+      const mid = Math.floor((loOffset + hiOffset) / 2);
+      const p = await this.granulePage(mid, hiOffset);
+      if (!p) {
+        hiOffset = mid;
+        continue;
+      }
+      this.learn(p);
+      if (p.granule <= g) {
+        lo = p;
+        loOffset = p.offset + 1;
+      } else hiOffset = mid;
+    }
+    // The rest page by page.
+    for (let p = await this.granulePage(loOffset, hiOffset + MAX_PAGE); p && p.granule <= g; ) {
+      lo = p;
+      this.learn(p);
+      p = await this.granulePage(p.offset + 1, hiOffset + MAX_PAGE);
+    }
+    return lo;
+  }
+
+  /** The first checked page of the stream with a granule position at or after byte `from`, before `limit`. */
+  private async granulePage(from: number, limit: number): Promise<Point | undefined> {
+    for (let o = from; o < limit; ) {
+      const p = await this.reader.next(o, limit);
+      if (!p) return undefined;
+      if (p.serial === this.s.serial && p.granule >= 0) return { granule: p.granule, offset: p.offset };
+      o = p.offset + p.length;
+    }
+    return undefined;
+  }
+
+  private learn(p: Point): void {
+    if (this.points.length >= MAX_POINTS) return;
+    let i = this.points.length;
+    while (i > 0 && this.points[i - 1].offset > p.offset) i--;
+    if (this.points[i - 1]?.offset !== p.offset) this.points.splice(i, 0, p);
+  }
+
+  /**
+   * Decodes from the packet that ends page `from` unfinished (from the first audio packet when
+   * undefined) until `enough(anchor, decoded)` says stop, once a page with a granule position was
+   * decoded. Returns the decoded pieces and the anchor: the first such page's granule and the
+   * samples decoded up to its end.
+   */
+  private async walk(
+    from: Point | undefined,
+    enough: (anchor: Anchor, decoded: number) => boolean,
+  ): Promise<{ pieces: Float32Array[][]; anchor?: Anchor }> {
+    const { serial, headers } = this.s;
+    await this.decoder.reset();
+    const pieces: Float32Array[][] = [];
+    let decoded = 0;
+    let seq = 0;
+    const take = (d: Decoded, at: number): void => {
+      if (d.errors.length)
+        throw new WavError(
+          `corrupt ${this.s.header.codec} data in the Ogg page at byte ${at} (${d.errors[0].message})`,
+        );
+      if (d.samplesDecoded) pieces.push(d.channelData.map((c) => c.subarray(0, d.samplesDecoded)));
+      decoded += d.samplesDecoded;
+    };
+    // The decoders' parser hands on a page once the bytes after it arrived: the samples a feed
+    // returns are those of the page fed before it (`held`); the last one comes with flush().
+    let held: { granule: number; offset: number; eos: boolean } | undefined;
+    let anchor: Anchor | undefined;
+    const feed = async (packets: Uint8Array[], page: typeof held, bos = false): Promise<boolean> => {
+      const bytes = writePages(serial, seq, packets, page?.granule ?? 0, bos);
+      seq += 1 + Math.floor(bytes.length / (255 * 255));
+      const d = await quietly(() => this.decoder.decode(bytes));
+      const prev = held;
+      held = page;
+      if (!prev) return false;
+      take(d, prev.offset);
+      return this.settle(prev, decoded, anchor, (a) => (anchor = a), enough);
+    };
+    await feed([headers[0]], undefined, true);
+    await feed(headers.slice(1), undefined);
+    const asm = new PacketAssembler();
+    let offset = from ? from.offset : this.s.audioOffset;
+    let expectSeq = -1;
+    let first = !!from;
+    let done = false;
+    while (!done) {
+      const p = await this.reader.pageAt(offset);
+      if (p === 'end') {
+        if (anchor) break;
+        throw new WavError(`truncated Ogg stream: it ends at byte ${offset} before the end-of-stream page`);
+      }
+      if (p === 'crc') throw new WavError(`corrupt Ogg page at byte ${offset} (wrong CRC)`);
+      if (!p) throw new WavError(`corrupt Ogg stream: no page at byte ${offset}`);
+      offset += p.length;
+      if (p.serial !== serial) continue;
+      if (expectSeq >= 0 && p.seq !== expectSeq)
+        throw new WavError(`corrupt Ogg stream: page ${expectSeq} is missing before byte ${p.offset}`);
+      expectSeq = p.seq + 1;
+      const packets = asm.push(p);
+      if (!packets) throw new WavError(`corrupt Ogg stream: a packet is cut short at byte ${p.offset}`);
+      // The page the decode starts from: only its unfinished last packet is decoded.
+      if (first) first = false;
+      else if (packets.length) done = await feed(packets, { granule: p.granule, offset: p.offset, eos: p.eos });
+      done ||= p.eos;
+    }
+    if (held) {
+      const last = held;
+      take(await quietly(() => this.decoder.flush()), last.offset);
+      this.settle(last, decoded, anchor, (a) => (anchor = a), enough);
+    }
+    return { pieces, anchor };
+  }
+
+  /** After a page's samples: sets the anchor at the first page with a granule (not the end page, whose granule trims); true when `enough`. */
+  private settle(
+    page: { granule: number; eos: boolean },
+    decoded: number,
+    anchor: Anchor | undefined,
+    set: (a: Anchor) => void,
+    enough: (anchor: Anchor, decoded: number) => boolean,
+  ): boolean {
+    if (!anchor && page.granule >= 0 && !page.eos) set((anchor = { granule: page.granule, decoded }));
+    return !!anchor && enough(anchor, decoded);
+  }
+
+  async decode(a: number, b: number): Promise<Float32Array[]> {
+    const chans = this.s.header.channels;
+    const out = Array.from({ length: chans }, () => new Float32Array(Math.max(0, b - a)));
+    if (b <= a) return out;
+    const skip = this.s.header.preSkip ?? 0;
+    const preroll = this.s.codec === 'opus' ? OPUS_PREROLL : 0;
+    // Granule (absolute) of the whole decode's sample i: g0 + skip + i.
+    const x = await this.find(this.g0 + skip + a - preroll);
+    // Vorbis: page x's packets end at or before the range; decoding starts one page earlier, so the
+    // first packet decoded (whose output is its overlap only) ends before x's last packet.
+    const from = x ? await this.find(x.granule - 1) : undefined;
+    // Whole-decode index of decoder output 0: from the stream start, -skip; else from the anchor.
+    let base = -skip;
+    const r = await this.walk(from, (anchor, decoded) => {
+      if (from) base = anchor.granule - this.g0 - skip - anchor.decoded;
+      return base + decoded >= b;
+    });
+    if (from && r.anchor) base = r.anchor.granule - this.g0 - skip - r.anchor.decoded;
+    if (base > a) throw new WavError(`Ogg range ${a}-${b} could not be found (its decode starts at ${base})`);
+    let at = base;
+    for (const piece of r.pieces) {
+      const n = piece[0]?.length ?? 0;
+      const s = Math.max(a, at);
+      const e = Math.min(b, at + n);
+      if (e > s) for (let ch = 0; ch < chans; ch++) out[ch].set(piece[ch].subarray(s - at, e - at), s - a);
+      at += n;
+    }
+    return out;
+  }
+
+  free(): void {
+    this.decoder.free();
+  }
+}
+
+/** The first audio stream's header packets from the file's first bytes; undefined if the file is not one for ranges. */
+function readHeaders(head: Uint8Array): Stream | undefined {
+  let offset = 0;
+  const asm = new PacketAssembler();
+  const packets: Uint8Array[] = [];
+  let serial = -1;
+  let codec: 'vorbis' | 'opus' | undefined;
+  while (offset < head.length) {
+    const p = pageAt(head, offset, 0);
+    if (typeof p !== 'object') return undefined;
+    offset += p.length;
+    if (serial < 0) {
+      const c = p.bos ? codecOf(p.body) : undefined;
+      if (c !== 'vorbis' && c !== 'opus') return undefined;
+      serial = p.serial;
+      codec = c;
+    } else if (p.serial !== serial || p.bos) return undefined; // several logical streams
+    const got = asm.push(p);
+    if (!got) return undefined;
+    packets.push(...got);
+    const need = codec === 'vorbis' ? 3 : 2;
+    if (packets.length >= need) {
+      // The header packets end their page (Vorbis I sec. 4.2.1, RFC 7845 sec. 3).
+      if (packets.length > need || p.lacing[p.lacing.length - 1] === 255) return undefined;
+      const id = packets[0];
+      const header: StreamHeader = {
+        ...(codec === 'opus' ? readOpusHead(id) : readVorbisId(id)),
+        audioOffset: 0,
+      };
+      const headers = packets.map((x) => x.slice());
+      if (codec === 'opus') headers[0].fill(0, 10, 12); // pre-skip 0: dropped here at the stream's start
+      return { header, serial, codec: codec!, headers, audioOffset: offset };
+    }
+  }
+  return undefined;
+}
+
+/** The last checked page of the file: the one that ends it (read from the tail). */
+async function lastPage(src: ByteSource): Promise<OggPage | undefined> {
+  const from = Math.max(0, src.size - MAX_PAGE - 27);
+  const tail = await readBytes(src, from, src.size - from);
+  let last: OggPage | undefined;
+  for (let o = 0; o + 27 <= tail.length; ) {
+    const p = pageAt(tail, o, from);
+    if (typeof p === 'object') {
+      last = p;
+      o += p.length;
+    } else o++;
+  }
+  return last && last.offset + last.length === src.size ? last : undefined;
+}
