@@ -53,10 +53,14 @@ export function pageAt(b: Uint8Array, o: number, fileOffset: number): OggPage | 
   };
 }
 
+/** Pages kept by a PageReader (a search and the decode after it meet the same pages). */
+const CACHED_PAGES = 64;
+
 /** Reads a file's pages forward from an offset through a buffer of `piece` bytes (refilled as needed). */
 export class PageReader {
   private buf: Uint8Array = new Uint8Array(0);
   private at = 0;
+  private readonly cache = new Map<number, OggPage>();
 
   constructor(
     private readonly src: ByteSource,
@@ -73,6 +77,8 @@ export class PageReader {
 
   /** The page at `offset` exactly: a page, 'crc', undefined (no page there) or 'end' (the file ends inside it or at it). */
   async pageAt(offset: number): Promise<OggPage | 'crc' | 'end' | undefined> {
+    const known = this.cache.get(offset);
+    if (known) return known;
     await this.ensure(offset, 27 + 255);
     let p = pageAt(this.buf, offset - this.at, this.at);
     if (p === 'short') {
@@ -83,7 +89,13 @@ export class PageReader {
       await this.ensure(offset, len);
       p = pageAt(this.buf, offset - this.at, this.at);
     }
-    return p === 'short' ? 'end' : p;
+    if (typeof p !== 'object') return p === 'short' ? 'end' : p;
+    if (this.cache.size >= CACHED_PAGES) this.cache.delete(this.cache.keys().next().value!);
+    // A copy: the buffer is replaced at the next refill.
+    const bytes = this.buf.slice(offset - this.at, offset - this.at + p.length);
+    const page = { ...p, lacing: bytes.subarray(27, 27 + p.lacing.length), body: bytes.subarray(27 + p.lacing.length) };
+    this.cache.set(offset, page);
+    return page;
   }
 
   /** The first checked page at or after `offset` and before `limit` (resyncing past bytes that are not one). */

@@ -22,7 +22,11 @@ const MAX_POINTS = 1 << 16;
 interface Point {
   granule: number;
   offset: number;
+  /** Page sequence number. */
+  seq: number;
 }
+/** Pages probed on open, evenly over the file, to tell a chained file (see `open`). */
+const OPEN_PROBES = 8;
 
 /** A page's granule position and the samples decoded up to its end. */
 interface Anchor {
@@ -75,14 +79,18 @@ export class OggRanges implements RangeDecoder {
   private readonly reader: PageReader;
 
   private constructor(
-    private readonly src: ByteSource,
+    src: ByteSource,
     private readonly s: Stream,
     /** Granule of the whole decode's first sample (before Opus's pre-skip). */
     private readonly g0: number,
     readonly frames: number,
     private readonly decoder: OggDecoder,
+    /** Bytes read at a time (tests lower it to bisect over small files). */
+    private readonly piece: number,
+    /** The file's last page (the stream's end). */
+    private readonly last: Point,
   ) {
-    this.reader = new PageReader(src, PIECE);
+    this.reader = new PageReader(src, piece);
   }
 
   get header(): StreamHeader {
@@ -94,41 +102,59 @@ export class OggRanges implements RangeDecoder {
    * instead (several logical streams, no end-of-stream page at the end of the file, headers beyond
    * `head`): their warnings come from the whole walk (oggStreams.ts). Throws WavError for broken headers.
    */
-  static async open(src: ByteSource, head: Uint8Array): Promise<OggRanges | undefined> {
+  static async open(src: ByteSource, head: Uint8Array, piece = PIECE): Promise<OggRanges | undefined> {
     const s = readHeaders(head);
     if (!s) return undefined;
     const last = await lastPage(src);
     if (!last || last.serial !== s.serial || !last.eos || last.granule < 0) return undefined;
     const decoder: OggDecoder = s.codec === 'opus' ? new OggOpusDecoder() : new OggVorbisDecoder();
     await decoder.ready;
-    const r = new OggRanges(src, s, 0, 0, decoder);
-    // Decode the first page where a packet ends: g0 = its granule - the samples decoded to it.
-    const first = await r.walk(undefined, () => true);
-    const g0 = first.anchor ? first.anchor.granule - first.anchor.decoded : 0;
-    const skip = s.header.preSkip ?? 0;
-    const frames = last.granule - g0 - skip;
-    if (frames <= 0) {
+    const end = { granule: last.granule, offset: last.offset, seq: last.seq };
+    const r = new OggRanges(src, s, 0, 0, decoder, piece, end);
+    try {
+      // Decode the first page where a packet ends: g0 = its granule - the samples decoded to it.
+      const first = await r.walk(undefined, () => true);
+      const g0 = first.anchor ? first.anchor.granule - first.anchor.decoded : 0;
+      const frames = last.granule - g0 - (s.header.preSkip ?? 0);
+      if (frames <= 0) throw chained(last.offset);
+      // A second stream chained after the first (two files joined with `cat` keep one serial
+      // number) shows as pages out of order: probed evenly over the file (a link shorter than
+      // the gaps between probes is found when a range read meets it).
+      const ranges = new OggRanges(src, s, g0, frames, decoder, piece, end);
+      for (let k = 1; k < OPEN_PROBES; k++) {
+        const from = s.audioOffset + Math.floor((k * (src.size - s.audioOffset)) / OPEN_PROBES);
+        const p = await ranges.granulePage(from, src.size);
+        if (p) ranges.learn(p);
+      }
+      return ranges;
+    } catch (e) {
       decoder.free();
-      return undefined;
+      // Decoded whole instead, which reports the chained streams (or the broken page) itself.
+      if (e instanceof WavError) return undefined;
+      throw e;
     }
-    return new OggRanges(src, s, g0, frames, decoder);
   }
 
   /** The last page with a granule position <= g (undefined: none, the range starts with the stream). */
   private async find(g: number): Promise<Point | undefined> {
-    // Bounds from the pages found so far.
+    // Bounds from the pages found so far (the end: the last page).
     let lo: Point | undefined;
-    let hiOffset = this.src.size;
+    let hi = this.last;
     for (const p of this.points) {
       if (p.granule <= g) lo = p;
       else {
-        hiOffset = p.offset;
+        hi = p;
         break;
       }
     }
     let loOffset = lo?.offset ?? this.s.audioOffset;
-    while (hiOffset - loOffset > 2 * PIECE) {
-      const mid = Math.floor((loOffset + hiOffset) / 2);
+    let hiOffset = hi.offset;
+    for (let step = 0; hiOffset - loOffset > 2 * this.piece; step++) {
+      // Bisection, every other step aimed by the granules at the bounds (pages are of similar
+      // durations); a little early, as landing after the target only lowers the upper bound.
+      const gLo = lo?.granule ?? this.g0;
+      const frac = step % 2 ? 0.5 : Math.min(1, Math.max(0, (g - gLo) / Math.max(1, hi.granule - gLo)));
+      const mid = Math.min(hiOffset - this.piece, Math.max(loOffset, Math.floor(loOffset + frac * (hiOffset - loOffset) - this.piece)));
       const p = await this.granulePage(mid, hiOffset);
       if (!p) {
         hiOffset = mid;
@@ -138,7 +164,10 @@ export class OggRanges implements RangeDecoder {
       if (p.granule <= g) {
         lo = p;
         loOffset = p.offset + 1;
-      } else hiOffset = mid;
+      } else {
+        hi = p;
+        hiOffset = mid;
+      }
     }
     // The rest page by page.
     for (let p = await this.granulePage(loOffset, hiOffset + MAX_PAGE); p && p.granule <= g; ) {
@@ -154,17 +183,28 @@ export class OggRanges implements RangeDecoder {
     for (let o = from; o < limit; ) {
       const p = await this.reader.next(o, limit);
       if (!p) return undefined;
-      if (p.serial === this.s.serial && p.granule >= 0) return { granule: p.granule, offset: p.offset };
+      if (p.serial === this.s.serial && p.bos) throw chained(p.offset);
+      if (p.serial === this.s.serial && p.granule >= 0)
+        return { granule: p.granule, offset: p.offset, seq: p.seq };
       o = p.offset + p.length;
     }
     return undefined;
   }
 
+  /**
+   * Keeps a page found by a search as a bound. Along one stream, granules and page numbers grow
+   * with the offset: a page out of that order is a second stream chained after the first (whose
+   * granules and page numbers start again).
+   */
   private learn(p: Point): void {
-    if (this.points.length >= MAX_POINTS) return;
     let i = this.points.length;
     while (i > 0 && this.points[i - 1].offset > p.offset) i--;
-    if (this.points[i - 1]?.offset !== p.offset) this.points.splice(i, 0, p);
+    const before = this.points[i - 1];
+    const after = this.points[i] ?? this.last;
+    if (before?.offset === p.offset || p.offset >= this.last.offset) return;
+    if ((before && (before.granule > p.granule || before.seq >= p.seq)) || after.granule < p.granule || after.seq <= p.seq)
+      throw chained(p.offset);
+    if (this.points.length < MAX_POINTS) this.points.splice(i, 0, p);
   }
 
   /**
@@ -221,6 +261,7 @@ export class OggRanges implements RangeDecoder {
       if (!p) throw new WavError(`corrupt Ogg stream: no page at byte ${offset}`);
       offset += p.length;
       if (p.serial !== serial) continue;
+      if (p.bos) throw chained(p.offset);
       if (expectSeq >= 0 && p.seq !== expectSeq)
         throw new WavError(`corrupt Ogg stream: page ${expectSeq} is missing before byte ${p.offset}`);
       expectSeq = p.seq + 1;
@@ -287,6 +328,10 @@ export class OggRanges implements RangeDecoder {
 }
 
 /** The first audio stream's header packets from the file's first bytes; undefined if the file is not one for ranges. */
+function chained(offset: number): WavError {
+  return new WavError(`the Ogg file chains several streams (another begins before byte ${offset}): it is decoded whole only`);
+}
+
 function readHeaders(head: Uint8Array): Stream | undefined {
   let offset = 0;
   const asm = new PacketAssembler();
