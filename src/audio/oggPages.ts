@@ -93,14 +93,18 @@ export class PageReader {
     if (this.cache.size >= CACHED_PAGES) this.cache.delete(this.cache.keys().next().value!);
     // A copy: the buffer is replaced at the next refill.
     const bytes = this.buf.slice(offset - this.at, offset - this.at + p.length);
-    const page = { ...p, lacing: bytes.subarray(27, 27 + p.lacing.length), body: bytes.subarray(27 + p.lacing.length) };
+    const page = {
+      ...p,
+      lacing: bytes.subarray(27, 27 + p.lacing.length),
+      body: bytes.subarray(27 + p.lacing.length),
+    };
     this.cache.set(offset, page);
     return page;
   }
 
   /** The first checked page at or after `offset` and before `limit` (resyncing past bytes that are not one). */
   async next(offset: number, limit: number): Promise<OggPage | undefined> {
-    for (let o = offset; o < limit; ) {
+    for (let o = offset; o < limit;) {
       const p = await this.pageAt(o);
       if (p === 'end') return undefined;
       if (p && p !== 'crc') return p;
@@ -167,7 +171,13 @@ function join(parts: Uint8Array[]): Uint8Array {
  * a page; a packet too long for one page goes on over the next); `granule` on the pages where a
  * packet ends, -1 on the others. Returns the pages' bytes, joined.
  */
-export function writePages(serial: number, seq: number, packets: Uint8Array[], granule: number, bos: boolean): Uint8Array {
+export function writePages(
+  serial: number,
+  seq: number,
+  packets: Uint8Array[],
+  granule: number,
+  bos: boolean,
+): Uint8Array {
   const lacing: number[] = [];
   const ends: boolean[] = [];
   for (const p of packets) {

@@ -114,7 +114,8 @@ export class WavDocumentModel {
     let source: WavSource | CompressedSource | undefined;
     if (kind === 'wav') source = await WavSource.open(bytes);
     else if (kind === 'ogg') source = await CompressedSource.openOgg(bytes);
-    else if (kind === 'mp3' || (await flacTotalKnown(bytes))) source = await CompressedSource.open(kind, bytes);
+    else if (kind === 'mp3' || (await flacTotalKnown(bytes)))
+      source = await CompressedSource.open(kind, bytes);
     if (!source) {
       // Ogg files not read by ranges (several streams, chained, no end page) and FLAC without a total
       // sample count are decoded whole, up to MAX_WHOLE_DECODE_SAMPLES (longer ones are refused
