@@ -16,7 +16,7 @@ const PIECE = 16 * 1024;
  * 1.5e-8 of the whole decode; 3.1e-5 off with 20 ms, 9.2e-5 with none (CELT predicts each frame's
  * band energies from the frame before).
  */
-export const OPUS_PREROLL = 48000 * 0.08;
+export const OPUS_PREROLL = 48000 * 0.4;
 /** Search bounds kept (pages found by the searches), at most. */
 const MAX_POINTS = 1 << 16;
 
@@ -57,6 +57,11 @@ interface Stream {
   headers: Uint8Array[];
   /** Offset of the first page after the header pages. */
   audioOffset: number;
+  /**
+   * Samples decoded before a range: Opus OPUS_PREROLL; Vorbis half its long block (the most the
+   * first packet decoded, whose output is its overlap only, can run past its page's granule).
+   */
+  preroll: number;
 }
 
 /**
@@ -78,6 +83,10 @@ interface Stream {
 export class OggRanges implements RangeDecoder {
   private readonly points: Point[] = [];
   private readonly reader: PageReader;
+  /** The decoder has had the header packets and no error since (walk). */
+  private primed = false;
+  /** Number of the next page written for the decoder (its parser takes Opus pages 0 and 1 for the headers). */
+  private seq = 0;
 
   private constructor(
     src: ByteSource,
@@ -226,10 +235,15 @@ export class OggRanges implements RangeDecoder {
     enough: (anchor: Anchor, decoded: number) => boolean,
   ): Promise<{ pieces: Float32Array[][]; anchor?: Anchor }> {
     const { serial, headers } = this.s;
-    await this.decoder.reset();
+    // A fresh decoder for the stream's start (its output counted from the first packet) and after
+    // a flush or an error; else the decoder goes on from the last range: the pre-roll (Vorbis: the
+    // first packet, which overlaps what came before) replaces its state, and its output is dropped.
+    const fresh = !from || !this.primed;
+    this.primed = false;
+    if (fresh) await this.decoder.reset();
     const pieces: Float32Array[][] = [];
     let decoded = 0;
-    let seq = 0;
+    if (fresh) this.seq = 0;
     const take = (d: Decoded, at: number): void => {
       if (d.errors.length)
         throw new WavError(
@@ -239,12 +253,13 @@ export class OggRanges implements RangeDecoder {
       decoded += d.samplesDecoded;
     };
     // The decoders' parser hands on a page once the bytes after it arrived: the samples a feed
-    // returns are those of the page fed before it (`held`); the last one comes with flush().
+    // returns are those of the page fed before it (`held`; the first feed's are the last range's
+    // page left held, dropped); the end page's come with flush(), which resets the decoder.
     let held: { granule: number; offset: number; eos: boolean } | undefined;
     let anchor: Anchor | undefined;
     const feed = async (packets: Uint8Array[], page: typeof held, bos = false): Promise<boolean> => {
-      const bytes = writePages(serial, seq, packets, page?.granule ?? 0, bos);
-      seq += 1 + Math.floor(bytes.length / (255 * 255));
+      const bytes = writePages(serial, this.seq, packets, page?.granule ?? 0, bos);
+      this.seq += 1 + Math.floor(bytes.length / (255 * 255));
       const d = await quietly(() => this.decoder.decode(bytes));
       const prev = held;
       held = page;
@@ -252,16 +267,20 @@ export class OggRanges implements RangeDecoder {
       take(d, prev.offset);
       return this.settle(prev, decoded, anchor, (a) => (anchor = a), enough);
     };
-    await feed([headers[0]], undefined, true);
-    await feed(headers.slice(1), undefined);
+    if (fresh) {
+      await feed([headers[0]], undefined, true);
+      await feed(headers.slice(1), undefined);
+    }
     const asm = new PacketAssembler();
     let offset = from ? from.offset : this.s.audioOffset;
     let expectSeq = -1;
     let first = !!from;
     let done = false;
+    let ended = false;
     while (!done) {
       const p = await this.reader.pageAt(offset);
       if (p === 'end') {
+        ended = true;
         if (anchor) break;
         throw new WavError(`truncated Ogg stream: it ends at byte ${offset} before the end-of-stream page`);
       }
@@ -279,13 +298,14 @@ export class OggRanges implements RangeDecoder {
       if (first) first = false;
       else if (packets.length)
         done = await feed(packets, { granule: p.granule, offset: p.offset, eos: p.eos });
+      ended ||= p.eos;
       done ||= p.eos;
     }
-    if (held) {
+    if (held && ended) {
       const last = held;
       take(await quietly(() => this.decoder.flush()), last.offset);
       this.settle(last, decoded, anchor, (a) => (anchor = a), enough);
-    }
+    } else this.primed = true;
     return { pieces, anchor };
   }
 
@@ -306,33 +326,42 @@ export class OggRanges implements RangeDecoder {
     const out = Array.from({ length: chans }, () => new Float32Array(Math.max(0, b - a)));
     if (b <= a) return out;
     const skip = this.s.header.preSkip ?? 0;
-    const preroll = this.s.codec === 'opus' ? OPUS_PREROLL : 0;
-    // Granule (absolute) of the whole decode's sample i: g0 + skip + i.
-    const x = await this.find(this.g0 + skip + a - preroll);
-    // Vorbis: page x's packets end at or before the range; decoding starts one page earlier, so the
-    // first packet decoded (whose output is its overlap only) ends before x's last packet.
-    const from = x ? await this.find(x.granule - 1) : undefined;
-    // Whole-decode index of decoder output 0: from the stream start, -skip; else from the anchor.
-    let base = -skip;
-    const r = await this.walk(from, (anchor, decoded) => {
-      if (from) base = anchor.granule - this.g0 - skip - anchor.decoded;
-      return base + decoded >= b;
-    });
-    if (from && r.anchor) base = r.anchor.granule - this.g0 - skip - r.anchor.decoded;
-    if (base > a) throw new WavError(`Ogg range ${a}-${b} could not be found (its decode starts at ${base})`);
-    let at = base;
-    for (const piece of r.pieces) {
-      const n = piece[0]?.length ?? 0;
-      const s = Math.max(a, at);
-      const e = Math.min(b, at + n);
-      if (e > s) for (let ch = 0; ch < chans; ch++) out[ch].set(piece[ch].subarray(s - at, e - at), s - a);
-      at += n;
+    // Granule (absolute) of the whole decode's sample i: g0 + skip + i. Decoding starts with the
+    // packet that ends page `from` unfinished, at least `preroll` before the range.
+    let from = await this.find(this.g0 + skip + a - this.s.preroll);
+    for (;;) {
+      // Whole-decode index of decoder output 0: from the stream start, -skip; else from the anchor.
+      let base = -skip;
+      const r = await this.walk(from, (anchor, decoded) => {
+        if (from) base = anchor.granule - this.g0 - skip - anchor.decoded;
+        return base + decoded >= b;
+      });
+      if (from && !r.anchor) {
+        // Only the end-of-stream page followed (its granule trims, it places nothing): a page earlier.
+        from = await this.find(from.granule - 1);
+        continue;
+      }
+      if (base > a)
+        throw new WavError(`Ogg range ${a}-${b} could not be found (its decode starts at ${base})`);
+      copyPieces(r.pieces, base, a, b, out);
+      return out;
     }
-    return out;
   }
 
   free(): void {
     this.decoder.free();
+  }
+}
+
+/** Samples [a, b) of `out` from decoded pieces whose first sample is sample `base`. */
+function copyPieces(pieces: Float32Array[][], base: number, a: number, b: number, out: Float32Array[]): void {
+  let at = base;
+  for (const piece of pieces) {
+    const n = piece[0]?.length ?? 0;
+    const s = Math.max(a, at);
+    const e = Math.min(b, at + n);
+    if (e > s) for (let ch = 0; ch < out.length; ch++) out[ch].set(piece[ch].subarray(s - at, e - at), s - a);
+    at += n;
   }
 }
 
@@ -372,8 +401,15 @@ function readHeaders(head: Uint8Array): Stream | undefined {
         audioOffset: 0,
       };
       const headers = packets.map((x) => x.slice());
-      if (codec === 'opus') headers[0].fill(0, 10, 12); // pre-skip 0: dropped here at the stream's start
-      return { header, serial, codec: codec!, headers, audioOffset: offset };
+      if (codec === 'opus') {
+        headers[0].fill(0, 10, 12); // pre-skip 0: dropped here at the stream's start
+        // An empty OpusTags (the decoder does not read it): one page, whatever the file's tags.
+        headers[1] = new Uint8Array(
+          [...'OpusTags'].map((c) => c.charCodeAt(0)).concat([0, 0, 0, 0, 0, 0, 0, 0]),
+        );
+      }
+      const preroll = codec === 'opus' ? OPUS_PREROLL : 2 ** (id[28] >> 4) / 2;
+      return { header, serial, codec: codec!, headers, audioOffset: offset, preroll };
     }
   }
   return undefined;
