@@ -18,10 +18,10 @@ import { WavDocumentModel } from '../../../src/audio/wavDocumentModel';
 const D = 'test/fixtures/compressed';
 const LOSSY_TOL = 1e-4;
 /**
- * Opus after OPUS_PREROLL (80 ms): measured at most 1.5e-8 off the whole decode (range_stereo.opus;
- * 0 on range_mono.opus, whose 1 s pages give a longer run-in), float rounding where the decoder has
- * converged. With a shorter pre-roll the same ranges are off by 3.1e-5 (20 ms) and 9.2e-5 (none),
- * and one placed a sample off by at least 8.7e-3 (every 3,000-sample stretch of these noisy fixtures).
+ * Opus after OPUS_PREROLL (400 ms): measured at most 7.5e-9 off the whole decode (range_stereo.opus;
+ * 0 on range_mono.opus), float rounding where the decoder has converged. With a shorter pre-roll
+ * the same ranges are off by up to 9.2e-5 (200 ms) and 9.8e-4 (80 ms, RFC 7845's minimum), and one
+ * placed a sample off by at least 8.7e-3 (every 3,000-sample stretch of these noisy fixtures).
  */
 const OPUS_TOL = 1e-6;
 
