@@ -1,8 +1,9 @@
 import { decodeCompressed, sniffReader } from './audioDecode';
-import { readAllBytes, readBytes, type ByteSource } from './byteSource';
+import { readAllBytes, readBytes, skipBytes, type ByteSource } from './byteSource';
 import { CompressedSource, DECODE_BLOCK, readerOf } from './compressedSource';
 import { DecodedSource } from './decodedSource';
 import { mixdown } from './mixdown';
+import { id3v2Size, SNIFF_BYTES } from './sniff';
 import { Spectrogram } from './spectrogram';
 import { arrayReader, spectrogramFrameStarts, spectrogramRange, type SampleReader } from './spectrogramRange';
 import { StatsAccumulator, type ChannelStats } from './stats';
@@ -108,8 +109,10 @@ export class WavDocumentModel {
   /** Reads the header (and a small file's samples). Throws WavError with the decoder's reason. */
   static async open(bytes: ByteSource, limits: Partial<ViewLimits> = {}): Promise<WavDocumentModel> {
     const lim = { ...VIEW_LIMITS, ...limits };
+    const kind = await sniffReader(readerOf(bytes));
+    // A FLAC stream after an ID3v2 tag is read from after it (offsets counted from there).
+    if (kind === 'flac') bytes = skipBytes(bytes, id3v2Size(await readBytes(bytes, 0, SNIFF_BYTES)));
     const reader = readerOf(bytes);
-    const kind = await sniffReader(reader);
     let source: WavSource | CompressedSource;
     if (kind === 'ogg' || (kind === 'flac' && !(await flacTotalKnown(bytes)))) {
       // Ogg Vorbis and Opus (and FLAC without a total sample count) are decoded whole, up to
