@@ -283,6 +283,11 @@ export class FeatureExtractor {
     return this.config.type === 'mfcc' && this.fast ? 'wasm' : 'js';
   }
 
+  /** Frames the float32 MFCC kernel recomputed in double since creation (0 on other engines). */
+  get f32Fallbacks(): number {
+    return this.fast?.f32Fallbacks ?? 0;
+  }
+
   /** Frees WASM buffers. */
   dispose(): void {
     this.fast?.dispose();
