@@ -60,7 +60,7 @@ suite('installed VSIX', () => {
       const report = await vscode.commands.executeCommand<
         | {
             engine?: { backend: string };
-            rows: { path: string; error?: string; probabilities?: number[] }[];
+            rows: { path: string; error: string | null; topK: { label: string; probability: number }[] }[];
           }
         | undefined
       >(
@@ -71,12 +71,18 @@ suite('installed VSIX', () => {
       assert.ok(report, 'classifyFolder gave no report');
       assert.match(report.engine?.backend ?? '', /^onnxruntime \(native/);
       assert.strictEqual(report.rows.length, ref.clips.length);
+      const labels = (
+        JSON.parse(readFileSync(path.join(model!, 'metadata.json'), 'utf8')) as { labels: string[] }
+      ).labels;
       let worst = 0;
       for (const row of report.rows) {
-        assert.strictEqual(row.error, undefined, row.error);
+        assert.ok(!row.error, row.error ?? '');
         const want = ref.probabilities[ref.clips.indexOf(path.basename(row.path))];
-        assert.ok(want, row.path);
-        want.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - row.probabilities![k]))));
+        assert.ok(want && row.topK.length, row.path);
+        // The report keeps each clip's top labels: the reference's best first, each its probability.
+        assert.strictEqual(labels.indexOf(row.topK[0].label), want.indexOf(Math.max(...want)), row.path);
+        for (const t of row.topK)
+          worst = Math.max(worst, Math.abs(t.probability - want[labels.indexOf(t.label)]));
       }
       // onnxruntime-python's probabilities (test/fixtures/onnx/make_onnx.py), as onnx.test.ts holds them.
       assert.ok(worst < 1e-4, `largest difference ${worst}`);
