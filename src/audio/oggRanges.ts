@@ -11,13 +11,14 @@ import { WavError } from './wavDecode';
 /** Bytes read at a time by the searches and the decode walk (an Ogg page is usually 4-8 kB). */
 const PIECE = 16 * 1024;
 /**
- * Opus samples (48 kHz) decoded before a range and dropped. RFC 7845 sec. 4.6 asks for at least
- * 80 ms for the decoder to converge, but not to the whole decode's samples: measured on the range
- * fixtures (compressedRanges.test.ts), ranges are up to 4.6e-4 (stereo CELT) and 9.8e-4 (mono
- * SILK) off after 80 ms, 9.2e-5 and 9.8e-4 after 200 ms, 7.5e-9 and 0 after 400 ms (CELT predicts
- * band energies and SILK its filters from the frames before).
+ * Opus samples (48 kHz) decoded before a range and dropped (decoding starts at the packet that
+ * holds the range's start minus this). RFC 7845 sec. 4.6 asks for at least 80 ms for the decoder
+ * to converge, but not to the whole decode's samples: measured on the range fixtures
+ * (compressedRanges.test.ts), ranges are up to 4.6e-4 (stereo CELT) and 9.8e-4 (mono SILK) off
+ * after 80 ms; the mono file 1.1e-3 after 400 ms, 6.1e-5 after 500 ms, and both exact from 600 ms
+ * (CELT predicts band energies and SILK its filters from the frames before).
  */
-export const OPUS_PREROLL = 48000 * 0.4;
+export const OPUS_PREROLL = 48000 * 0.6;
 /** Search bounds kept (pages found by the searches), at most. */
 const MAX_POINTS = 1 << 16;
 
@@ -29,6 +30,12 @@ interface Point {
 }
 /** Pages probed on open, evenly over the file, to tell a chained file (see `open`). */
 const OPEN_PROBES = 8;
+
+/** Decoded samples of every channel, `at` samples after the walk's first. */
+interface Piece {
+  at: number;
+  ch: Float32Array[];
+}
 
 /** A page's granule position and the samples decoded up to its end. */
 interface Anchor {
@@ -229,12 +236,14 @@ export class OggRanges implements RangeDecoder {
    * Decodes from the packet that ends page `from` unfinished (from the first audio packet when
    * undefined) until `enough(anchor, decoded)` says stop, once a page with a granule position was
    * decoded. Returns the decoded pieces and the anchor: the first such page's granule and the
-   * samples decoded up to its end.
+   * samples decoded up to its end. Opus: the packets that end at or before granule `skipBefore`
+   * are not decoded (their durations from their TOC bytes, counted as decoded).
    */
   private async walk(
     from: Point | undefined,
     enough: (anchor: Anchor, decoded: number) => boolean,
-  ): Promise<{ pieces: Float32Array[][]; anchor?: Anchor }> {
+    skipBefore = -Infinity,
+  ): Promise<{ pieces: Piece[]; anchor?: Anchor }> {
     const { serial, headers } = this.s;
     // A fresh decoder for the stream's start (its output counted from the first packet) and after
     // a flush or an error; else the decoder goes on from the last range: the pre-roll (Vorbis: the
@@ -242,7 +251,7 @@ export class OggRanges implements RangeDecoder {
     const fresh = !from || !this.primed;
     this.primed = false;
     if (fresh) await this.decoder.reset();
-    const pieces: Float32Array[][] = [];
+    const pieces: Piece[] = [];
     let decoded = 0;
     if (fresh) this.seq = 0;
     const take = (d: Decoded, at: number): void => {
@@ -250,7 +259,8 @@ export class OggRanges implements RangeDecoder {
         throw new WavError(
           `corrupt ${this.s.header.codec} data in the Ogg page at byte ${at} (${d.errors[0].message})`,
         );
-      if (d.samplesDecoded) pieces.push(d.channelData.map((c) => c.subarray(0, d.samplesDecoded)));
+      if (d.samplesDecoded)
+        pieces.push({ at: decoded, ch: d.channelData.map((c) => c.subarray(0, d.samplesDecoded)) });
       decoded += d.samplesDecoded;
     };
     // The decoders' parser hands on a page once the bytes after it arrived: the samples a feed
@@ -276,6 +286,8 @@ export class OggRanges implements RangeDecoder {
     let offset = from ? from.offset : this.s.audioOffset;
     let expectSeq = -1;
     let first = !!from;
+    /** Granule at the start of the next packet while packets are skipped. */
+    let pos = from?.granule ?? 0;
     let done = false;
     let ended = false;
     while (!done) {
@@ -297,8 +309,19 @@ export class OggRanges implements RangeDecoder {
       if (!packets) throw new WavError(`corrupt Ogg stream: a packet is cut short at byte ${p.offset}`);
       // The page the decode starts from: only its unfinished last packet is decoded.
       if (first) first = false;
-      else if (packets.length)
-        done = await feed(packets, { granule: p.granule, offset: p.offset, eos: p.eos });
+      else {
+        let k = 0;
+        if (from && this.s.codec === 'opus')
+          for (let n = 0; k < packets.length && pos + (n = opusSamples(packets[k])) <= skipBefore; k++) {
+            pos += n;
+            decoded += n;
+          }
+        if (k < packets.length) {
+          skipBefore = -Infinity; // only the first packets are skipped
+          const page = { granule: p.granule, offset: p.offset, eos: p.eos };
+          done = await feed(k ? packets.slice(k) : packets, page);
+        }
+      }
       ended ||= p.eos;
       done ||= p.eos;
     }
@@ -333,10 +356,15 @@ export class OggRanges implements RangeDecoder {
     for (;;) {
       // Whole-decode index of decoder output 0: from the stream start, -skip; else from the anchor.
       let base = -skip;
-      const r = await this.walk(from, (anchor, decoded) => {
-        if (from) base = anchor.granule - this.g0 - skip - anchor.decoded;
-        return base + decoded >= b;
-      });
+      const start = this.g0 + skip + a - this.s.preroll;
+      const r = await this.walk(
+        from,
+        (anchor, decoded) => {
+          if (from) base = anchor.granule - this.g0 - skip - anchor.decoded;
+          return base + decoded >= b;
+        },
+        start,
+      );
       if (from && !r.anchor) {
         // Only the end-of-stream page followed (its granule trims, it places nothing): a page earlier.
         from = await this.find(from.granule - 1);
@@ -354,16 +382,31 @@ export class OggRanges implements RangeDecoder {
   }
 }
 
-/** Samples [a, b) of `out` from decoded pieces whose first sample is sample `base`. */
-function copyPieces(pieces: Float32Array[][], base: number, a: number, b: number, out: Float32Array[]): void {
-  let at = base;
+/** Samples [a, b) of `out` from decoded pieces (placed from sample `base`). */
+function copyPieces(pieces: Piece[], base: number, a: number, b: number, out: Float32Array[]): void {
   for (const piece of pieces) {
-    const n = piece[0]?.length ?? 0;
+    const at = base + piece.at;
+    const n = piece.ch[0]?.length ?? 0;
     const s = Math.max(a, at);
     const e = Math.min(b, at + n);
-    if (e > s) for (let ch = 0; ch < out.length; ch++) out[ch].set(piece[ch].subarray(s - at, e - at), s - a);
-    at += n;
+    if (e > s)
+      for (let ch = 0; ch < out.length; ch++) out[ch].set(piece.ch[ch].subarray(s - at, e - at), s - a);
   }
+}
+
+/** Samples (48 kHz) of an Opus packet, from its TOC byte (RFC 6716 sec. 3.1). */
+export function opusSamples(p: Uint8Array): number {
+  if (!p.length) return 0;
+  const config = p[0] >> 3;
+  const size =
+    config < 12
+      ? [480, 960, 1920, 2880][config & 3]
+      : config < 16
+        ? [480, 960][config & 1]
+        : [120, 240, 480, 960][config & 3];
+  const c = p[0] & 3;
+  const frames = c === 0 ? 1 : c < 3 ? 2 : p.length > 1 ? p[1] & 0x3f : 0;
+  return size * frames;
 }
 
 /** The first audio stream's header packets from the file's first bytes; undefined if the file is not one for ranges. */

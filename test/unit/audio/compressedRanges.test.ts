@@ -18,9 +18,9 @@ import { WavDocumentModel } from '../../../src/audio/wavDocumentModel';
 const D = 'test/fixtures/compressed';
 const LOSSY_TOL = 1e-4;
 /**
- * Opus after OPUS_PREROLL (400 ms): measured at most 7.5e-9 off the whole decode (range_stereo.opus;
- * 0 on range_mono.opus), float rounding where the decoder has converged. With a shorter pre-roll
- * the same ranges are off by up to 9.2e-5 (200 ms) and 9.8e-4 (80 ms, RFC 7845's minimum), and one
+ * Opus after OPUS_PREROLL (600 ms): measured equal to the whole decode on both Opus fixtures; the
+ * tolerance leaves room for float rounding only. With a shorter pre-roll the same ranges are off by
+ * up to 6.1e-5 (500 ms, mono SILK), 1.1e-3 (400 ms) and 9.8e-4 (80 ms, RFC 7845's minimum), and one
  * placed a sample off by at least 8.7e-3 (every 3,000-sample stretch of these noisy fixtures).
  */
 const OPUS_TOL = 1e-6;
