@@ -311,11 +311,12 @@ export class OggRanges implements RangeDecoder {
       if (first) first = false;
       else {
         let k = 0;
-        if (from && this.s.codec === 'opus')
-          for (let n = 0; k < packets.length && pos + (n = opusSamples(packets[k])) <= skipBefore; k++) {
-            pos += n;
-            decoded += n;
-          }
+        const opus = from && this.s.codec === 'opus';
+        while (opus && k < packets.length && pos + opusSamples(packets[k]) <= skipBefore) {
+          const n = opusSamples(packets[k++]);
+          pos += n;
+          decoded += n;
+        }
         if (k < packets.length) {
           skipBefore = -Infinity; // only the first packets are skipped
           const page = { granule: p.granule, offset: p.offset, eos: p.eos };
