@@ -77,10 +77,12 @@ interface Stream {
  * the start, the length from the last page's granule position (read from the file's tail), and a
  * range is found by bisection over the pages' granule positions (pages checked by their CRC; a
  * page without a packet end has granule -1 and is passed over). The decoder (the same as the whole
- * decode's, fed pages written from the packets) is given the header packets, then the packets from
- * a page far enough before the range: Vorbis needs the packet before (its output overlaps it),
- * Opus OPUS_PREROLL samples. The output's place is fixed by the granule of a page decoded whole
- * (its last sample), and what precedes the range is dropped.
+ * decode's, fed pages written from the packets) is given the header packets once, then the packets
+ * from far enough before the range: Vorbis from the page whose last packet ends half a long block
+ * before it (the first packet decoded gives only its overlap), Opus from the packet OPUS_PREROLL
+ * before it. The output's place is fixed by the granule of a page decoded whole (its last sample),
+ * and what precedes the range is dropped. The decoder goes on from range to range (the pre-roll
+ * replaces its state): re-instantiating it and setting up Vorbis's codebooks per range cost 7x more.
  *
  * Positions: the whole decode (compressedStream.ts) starts at the first decoded sample whatever the
  * first granule, and ends at the last page's granule (its end trimming). So a stream starting at a
@@ -117,8 +119,9 @@ export class OggRanges implements RangeDecoder {
 
   /**
    * Opens an Ogg Vorbis or Opus file for range reads; undefined for files that are decoded whole
-   * instead (several logical streams, no end-of-stream page at the end of the file, headers beyond
-   * `head`): their warnings come from the whole walk (oggStreams.ts). Throws WavError for broken headers.
+   * instead (several logical streams, chained streams, no end-of-stream page at the end of the
+   * file, headers beyond `head`, a first page that does not decode): the whole walk
+   * (oggStreams.ts) then warns or fails with one line. Throws WavError for broken headers.
    */
   static async open(src: ByteSource, head: Uint8Array, piece = PIECE): Promise<OggRanges | undefined> {
     const s = readHeaders(head);
