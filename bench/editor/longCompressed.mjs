@@ -10,7 +10,8 @@
 // mode runs in its own process (a cold start, as in a fresh extension host; peak RSS is that
 // process's), 3 runs, median.
 //
-// Usage: node --import tsx bench/editor/longCompressed.mjs [--runs 3]
+// Usage: node --import tsx bench/editor/longCompressed.mjs [--runs 3] [--first-only]
+// (--first-only: open and first view only, no overview pass or range reads: minutes shorter)
 // Inputs (made once, ~1 GB, in $TMPDIR/wavebench-long/, not committed): a 44.1 kHz stereo 16-bit
 // hour of speech clips (samples/) looped over noise; FLAC -5 (a seek point every 10 s, flac's
 // default) and --no-seektable; LAME 128 kbit/s CBR; oggenc -q 3 (about 80 kbit/s on this input);
@@ -26,7 +27,8 @@ const dir = join(os.tmpdir(), 'wavebench-long');
 
 const cpuMs = (u) => (u.user + u.system) / 1000;
 
-async function one(path, apart) {
+async function one(path, mode) {
+  const apart = mode === 'apart';
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const m = await WavDocumentModel.open(await openFileSource(path));
@@ -43,6 +45,10 @@ async function one(path, apart) {
   if (apart) {
     m.dispose();
     return { tFirst, cFirst };
+  }
+  if (mode === 'first') {
+    m.dispose();
+    return { tOpen, cOpen, tFirst, cFirst, rssFirst, tOverview: NaN, rangeRate: NaN, rssPeak: NaN };
   }
   const t1 = performance.now();
   await m.overview(-60);
@@ -67,7 +73,7 @@ async function one(path, apart) {
 }
 
 if (process.argv[2] === '--one') {
-  process.stdout.write(JSON.stringify(await one(process.argv[3], process.argv[4] === 'apart')));
+  process.stdout.write(JSON.stringify(await one(process.argv[3], process.argv[4])));
   process.exit(0);
 }
 
@@ -114,7 +120,7 @@ for (const [name, path] of Object.entries(files)) {
   const rs = [];
   const ap = [];
   for (let r = 0; r < runs; r++) {
-    rs.push(child(path, 'views'));
+    rs.push(child(path, process.argv.includes('--first-only') ? 'first' : 'views'));
     ap.push(child(path, 'apart'));
   }
   const med = (k) => median(rs.map((x) => x[k]));
