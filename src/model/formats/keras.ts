@@ -32,6 +32,7 @@ import {
 import { oneAtATime, trialPredict } from '../trial';
 import { featureShape, inputShapeOf, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
+import { layerSpecs, type LayerSpec } from './kerasConfig';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
 const KERAS_EXTS = ['.keras', '.h5', '.hdf5'];
@@ -76,13 +77,6 @@ export function findKerasFile(dir: string): string | undefined {
 }
 
 type Cfg = Record<string, unknown>;
-interface LayerSpec {
-  className: string;
-  name: string;
-  config: Cfg;
-  /** Functional models: per call, the (layer, node, tensor) references of its inputs. */
-  inbound: [string, number, number][][];
-}
 
 /**
  * The end-of-file address an HDF5 superblock declares (versions 0-3), or undefined. jsfive reads only
@@ -126,43 +120,6 @@ function openHdf5(dir: string, file: string, bytes: Uint8Array): hdf5.File {
       `${file} is not a readable HDF5 file, truncated or corrupt (${(e as Error).message})`,
     );
   }
-}
-
-/** A Keras 2 / Keras 3 inbound node list as [layer, node, tensor] references per call. */
-function inboundOf(l: Cfg): [string, number, number][][] {
-  const nodes = (l.inbound_nodes ?? []) as unknown[];
-  const refs = (v: unknown, out: [string, number, number][]): void => {
-    if (Array.isArray(v)) {
-      // Keras 2: [name, node, tensor, kwargs]
-      if (typeof v[0] === 'string' && typeof v[1] === 'number') out.push([v[0], v[1], v[2] as number]);
-      else for (const x of v) refs(x, out);
-    } else if (v && typeof v === 'object') {
-      const o = v as Cfg;
-      if (o.class_name === '__keras_tensor__') {
-        const h = (o.config as Cfg).keras_history as [string, number, number];
-        out.push([h[0], h[1], h[2]]);
-      }
-    }
-  };
-  return nodes.map((n) => {
-    const out: [string, number, number][] = [];
-    if (n && typeof n === 'object' && !Array.isArray(n)) refs((n as Cfg).args, out);
-    else refs(n, out);
-    return out;
-  });
-}
-
-function layerSpecs(config: Cfg): LayerSpec[] {
-  const layers = (config.layers ?? []) as Cfg[];
-  return layers.map((l) => {
-    const c = (l.config ?? {}) as Cfg;
-    return {
-      className: String(l.class_name),
-      name: String(c.name ?? l.name),
-      config: c,
-      inbound: inboundOf(l),
-    };
-  });
 }
 
 /** keras.src.utils.naming.to_snake_case: the .keras weight file's group names. */

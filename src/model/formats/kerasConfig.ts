@@ -1,0 +1,51 @@
+/**
+ * Keras layer configs as Keras 2 and Keras 3 write them (model.json's modelTopology, a .keras
+ * file's config.json, an .h5's model_config): each layer's class, name, settings and inbound calls.
+ * Shared by the TF.js-op builder (keras.ts) and the graph importer (graph/fromKeras.ts).
+ */
+
+export type Cfg = Record<string, unknown>;
+export interface LayerSpec {
+  className: string;
+  name: string;
+  config: Cfg;
+  /** Functional models: per call, the (layer, node, tensor) references of its inputs. */
+  inbound: [string, number, number][][];
+}
+
+/** A Keras 2 / Keras 3 inbound node list as [layer, node, tensor] references per call. */
+function inboundOf(l: Cfg): [string, number, number][][] {
+  const nodes = (l.inbound_nodes ?? []) as unknown[];
+  const refs = (v: unknown, out: [string, number, number][]): void => {
+    if (Array.isArray(v)) {
+      // Keras 2: [name, node, tensor, kwargs]
+      if (typeof v[0] === 'string' && typeof v[1] === 'number') out.push([v[0], v[1], v[2] as number]);
+      else for (const x of v) refs(x, out);
+    } else if (v && typeof v === 'object') {
+      const o = v as Cfg;
+      if (o.class_name === '__keras_tensor__') {
+        const h = (o.config as Cfg).keras_history as [string, number, number];
+        out.push([h[0], h[1], h[2]]);
+      }
+    }
+  };
+  return nodes.map((n) => {
+    const out: [string, number, number][] = [];
+    if (n && typeof n === 'object' && !Array.isArray(n)) refs((n as Cfg).args, out);
+    else refs(n, out);
+    return out;
+  });
+}
+
+export function layerSpecs(config: Cfg): LayerSpec[] {
+  const layers = (config.layers ?? []) as Cfg[];
+  return layers.map((l) => {
+    const c = (l.config ?? {}) as Cfg;
+    return {
+      className: String(l.class_name),
+      name: String(c.name ?? l.name),
+      config: c,
+      inbound: inboundOf(l),
+    };
+  });
+}
