@@ -41,6 +41,7 @@ export function formatSummary(r: ClassifyReport): string {
   // Which backend ran the model: onnxruntime's native process (ONNX) or TF.js (tfjs-wasm).
   const b = r.engine?.backend;
   if (b) out.push(`backend: ${b.startsWith('onnxruntime') ? b : `tfjs-${b}`}`);
+  if (r.engine?.warning) out.push(`warning: ${printable(r.engine.warning)}`);
   out.push(
     `files: ${r.counts.files}, scored: ${r.counts.scored}, unlabelled: ${r.counts.unlabelled}, errors: ${r.counts.errors}` +
       (r.counts.background ? `, background noise (not scored): ${r.counts.background}` : '') +

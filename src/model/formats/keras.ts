@@ -33,6 +33,7 @@ import { oneAtATime, trialPredict } from '../trial';
 import { featureShape, inputShapeOf, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
 import { layerSpecs, type LayerSpec } from './kerasConfig';
+import { kerasParts, type KerasParts } from '../graph/fromKeras';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
 const KERAS_EXTS = ['.keras', '.h5', '.hdf5'];
@@ -350,6 +351,8 @@ interface Network {
   dense?: string;
   ops: string[];
   owned: tf.Tensor[];
+  /** What the graph importer reads (graph/fromKeras.ts). */
+  parts?: KerasParts;
 }
 
 function buildNetwork(
@@ -379,6 +382,7 @@ function buildNetwork(
       );
   }
   const ws = weights(specs, sequential);
+  const parts = kerasParts(model, specs, ws);
   const owned: tf.Tensor[] = [];
   const fns = new Map<string, LayerFn>();
   try {
@@ -413,7 +417,15 @@ function buildNetwork(
             return [chain.slice(at).reduce((t, f) => f([t]), e), e];
           };
     const dense = at < 0 ? undefined : specs[at].name;
-    return { inputShape: shape, ops, owned, run: (x) => chain.reduce((t, f) => f([t]), x), both, dense };
+    return {
+      inputShape: shape,
+      ops,
+      owned,
+      run: (x) => chain.reduce((t, f) => f([t]), x),
+      both,
+      dense,
+      parts,
+    };
   }
   const refs = (v: unknown): [string, number, number][] => {
     const a = v as unknown[];
@@ -458,7 +470,7 @@ function buildNetwork(
       const [l, n] = denseSpec.inbound[0][0];
       return [output(done), done.get(`${l}/${n}`)!];
     });
-  return { inputShape, ops, owned, run, both, dense: denseSpec?.name };
+  return { inputShape, ops, owned, run, both, dense: denseSpec?.name, parts };
 }
 
 /** Loads a Keras model folder: `file` (.keras or .h5) and the metadata already read. */
@@ -466,9 +478,10 @@ export async function loadKerasPackage(
   dir: string,
   file: string,
   metadata: ModelMetadata,
+  native: (pkg: ModelPackage, parts: KerasParts | undefined) => Promise<ModelPackage>,
 ): Promise<ModelPackage> {
   try {
-    return await loadKeras(dir, file, metadata);
+    return await loadKeras(dir, file, metadata, native);
   } catch (e) {
     if (e instanceof ModelLimitError)
       throw new ModelError(dir, e.message.startsWith(file) ? e.message : `${file}: ${e.message}`);
@@ -476,7 +489,12 @@ export async function loadKerasPackage(
   }
 }
 
-async function loadKeras(dir: string, file: string, metadata: ModelMetadata): Promise<ModelPackage> {
+async function loadKeras(
+  dir: string,
+  file: string,
+  metadata: ModelMetadata,
+  native: (pkg: ModelPackage, parts: KerasParts | undefined) => Promise<ModelPackage>,
+): Promise<ModelPackage> {
   const bytes = await readModelFileOr(dir, file, 'model file', MODEL_FILE_LIMITS.weights);
   const hash = createHash('sha256').update(bytes);
   hash.update(JSON.stringify(metadata));
@@ -543,7 +561,8 @@ async function loadKeras(dir: string, file: string, metadata: ModelMetadata): Pr
   }
   const dispose = () => tf.dispose(net.owned);
   try {
-    return await checkPackage(dir, file, metadata, net, hash.digest('hex'), dispose);
+    const pkg = await checkPackage(dir, file, metadata, net, hash.digest('hex'), dispose);
+    return await native(pkg, net.parts);
   } catch (e) {
     dispose();
     throw e;
