@@ -177,7 +177,10 @@ export class WorkerPool {
    */
   get native(): NativeHost {
     return (this._native ??= new NativeHost({
-      threads: Math.max(1, availableParallelism() - this.size),
+      // WAVEBENCH_ORT_THREADS overrides (bench/: the split between workers and onnxruntime's threads).
+      threads:
+        Number((this.options.env ?? process.env).WAVEBENCH_ORT_THREADS) ||
+        Math.max(1, availableParallelism() - this.size),
       env: this.options.env,
     }));
   }

@@ -42,6 +42,7 @@ export const SUPPORTED_LAYERS = [
   'GaussianDropout',
   'Flatten',
   'Reshape',
+  'Permute',
   'Dense',
   'Activation',
   'ReLU',
@@ -356,6 +357,12 @@ export function buildLayer(
       const target = cfg.target_shape;
       if (!Array.isArray(target)) fail('target_shape is missing');
       return ([x]) => x.reshape([x.shape[0], ...(target as number[])]);
+    }
+    case 'Permute': {
+      w(0);
+      const dims = cfg.dims;
+      if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) fail('dims is missing');
+      return ([x]) => tf.transpose(x, [0, ...(dims as number[])]);
     }
     case 'Dense': {
       const useBias = cfg.use_bias !== false;
