@@ -389,7 +389,6 @@ export class WorkerPool {
       t.settled = true;
       t.reject(new Error('pool disposed'));
     }
-    this._native?.dispose();
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all([this._native?.dispose(), ...this.slots.map((s) => s.worker.terminate())]);
   }
 }

@@ -31,7 +31,9 @@ test('classify --json -: the pool workers classified with the WebAssembly MFCC k
 });
 
 test('classify --backend wasm: the model on TF.js wasm', async () => {
-  const j = JSON.parse(await stdoutOf(['classify', CLIP, '--workers', '1', '--backend', 'wasm', '--json', '-']));
+  const j = JSON.parse(
+    await stdoutOf(['classify', CLIP, '--workers', '1', '--backend', 'wasm', '--json', '-']),
+  );
   assert.deepEqual(j.engine, { backend: 'wasm', features: 'wasm' });
 });
 
