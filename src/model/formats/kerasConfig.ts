@@ -49,3 +49,11 @@ export function layerSpecs(config: Cfg): LayerSpec[] {
     };
   });
 }
+
+/** An activation setting's name: a string, or a Keras 3 serialized object ({class_name, config}). */
+export function activationName(a: unknown): unknown {
+  if (typeof a === 'string') return a;
+  if (a && typeof a === 'object')
+    return ((a as Cfg).config as Cfg | undefined)?.name ?? (a as Cfg).class_name;
+  return 'linear';
+}

@@ -7,6 +7,7 @@
  * code (keras/src/layers/...) with the TensorFlow backend, inference mode. Channels-last only.
  */
 import * as tf from '@tensorflow/tfjs';
+import { activationName } from './kerasConfig';
 
 /** One weight read from the file, in the layer's order. */
 export interface Weight {
@@ -68,12 +69,7 @@ const pair = (v: unknown, what: string, fail: (m: string) => never): [number, nu
 
 /** Keras activations by name (keras/src/activations/activations.py, inference). */
 function activation(name: unknown, fail: (m: string) => never): ((x: tf.Tensor) => tf.Tensor) | null {
-  const n =
-    typeof name === 'string'
-      ? name
-      : name && typeof name === 'object'
-        ? (((name as Cfg).config as Cfg | undefined)?.name ?? (name as Cfg).class_name)
-        : 'linear';
+  const n = activationName(name);
   switch (n) {
     case undefined:
     case null:

@@ -4,7 +4,7 @@
  * ELU, LeakyReLU, clipped ReLUs...) are not an error: the importer says which, and the model stays
  * on TF.js (keras.ts / tf.loadLayersModel run it as before).
  */
-import type { LayerSpec } from '../formats/kerasConfig';
+import { activationName, type LayerSpec } from '../formats/kerasConfig';
 import type { Graph, Node, Op, Pair, Padding, Weight } from './graph';
 
 type Cfg = Record<string, unknown>;
@@ -40,12 +40,7 @@ const ACTIVATIONS = ['relu', 'relu6', 'sigmoid', 'tanh', 'softmax'] as const;
 
 /** A Keras activation setting as a graph op, or null for linear. */
 function activationOp(a: unknown): Op | null {
-  const name =
-    typeof a === 'string'
-      ? a
-      : a && typeof a === 'object'
-        ? (((a as Cfg).config as Cfg | undefined)?.name ?? (a as Cfg).class_name)
-        : 'linear';
+  const name = activationName(a);
   if (name === undefined || name === null || name === 'linear') return null;
   if ((ACTIVATIONS as readonly unknown[]).includes(name)) return { op: name as (typeof ACTIVATIONS)[number] };
   return no(`activation '${String(name)}'`);
