@@ -57,3 +57,37 @@ export function activationName(a: unknown): unknown {
     return ((a as Cfg).config as Cfg | undefined)?.name ?? (a as Cfg).class_name;
   return 'linear';
 }
+
+/**
+ * The order Functional layers run in, computed once at load (Kahn's algorithm, linear in the calls):
+ * a layer runs when every call's inputs exist. Layers the input never reaches are left out. (It was
+ * found again on every predict, by rescanning the pending layers: a 30,000-layer chain listed in
+ * reverse took minutes a batch.)
+ */
+export function schedule(specs: LayerSpec[], input: string): LayerSpec[] {
+  const waiting = new Map<string, LayerSpec[]>(); // `${layer}/${node}` -> layers needing it
+  const missing = new Map<LayerSpec, number>();
+  for (const s of specs) {
+    if (s.name === input) continue;
+    const needs = new Set(s.inbound.flatMap((c) => c.map(([l, n]) => `${l}/${n}`)));
+    missing.set(s, needs.size);
+    for (const k of needs) waiting.set(k, [...(waiting.get(k) ?? []), s]);
+  }
+  const order: LayerSpec[] = [];
+  const ready = [`${input}/0`];
+  const done = new Set<string>();
+  while (ready.length) {
+    const k = ready.pop()!;
+    if (done.has(k)) continue;
+    done.add(k);
+    for (const s of waiting.get(k) ?? []) {
+      const left = missing.get(s)! - 1;
+      missing.set(s, left);
+      if (left === 0) {
+        order.push(s);
+        s.inbound.forEach((_, node) => ready.push(`${s.name}/${node}`));
+      }
+    }
+  }
+  return order;
+}

@@ -4,7 +4,7 @@
  * ELU, LeakyReLU, clipped ReLUs...) are not an error: the importer says which, and the model stays
  * on TF.js (keras.ts / tf.loadLayersModel run it as before).
  */
-import { activationName, type LayerSpec } from '../formats/kerasConfig';
+import { activationName, schedule, type LayerSpec } from '../formats/kerasConfig';
 import type { Graph, Node, Op, Pair, Padding, Weight } from './graph';
 
 type Cfg = Record<string, unknown>;
@@ -285,10 +285,9 @@ export function graphFromKeras(parts: KerasParts): Graph {
       output = out;
     }
   } else {
-    // Functional: the layers in file order (Keras writes them topologically); a layer's n-th call reads
-    // the outputs of the calls it names.
-    for (const s of specs) {
-      if (s.name === parts.inputLayer![0]) continue;
+    // Functional: the layers in the order they can run (a file may list them in any order); a
+    // layer's n-th call reads the outputs of the calls it names.
+    for (const s of schedule(specs, parts.inputLayer![0])) {
       s.inbound.forEach((call, k) => {
         const ins = call.map(([l, n]) => `${l}/${n}`);
         if (s.className === 'Dense') embedding = ins[0];
