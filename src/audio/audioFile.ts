@@ -74,7 +74,7 @@ export function formatLabel(f: WavFacts): string {
   if (!f.codec) return `${f.container} ${f.format} ${f.bitsPerSample}-bit`;
   const name =
     f.format === 'mp3' ? 'MP3' : f.format === 'flac' ? 'FLAC' : f.format === 'opus' ? 'Opus' : 'Ogg Vorbis';
-  if (f.format === 'flac') return `${name} ${f.bitsPerSample}-bit`;
+  if (f.format === 'flac') return `${f.container === 'Ogg' ? 'Ogg ' : ''}${name} ${f.bitsPerSample}-bit`;
   const c = f.codec;
   const rate = c.bitrateKbps ? ` ${c.bitrateKbps} kbit/s` : '';
   return `${name}${rate}${c.vbr ? ' VBR' : rate ? ' CBR' : ''}`;

@@ -10,7 +10,8 @@ import { MAX_READ_BYTES, readMono } from './wavSource';
 /** Bytes read first for the headers (FLAC metadata with its SEEKTABLE, an ID3 tag before MP3). */
 const HEAD_BYTES = 256 * 1024;
 /** Short reads are served from decoded blocks of this many frames (nearby reads then decode once). */
-const BLOCK = 4096;
+export const DECODE_BLOCK = 4096;
+const BLOCK = DECODE_BLOCK;
 /** Decoded blocks kept (at 8 channels, 2 MB each). */
 const CACHED_BLOCKS = 32;
 
@@ -100,6 +101,19 @@ export class CompressedSource {
       });
     }
     return channel === undefined ? chans : [chans[channel]];
+  }
+
+  /**
+   * Frames [start, start + n) clipped to the file, every channel, decoded on their own and not kept
+   * (n <= maxFramesPerRead): a sparse read far from any other, where cached blocks would only be
+   * decoded in full and evicted unused.
+   */
+  framesOnce(start: number, n: number): Promise<Float32Array[]> {
+    if (n > this.maxFramesPerRead)
+      throw new RangeError(`read of ${n} frames exceeds ${this.maxFramesPerRead}`);
+    const total = this.facts.frames;
+    const a = Math.max(0, Math.min(Math.floor(start), total));
+    return this.decode(a, Math.max(a, Math.min(total, a + Math.floor(n))));
   }
 
   /** `length` mono samples from `start` (all channels averaged; zero outside the file). */

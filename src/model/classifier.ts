@@ -228,7 +228,7 @@ export class Classifier {
     const probs: Float32Array[] = [];
     for (let i = 0; i < starts.length; i += batch) {
       const n = Math.min(batch, starts.length - i);
-      for (let j = 0; j < n; j++) this.inputFor(samples, starts[i + j], buf, j * this.featureSize);
+      this.input.writeMany(Array<Float32Array>(n).fill(samples), starts.slice(i, i + n), buf);
       probs.push(...(await this.predict(buf, n)));
     }
     return this.describe(samples.length, starts, probs, options);
@@ -279,6 +279,8 @@ export class Classifier {
     const jobs: { result: FileClassification; n: number; starts: number[]; offset: number }[] = [];
     const inputs: Float32Array[] = [];
     let total = 0;
+    // Features in batches across files: the float32 MFCC kernel's SIMD lanes run across clips.
+    const queue = this.input.queue();
     for (const path of paths) {
       const result: FileClassification = { path };
       results.push(result);
@@ -311,7 +313,8 @@ export class Classifier {
         if (audio.facts.frames === 0) throw new WavError('no audio (0 frames)');
         const starts = windowStarts(audio.samples.length, this.window, stride);
         const buf = new Float32Array(starts.length * this.featureSize);
-        starts.forEach((s, j) => this.inputFor(audio.samples, s, buf, j * this.featureSize));
+        const f = this.featureSize;
+        starts.forEach((s, j) => queue.add(audio.samples, s, buf.subarray(j * f, (j + 1) * f)));
         jobs.push({ result, n: audio.samples.length, starts, offset: total });
         inputs.push(buf);
         total += starts.length;
@@ -321,6 +324,7 @@ export class Classifier {
         file?.close();
       }
     }
+    queue.flush();
     const all = new Float32Array(total * this.featureSize);
     let o = 0;
     for (const b of inputs) {
@@ -427,7 +431,7 @@ export class Classifier {
    */
   private writeGroup(seg: Float32Array, starts: Int32Array, buf: Float32Array): void {
     if (this.input.writeShared(seg, starts, buf)) return;
-    for (let j = 0; j < starts.length; j++) this.inputFor(seg, starts[j], buf, j * this.featureSize);
+    this.input.writeMany(Array<Float32Array>(starts.length).fill(seg), starts, buf);
   }
 
   /**

@@ -140,3 +140,62 @@ test('the editor model reads a long FLAC or MP3 by ranges and shows what the who
     long.dispose();
   }
 });
+
+test("the editor's combined view of a long range reads each spectrogram window once and draws its waveform column from it", async () => {
+  // 300 columns: windows close together, read through the block cache; 10: far apart, each decoded alone.
+  for (const f of ['range_seek.flac', 'range_noseek.flac', 'range_vbr.mp3', 'range_notag.mp3'])
+    for (const columns of [300, 10]) {
+      const bytes = readFileSync(join(D, f));
+      const whole = await WavDocumentModel.open(memorySource(bytes));
+      // A view budget of a few windows: the whole file is "long", its waveform decimated.
+      const src = counted(bytes);
+      const lim = { wholeDecodeSamples: 1000, viewReadBytes: 64 << 10 };
+      const long = await WavDocumentModel.open(src, lim);
+      const sepSrc = counted(bytes);
+      const sep = await WavDocumentModel.open(sepSrc, lim);
+      const d = whole.facts.durationSec;
+      const before = src.readBytes;
+      const v = await long.views(0, d, columns);
+      const read = src.readBytes - before;
+      assert.equal(v.waveform.decimated, true);
+      // The spectrogram is the one asked for on its own; its windows are the waveform's columns.
+      const sepBefore = sepSrc.readBytes;
+      const s = await sep.spectrogram(0, d, columns);
+      await sep.waveform(0, d, columns);
+      const sepRead = sepSrc.readBytes - sepBefore;
+      assert.deepEqual(v.spectrogram.times, s.times);
+      assert.equal(v.waveform.columns, s.frames);
+      assert.ok(s.frames >= 5, `${f}: ${s.frames} frames`);
+      // FLAC bit for bit; MP3 windows decoded from another frame before them within the lossy
+      // tolerance, which moves loud bins by far less than 0.1 dB.
+      const tol = f.endsWith('.flac') ? 0 : LOSSY_TOL;
+      if (!tol) assert.deepEqual(v.spectrogram.db, s.db);
+      for (let i = 0; i < s.db.length; i++)
+        if (s.db[i] > -80)
+          assert.ok(Math.abs(s.db[i] - v.spectrogram.db[i]) <= 0.1, `${f} ${columns}: bin ${i}`);
+      // Column c: min/max of the whole decode over frame c's window (FLAC exact, MP3 within the lossy tolerance).
+      const rate = whole.facts.sampleRate;
+      const win = Math.round(rate * 0.03);
+      const chans = whole.channelsShown;
+      const all = await Promise.all(
+        Array.from({ length: chans }, (_, ch) => whole.source.frames(0, whole.facts.frames, ch)),
+      );
+      for (let c = 0; c < v.waveform.columns; c++) {
+        const st = Math.round(s.times[c] * rate - win / 2);
+        for (let ch = 0; ch < chans; ch++) {
+          const x = all[ch][0].subarray(st, st + win);
+          const [lo, hi] = [Math.min(...x), Math.max(...x)];
+          const k = ch * v.waveform.columns + c;
+          assert.ok(
+            Math.abs(v.waveform.min[k] - lo) <= tol && Math.abs(v.waveform.max[k] - hi) <= tol,
+            `${f} column ${c}`,
+          );
+        }
+      }
+      // One read per window, none for the waveform: no more than the two views read apart (close
+      // windows, through the block cache; far ones each read a search piece, more than this small
+      // file's few cached blocks).
+      if (columns > 10) assert.ok(read <= sepRead, `${f}: read ${read} bytes, apart ${sepRead}`);
+      for (const m of [whole, long, sep]) m.dispose();
+    }
+});
