@@ -1,6 +1,6 @@
 // First view of 1-hour files in the editor's document model (src/audio/wavDocumentModel.ts, plain
-// Node, one core): a 128 kbit/s MP3 and a FLAC (with and without SEEKTABLE) side by side with the
-// WAV they were encoded from, in the same run. "First view" is what the editor's first message needs
+// Node, one core): a 128 kbit/s MP3, a FLAC (with and without SEEKTABLE), an Ogg Vorbis and an
+// Opus side by side with the WAV they were encoded from, in the same run. "First view" is what the editor's first message needs
 // (src/vscode/wavEditorSession.ts, rangeViews): open (header, MP3 frame index) and model.views(0,
 // duration, 1600), the whole-file waveform and spectrogram before the overview pass; CPU (user +
 // system, all threads: the machine is shared, so CPU is the honest figure) and wall. Baseline in
@@ -13,7 +13,8 @@
 // Usage: node --import tsx bench/editor/longCompressed.mjs [--runs 3]
 // Inputs (made once, ~1 GB, in $TMPDIR/wavebench-long/, not committed): a 44.1 kHz stereo 16-bit
 // hour of speech clips (samples/) looped over noise; FLAC -5 (a seek point every 10 s, flac's
-// default) and --no-seektable; LAME 128 kbit/s CBR.
+// default) and --no-seektable; LAME 128 kbit/s CBR; oggenc -q 3 (about 80 kbit/s on this input);
+// opusenc 64 kbit/s.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -86,6 +87,8 @@ const files = {
   'FLAC -5 (SEEKTABLE)': join(dir, 'hour.flac'),
   'FLAC -5, no SEEKTABLE': join(dir, 'hour_noseek.flac'),
   'MP3 128 kbit/s CBR': join(dir, 'hour.mp3'),
+  'Ogg Vorbis -q 3': join(dir, 'hour.ogg'),
+  'Opus 64 kbit/s': join(dir, 'hour.opus'),
 };
 if (!existsSync(files['FLAC -5 (SEEKTABLE)']))
   sh('flac', ['-s', '-f', wav, '-o', files['FLAC -5 (SEEKTABLE)']]);
@@ -93,6 +96,10 @@ if (!existsSync(files['FLAC -5, no SEEKTABLE']))
   sh('flac', ['-s', '-f', '--no-seektable', wav, '-o', files['FLAC -5, no SEEKTABLE']]);
 if (!existsSync(files['MP3 128 kbit/s CBR']))
   sh('lame', ['--quiet', '-b', '128', wav, files['MP3 128 kbit/s CBR']]);
+if (!existsSync(files['Ogg Vorbis -q 3']))
+  sh('oggenc', ['-Q', '-q', '3', wav, '-o', files['Ogg Vorbis -q 3']]);
+if (!existsSync(files['Opus 64 kbit/s']))
+  sh('opusenc', ['--quiet', '--bitrate', '64', wav, files['Opus 64 kbit/s']]);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load0 = os.loadavg();

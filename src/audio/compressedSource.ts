@@ -4,6 +4,7 @@ import { readFlacHeader, readMp3Header, type StreamHeader } from './codecHeaders
 import { CompressedStream, type ByteReader } from './compressedStream';
 import { FlacRanges } from './flacRanges';
 import { Mp3Ranges, type RangeDecoder } from './mp3Ranges';
+import { OggRanges } from './oggRanges';
 import type { WavFacts } from './wavDecode';
 import { MAX_READ_BYTES, readMono } from './wavSource';
 
@@ -16,9 +17,10 @@ const BLOCK = DECODE_BLOCK;
 const CACHED_BLOCKS = 32;
 
 /**
- * A FLAC or MP3 file read by frame ranges like a WavSource (facts, frames, mono, chunks): nothing is
- * decoded on open, a range is decoded from the nearest frame before it (flacRanges.ts, mp3Ranges.ts)
- * and equals the whole-file decode there. What the editor reads a long compressed file through.
+ * A FLAC, MP3, Ogg Vorbis or Opus file read by frame ranges like a WavSource (facts, frames, mono,
+ * chunks): nothing is decoded on open, a range is decoded from the nearest frame or page before it
+ * (flacRanges.ts, mp3Ranges.ts, oggRanges.ts) and equals the whole-file decode there. What the
+ * editor reads a long compressed file through.
  */
 export class CompressedSource {
   readonly header: { facts: WavFacts; warnings: string[] };
@@ -27,7 +29,7 @@ export class CompressedSource {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly kind: 'flac' | 'mp3',
+    readonly kind: 'flac' | 'mp3' | 'ogg',
     private readonly src: ByteSource,
     readonly stream: StreamHeader,
     private readonly ranges: RangeDecoder,
@@ -44,6 +46,15 @@ export class CompressedSource {
     }
     const h = readMp3Header(head, src.size);
     return new CompressedSource(kind, src, h, await Mp3Ranges.open(src, h));
+  }
+
+  /**
+   * An Ogg Vorbis or Opus file by ranges, or undefined for one that is decoded whole instead (several
+   * logical streams, chained, no end-of-stream page at its end: OggRanges.open says why).
+   */
+  static async openOgg(src: ByteSource): Promise<CompressedSource | undefined> {
+    const r = await OggRanges.open(src, await readBytes(src, 0, HEAD_BYTES));
+    return r && new CompressedSource('ogg', src, r.header, r);
   }
 
   get facts(): WavFacts {

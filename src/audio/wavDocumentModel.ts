@@ -113,11 +113,17 @@ export class WavDocumentModel {
     // A FLAC stream after an ID3v2 tag is read from after it (offsets counted from there).
     if (kind === 'flac') bytes = skipBytes(bytes, id3v2Size(await readBytes(bytes, 0, SNIFF_BYTES)));
     const reader = readerOf(bytes);
-    let source: WavSource | CompressedSource;
-    if (kind === 'ogg' || (kind === 'flac' && !(await flacTotalKnown(bytes)))) {
-      // Ogg Vorbis and Opus (and FLAC without a total sample count) are decoded whole, up to
-      // MAX_WHOLE_DECODE_SAMPLES (longer ones are refused with one line): no range reads for them.
-      const d = await decodeCompressed(kind, reader);
+    // WAV, FLAC, MP3 and Ogg: a long file is read by ranges (decoded from the nearest frame or page).
+    let source: WavSource | CompressedSource | undefined;
+    if (kind === 'wav') source = await WavSource.open(bytes);
+    else if (kind === 'ogg') source = await CompressedSource.openOgg(bytes);
+    else if (kind === 'mp3' || (await flacTotalKnown(bytes)))
+      source = await CompressedSource.open(kind, bytes);
+    if (!source) {
+      // Ogg files not read by ranges (several streams, chained, no end page) and FLAC without a total
+      // sample count are decoded whole, up to MAX_WHOLE_DECODE_SAMPLES (longer ones are refused
+      // with one line).
+      const d = await decodeCompressed(kind as Exclude<typeof kind, 'wav'>, reader);
       // The file's bytes, for the worker that classifies it: read after the decode, not before, so a
       // file the decoder refuses from its header (too long to decode whole) is never read whole.
       const file = await readAllBytes(bytes);
@@ -125,9 +131,6 @@ export class WavDocumentModel {
       const decoded = new DecodedSource(d.facts, d.warnings, d.channels, file);
       return new WavDocumentModel(decoded, d.channels, mixdown(d.channels), lim);
     }
-    // WAV, FLAC and MP3: a long file is read by ranges (FLAC and MP3 decoded from the nearest frame).
-    if (kind === 'wav') source = await WavSource.open(bytes);
-    else source = await CompressedSource.open(kind, bytes);
     const f = source.facts;
     if (f.frames * f.channels > lim.wholeDecodeSamples)
       return new WavDocumentModel(source, undefined, undefined, lim);
