@@ -184,7 +184,8 @@ export class Classifier {
     embed: boolean,
   ): Promise<{ shape: number[]; flat: Float32Array; both?: { embedding: tf.Tensor } }> {
     const logits = this.model.metadata.output === 'logits';
-    if (this.model.run) {
+    // Embeddings come from TF.js (a lowered Keras model keeps its TF.js copy for them).
+    if (this.model.run && !(embed && this.model.embed)) {
       const r = await this.model.run(inputs.subarray(0, count * this.featureSize), count);
       return { shape: r.shape, flat: logits ? softmaxRows(r.data, r.shape[r.shape.length - 1]) : r.data };
     }

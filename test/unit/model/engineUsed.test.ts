@@ -27,8 +27,17 @@ test('FeatureExtractor: MFCC on the WebAssembly kernel; the JS engine for the ot
   assert.equal((await FeatureExtractor.create({ type: 'spectrogram' })).engineName, 'js');
 });
 
-test('classify --json -: the pool workers classified with the WebAssembly MFCC kernel and TF.js wasm', async () => {
+test('classify --json -: the pool workers classified with the WebAssembly MFCC kernel, the model natively', async () => {
   const j = JSON.parse(await stdoutOf(['classify', CLIP, '--workers', '1', '--json', '-']));
+  assert.equal(j.engine.features, 'wasm');
+  assert.match(j.engine.backend, /^onnxruntime \(native, \d+ threads?\)$/);
+  assert.equal(j.engine.warning, undefined);
+});
+
+test('classify --backend wasm: the model on TF.js wasm', async () => {
+  const j = JSON.parse(
+    await stdoutOf(['classify', CLIP, '--workers', '1', '--backend', 'wasm', '--json', '-']),
+  );
   assert.deepEqual(j.engine, { backend: 'wasm', features: 'wasm' });
 });
 
