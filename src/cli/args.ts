@@ -26,8 +26,9 @@ export function parse(args: string[], options: ParseArgsConfig['options']): Pars
 /** The --backend option of the commands that run a model. */
 export const BACKEND_OPTION = { backend: { type: 'string' } } as const;
 
-export const BACKEND_HELP = `  --backend wasm|native  where TF.js layers and Keras models run: native (onnxruntime, in a child process;
-                         the default where it loads) or TF.js WASM; also WAVEBENCH_BACKEND`;
+export const BACKEND_HELP = `  --backend wasm|native  where TF.js layers and Keras models run: native (onnxruntime, in a child process)
+                         or TF.js WASM; default: native where it loads for models of 20 M multiply-adds a
+                         window or more, and in evaluate; WASM for smaller ones; also WAVEBENCH_BACKEND`;
 
 /** Applies --backend: the pool's workers read WAVEBENCH_BACKEND when they load a model. */
 export function applyBackend(values: ParsedArgs['values']): void {

@@ -5,11 +5,16 @@ import type { NativeAnswer, NativeRequest } from './nativeMessages';
 export interface ModelSpec {
   dir: string;
   labelsFile?: string;
+  /**
+   * The backend a job prefers for a TF.js layers or Keras model when WAVEBENCH_BACKEND / --backend
+   * names none (graph/native.ts): evaluate asks 'native', where per-window features are cheap.
+   */
+  prefer?: 'native';
 }
 
 /** The key a worker caches its loaded model under (and the pool counts a model's crashes under). */
 export function modelKey(m: ModelSpec): string {
-  return JSON.stringify([m.dir, m.labelsFile ?? null]);
+  return JSON.stringify([m.dir, m.labelsFile ?? null, m.prefer ?? null]);
 }
 
 /** Host -> worker: one task of a kind of the job table (jobs.ts), with the model it needs if any. */

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Classifier } from '../model/classifier';
+import { backendChoice } from '../model/graph/native';
 import { initTfBackend, type BackendInfo } from '../model/tfBackend';
 import { JOBS, type JobContext } from './jobs';
 import { modelKey, type FromWorker, type ModelSpec, type ToWorker } from './messages';
@@ -37,6 +38,7 @@ async function classifierFor(spec: ModelSpec): Promise<Classifier> {
     const classifier = Classifier.create(spec.dir, {
       labelsFile: spec.labelsFile,
       onnxRunner: native ?? undefined,
+      backend: backendChoice() ?? spec.prefer,
     });
     loaded = { key, classifier, dir: spec.dir };
     classifier.catch(() => {

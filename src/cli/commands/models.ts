@@ -20,7 +20,7 @@ parameters (read from the graph's DecodeWav/AudioSpectrogram/Mfcc, average pooli
 AudioMicrofrontend ops, or from metadata.json), the input shape, the labels, the ops or layers, and
 for TF.js layers / Keras models the backend (native, or the layer that keeps it on TF.js WASM).
   --labels FILE   labels, one a line (default: the model's own; labels.txt or NAME_labels.txt beside a .pb)
-  --backend wasm|native  load it on that backend (default: native where it loads; also WAVEBENCH_BACKEND)
+  --backend wasm|native  load it on that backend (default: see classify --help; also WAVEBENCH_BACKEND)
   --json          the same as JSON
 Exit code 2 when a model cannot be used (one line naming the file and the problem).`;
 

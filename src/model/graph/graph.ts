@@ -244,3 +244,15 @@ export function checkGraph(graph: Graph, source: string): Shapes {
 export function graphOps(graph: Graph): string[] {
   return [...new Set(graph.nodes.map((n) => n.op))].sort();
 }
+
+/** Multiply-adds of one window (one batch item): convolutions and dense layers, which dominate. */
+export function graphMacs(graph: Graph, shapes: Shapes): number {
+  let macs = 0;
+  for (const n of graph.nodes) {
+    const out = shapes.get(n.output) ?? [];
+    const size = out.reduce((a, b) => a * b, 1);
+    if (n.op === 'conv2d') macs += size * n.kernel.shape[0] * n.kernel.shape[1] * n.kernel.shape[2];
+    else if (n.op === 'dense') macs += size * n.kernel.shape[0];
+  }
+  return macs;
+}

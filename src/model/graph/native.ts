@@ -11,6 +11,7 @@ import type { OnnxRunner } from '../formats/onnx';
 import { inputShapeOf, packFor } from '../inputLayout';
 import type { ModelPackage } from '../package';
 import { readyGraph } from './fold';
+import { graphMacs } from './graph';
 import { graphFromKeras, NotLowerable, type KerasParts } from './fromKeras';
 import { graphToOnnx } from './toOnnx';
 
@@ -22,6 +23,16 @@ export function backendChoice(given?: string): BackendChoice | undefined {
   const v = given ?? process.env.WAVEBENCH_BACKEND;
   return (BACKEND_CHOICES as readonly (string | undefined)[]).includes(v) ? (v as BackendChoice) : undefined;
 }
+
+/**
+ * Below this many multiply-adds a window, a model runs on TF.js WASM unless native is asked for
+ * (--backend native; `evaluate` asks for it). Measured with `node bench/classify/backends.mjs N 1
+ * 2x1` (cold classify) on the bundled speech-commands model (4.9 M): native ran at 0.74x, 0.79x
+ * and 0.98x WASM's speed (CPU seconds) at 100, 1,000 and 3,000 clips - the onnxruntime process's start and the features'
+ * trip to it cost what its faster kernels save on so small a model - while on evaluate's long
+ * recordings (features cheap, shared between windows) it took 2.2-2.7x less CPU a window.
+ */
+export const NATIVE_MIN_MACS = 20e6;
 
 /** Largest difference allowed between the two backends on the load-time cross-check. */
 const AGREE = 1e-4;
@@ -60,6 +71,11 @@ export async function preferNative(
     throw e;
   }
   if (choice === 'wasm') return wasm('runs on TF.js WASM (WAVEBENCH_BACKEND / --backend wasm)');
+  const macs = graphMacs(graph.graph, graph.shapes);
+  if (choice === undefined && macs < NATIVE_MIN_MACS)
+    return wasm(
+      `runs on TF.js WASM: a small model (${(macs / 1e6).toFixed(1)} M multiply-adds a window), where the onnxruntime process costs what it saves; --backend native runs it natively`,
+    );
   if (!runner) return wasm('runs on TF.js WASM (no onnxruntime process here)');
   const { frames, bins } = pkg;
   const size = frames * bins;

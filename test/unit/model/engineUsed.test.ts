@@ -27,11 +27,25 @@ test('FeatureExtractor: MFCC on the WebAssembly kernel; the JS engine for the ot
   assert.equal((await FeatureExtractor.create({ type: 'spectrogram' })).engineName, 'js');
 });
 
-test('classify --json -: the pool workers classified with the WebAssembly MFCC kernel, the model natively', async () => {
+test('classify --json -: the pool workers classified with the WebAssembly MFCC kernel; the small bundled model on TF.js WASM, natively when asked', async () => {
+  // Below NATIVE_MIN_MACS multiply-adds a window, classify keeps a model on TF.js WASM (graph/native.ts).
   const j = JSON.parse(await stdoutOf(['classify', CLIP, '--workers', '1', '--json', '-']));
-  assert.equal(j.engine.features, 'wasm');
-  assert.match(j.engine.backend, /^onnxruntime \(native, \d+ threads?\)$/);
-  assert.equal(j.engine.warning, undefined);
+  assert.deepEqual(j.engine, { backend: 'wasm', features: 'wasm' });
+  const n = JSON.parse(
+    await stdoutOf(['classify', CLIP, '--workers', '1', '--backend', 'native', '--json', '-']),
+  );
+  assert.equal(n.engine.features, 'wasm');
+  assert.match(n.engine.backend, /^onnxruntime \(native, \d+ threads?\)$/);
+  assert.equal(n.engine.warning, undefined);
+  // The two backends agree (lowered.test.ts holds them to 1e-5 on every fixture).
+  assert.equal(n.rows[0].predicted, j.rows[0].predicted);
+  assert.ok(Math.abs(n.rows[0].probability - j.rows[0].probability) <= 1e-5);
+});
+
+test('models --describe: why the bundled model stays on TF.js WASM, and its size in multiply-adds', async () => {
+  delete process.env.WAVEBENCH_BACKEND; // --backend of an earlier runCli in this process sets it
+  const out = await stdoutOf(['models', '--describe', 'speech-commands']);
+  assert.match(out, /a small model \(\d+\.\d M multiply-adds a window\)/);
 });
 
 test('classify --backend wasm: the model on TF.js wasm', async () => {
