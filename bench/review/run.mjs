@@ -10,9 +10,11 @@
 //    time, CPU seconds (user + system) and peak RSS (/usr/bin/time).
 // SPEECH_COMMANDS_TREE: a Speech Commands tree in the speech_commands layout (one folder per word, with its
 // testing_list.txt), e.g. the v0.02 release unpacked; the bench reads it and writes only to a temp folder.
-// Run: npm run build && node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale]
+// --keep-json OUT: keep the whole tree's review JSON (with the shift check) at OUT, e.g. for
+// bench/review/copy_correlation.py, which checks its near pairs on the waveforms.
+// Run: npm run build && node bench/review/run.mjs SPEECH_COMMANDS_TREE [--workers N] [--skip-scale] [--keep-json OUT]
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { machine, machineLine } from '../classify/tensorflow.mjs';
@@ -141,6 +143,8 @@ if (!process.argv.includes('--skip-scale')) {
   const out = `${reviewJson}.large.json`;
   const rv = run(['review', tree, '--workers', workers, '--json', out]);
   const big = JSON.parse(readFileSync(out, 'utf8'));
+  if (process.argv.includes('--keep-json'))
+    copyFileSync(out, process.argv[process.argv.indexOf('--keep-json') + 1]);
   const rv0 = run(['review', tree, '--workers', workers, '--json', out, '--no-shift-check']);
   const big0 = JSON.parse(readFileSync(out, 'utf8'));
   const cl = run(['classify', tree, '--workers', workers]);
