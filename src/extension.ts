@@ -57,7 +57,6 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
   const cache = new ResultCache(storage);
   const reports = new ReportPanels(context.extensionUri, recorder);
   const comparisons = new ComparePanels(context.extensionUri, recorder);
-  const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder);
   const evaluations = new EvaluationPanels(context.extensionUri, () => pools.pool, recorder);
   const reviews = new ReviewService(storage, models);
   const relabeller = new Relabeller();
@@ -68,6 +67,15 @@ export function activate(context: vscode.ExtensionContext): WavebenchApi {
     relabeller,
     recorder,
     saveTarget: () => api.saveTarget(),
+  });
+  // The dataset page's map asks the review service directly, with a UMAP map, and queues clips on the review page.
+  const datasetPanels = new DatasetPanels(context.extensionUri, dataset, recorder, {
+    results: (folder) => reviews.results(folder, false, 'umap'),
+    queue: async (folder, paths) => {
+      // The map's own review (in memory): a lasso never starts a second review of the folder.
+      const report = await reviews.results(folder, false, 'umap');
+      if (report) reviewPanels.show(report, paths);
+    },
   });
   context.subscriptions.push(
     models,

@@ -4,10 +4,13 @@ import type { DatasetMap } from '../dataset/datasetView';
 import type { ReviewReport } from '../engine/reviewJob';
 import type { DatasetToHost, HostToDataset } from '../protocol/dataset';
 
-/** The command that gives a folder's review (runs it when needed): implemented by reviewService. */
-export const REVIEW_RESULTS_COMMAND = 'wavebench.reviewResults';
-/** The command that queues clips for review: (folder Uri, absolute fs paths). */
-export const REVIEW_CLIPS_COMMAND = 'wavebench.reviewClips';
+/** What the map needs of the label review: implemented by ReviewService and ReviewPanels (extension.ts). */
+export interface MapReviews {
+  /** The folder's review with a UMAP map (cached, else run with progress); undefined when cancelled. */
+  results(folder: string): Promise<ReviewReport | undefined>;
+  /** Opens the review page with a queue of just these clips (absolute paths), in this order. */
+  queue(folder: string, paths: string[]): Promise<void>;
+}
 
 /**
  * The dataset page's map on the host side: builds it from the folder's review on the page's request,
@@ -23,6 +26,7 @@ export class DatasetMapHost {
     private readonly root: () => string | undefined,
     private readonly post: (m: HostToDataset) => void,
     private readonly live: () => boolean,
+    private readonly reviews: MapReviews,
   ) {}
 
   /** Is `path` a point of the map shown? */
@@ -46,7 +50,7 @@ export class DatasetMapHost {
         const paths = m.paths.filter((p) => this.has(p));
         if (!root || paths.length === 0) return true;
         try {
-          await vscode.commands.executeCommand(REVIEW_CLIPS_COMMAND, vscode.Uri.file(root), paths);
+          await this.reviews.queue(root, paths);
         } catch (e) {
           void vscode.window.showWarningMessage(
             `Wavebench: the ${paths.length} clips could not be queued for review: ${e instanceof Error ? e.message : String(e)}`,
@@ -67,11 +71,7 @@ export class DatasetMapHost {
     this.building = true;
     this.post({ type: 'mapStatus', state: 'running' });
     try {
-      const r = await vscode.commands.executeCommand<ReviewReport | undefined>(
-        REVIEW_RESULTS_COMMAND,
-        vscode.Uri.file(root),
-        { map: 'umap' },
-      );
+      const r = await this.reviews.results(root);
       if (!this.live()) return;
       const map = r && datasetMap(r);
       if (!map) {

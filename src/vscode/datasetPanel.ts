@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseDatasetToHost, type DatasetToHost, type HostToDataset } from '../protocol/dataset';
-import { DatasetMapHost } from './datasetMapHost';
+import { DatasetMapHost, type MapReviews } from './datasetMapHost';
 import type { DatasetService } from './datasetService';
 import { Disposable } from './dispose';
 import type { TestRecorder } from './testRecorder';
@@ -18,6 +18,7 @@ export class DatasetPanel extends Disposable {
     extensionUri: vscode.Uri,
     private readonly data: DatasetService,
     recorder: TestRecorder,
+    reviews: MapReviews,
   ) {
     super();
     const title = `Wavebench dataset: ${vscode.workspace.asRelativePath(data.root ?? '')}`;
@@ -48,6 +49,7 @@ export class DatasetPanel extends Disposable {
       () => data.root,
       (m) => this.host.post(m),
       () => this.host.live,
+      reviews,
     );
     this._register(data.onDidChange(() => this.send()));
     this._register(this.panel.onDidDispose(() => this.dispose()));
@@ -104,6 +106,7 @@ export class DatasetPanels extends Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly data: DatasetService,
     private readonly recorder: TestRecorder,
+    private readonly reviews: MapReviews,
   ) {
     super();
     this._register({ dispose: () => this.current?.dispose() });
@@ -117,7 +120,7 @@ export class DatasetPanels extends Disposable {
   /** Shows (or refreshes) the report of the inspected dataset. */
   show(): void {
     if (this.current) return this.current.reveal();
-    const p = new DatasetPanel(this.extensionUri, this.data, this.recorder);
+    const p = new DatasetPanel(this.extensionUri, this.data, this.recorder, this.reviews);
     this.current = p;
     p.onDispose(() => {
       if (this.current === p) this.current = undefined;

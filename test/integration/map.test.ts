@@ -82,4 +82,14 @@ async function buildAndCheck(a: WavebenchApi, root: string, folder: string): Pro
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   await sleep(500);
   await shots('map');
+
+  // A lasso queues its clips on the review page from the map's own review (no second review runs);
+  // a path the map does not hold is dropped.
+  const lasso = [map.paths[2], map.paths[0], outside];
+  a.datasetPage({ type: 'reviewClips', paths: lasso });
+  await until(
+    'the lasso queued on the review page',
+    () =>
+      JSON.stringify(a.reviewPanels.of(folder)?.selected) === JSON.stringify(lasso.slice(0, 2)) || undefined,
+  );
 }
