@@ -9,6 +9,9 @@ import type { Neighbours } from './knn';
  */
 export const MAX_SHIFT_FRAMES = 3;
 
+/** A feature matrix's values: float32, or int16 with one scale a matrix (a cosine ignores the scale). */
+export type FeatureValues = Float32Array | Int16Array;
+
 /**
  * Cosine distance (1 - cos, in float64) of matrices `a` and `b` (`bins` values a frame) over the
  * frames they share when `b` is moved by `o` frames (frame f of `a` against frame f + o of `b`),
@@ -16,8 +19,8 @@ export const MAX_SHIFT_FRAMES = 3;
  * overlap on both sides (silence against anything is not a copy).
  */
 export function shiftDistance(
-  a: Float32Array,
-  b: Float32Array,
+  a: FeatureValues,
+  b: FeatureValues,
   bins: number,
   maxShift = MAX_SHIFT_FRAMES,
 ): number {
@@ -42,6 +45,17 @@ export function shiftDistance(
     if (aa > 0 && bb > 0) best = Math.min(best, Math.max(0, 1 - ab / Math.sqrt(aa * bb)));
   }
   return best;
+}
+
+/** `f` as int16 scaled to its largest magnitude (half the bytes; shiftDistance takes it as it is). */
+export function quantizeFeatures(f: Float32Array): Int16Array {
+  let max = 0;
+  for (let i = 0; i < f.length; i++) max = Math.max(max, Math.abs(f[i]));
+  const q = new Int16Array(f.length);
+  if (max === 0) return q;
+  const k = 32767 / max;
+  for (let i = 0; i < f.length; i++) q[i] = Math.round(f[i] * k);
+  return q;
 }
 
 /**

@@ -3,7 +3,7 @@ import { openFrameReader } from '../audio/audioFile';
 import { mixdown } from '../audio/mixdown';
 import { resample } from '../audio/resample';
 import { WavFile } from '../audio/wavFile';
-import { shiftDistance } from '../dataset/shiftMatch';
+import { quantizeFeatures, shiftDistance } from '../dataset/shiftMatch';
 import type { Classifier } from '../model/classifier';
 
 /** A task of the review's shift check: candidate pairs (indices into `files`, two a pair) to measure. */
@@ -30,28 +30,14 @@ const WHOLE_BYTES = 2 * 1024 * 1024;
 const CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
- * A cached matrix as int16 with one scale a clip: twice the clips in the same bytes (fewer
- * recomputed: bench/review/shiftScale.mjs), for a change of the shift distance under 5e-6 (200
- * Speech Commands clips, 2,000 pairs), far under the thresholds (~0.05) and copies' distances (~0.003).
+ * A cached matrix as int16, scaled to its largest value: twice the clips in the same bytes (whole
+ * Speech Commands tree, bench/review/run.mjs: 1.72 -> 1.10 computations a clip), and compared as it
+ * is (a cosine ignores a matrix's scale), for a change of the shift distance under 5e-6 (200 Speech
+ * Commands clips, 2,000 pairs), far under the thresholds (~0.05) and copies' distances (~0.003).
  */
-interface Stored {
-  q: Int16Array;
-  scale: number;
-}
 let cacheRun = '';
-const cache = new Map<string, Stored | undefined>();
+const cache = new Map<string, Int16Array | undefined>();
 let cacheBytes = 0;
-
-function store(f: Float32Array): Stored {
-  let max = 0;
-  for (const v of f) max = Math.max(max, Math.abs(v));
-  const scale = max > 0 ? max / 32767 : 1;
-  return { q: Int16Array.from(f, (v) => Math.round(v / scale)), scale };
-}
-
-function load(s: Stored): Float32Array {
-  return Float32Array.from(s.q, (v) => v * s.scale);
-}
 
 /** The first window of `path` at the model's rate, reading only its head when the file is large. */
 async function head(path: string, c: Classifier): Promise<Float32Array> {
@@ -73,29 +59,29 @@ async function head(path: string, c: Classifier): Promise<Float32Array> {
 }
 
 /** The features of `path` for the check, from the cache or computed (undefined: unreadable). */
-async function featuresOf(path: string, c: Classifier, count: () => void): Promise<Float32Array | undefined> {
+async function featuresOf(path: string, c: Classifier, count: () => void): Promise<Int16Array | undefined> {
   if (cache.has(path)) {
-    const s = cache.get(path);
+    const q = cache.get(path);
     cache.delete(path);
-    cache.set(path, s);
-    return s && load(s);
+    cache.set(path, q);
+    return q;
   }
   count();
-  let s: Stored | undefined;
+  let s: Int16Array | undefined;
   try {
-    s = store(c.matchFeatures(await head(path, c)).data);
+    s = quantizeFeatures(c.matchFeatures(await head(path, c)).data);
   } catch {
     // The classification pass already reported this file; here its pairs are just not measured.
     s = undefined;
   }
   cache.set(path, s);
-  cacheBytes += s?.q.byteLength ?? 0;
+  cacheBytes += s?.byteLength ?? 0;
   for (const [k, v] of cache) {
     if (cacheBytes <= CACHE_BYTES) break;
     cache.delete(k);
-    cacheBytes -= v?.q.byteLength ?? 0;
+    cacheBytes -= v?.byteLength ?? 0;
   }
-  return s && load(s);
+  return s;
 }
 
 /** Measures a task's pairs (ShiftMatchInput) with the loaded model's front end; runs in a worker. */

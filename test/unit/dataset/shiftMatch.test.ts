@@ -9,6 +9,7 @@ import {
   candidatePairs,
   localityOrder,
   MAX_SHIFT_FRAMES,
+  quantizeFeatures,
   shiftDistance,
   shiftThreshold,
 } from '../../../src/dataset/shiftMatch';
@@ -39,6 +40,9 @@ test('shift distance and threshold equal the numpy/scipy reference', () => {
     assert.ok(Math.abs(d - ref.distance[p]) < 1e-9, `pair ${a}-${b}: ${d} vs ${ref.distance[p]}`);
     // Symmetric: b moved by o is a moved by -o.
     assert.ok(Math.abs(shiftDistance(m[b], m[a], ref.bins) - d) < 1e-9);
+    // The workers' cache keeps int16 matrices: the same distance but for rounding.
+    const q = shiftDistance(quantizeFeatures(m[a]), quantizeFeatures(m[b]), ref.bins);
+    assert.ok(Math.abs(q - ref.distance[p]) < 2e-5, `int16 pair ${a}-${b}: ${q} vs ${ref.distance[p]}`);
   });
   const pairs = Int32Array.from(ref.pairs.flat());
   const dist = Float32Array.from(ref.distance);
