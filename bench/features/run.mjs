@@ -8,8 +8,9 @@
 // Clips are made once with sox into bench/results/clips16k/ (git-ignored) from $WAVEBENCH_FSDD (a folder
 // of FSDD recordings, e.g. the dataset's recordings/ for 2,500 clips), by default the 63 FSDD clips of
 // test/fixtures/fsdd (fewer than --n: the timed loops cycle over them); figures go to
-// bench/results/features.json. --profile adds a per-stage timing of Mfcc.compute. The float32 WASM kernel
-// (MfccWasm.computeBatchF32, 16 clips a call) is timed in the same run as the float64 one, with their ratio.
+// bench/results/features.json. --profile adds a per-stage timing of Mfcc.compute. Production's float32
+// WASM kernel (FeatureExtractor, one clip a call and 32 a call) is timed in the same run as the float64
+// one (--float64) and the JS engine, with their ratios.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -237,28 +238,36 @@ async function main() {
   const totalFrames = m.totalFrames - t0;
   console.error(`pipeline: ${pipeline.clipsPerSec} clips/s`);
 
-  // 1b. The production path: FeatureExtractor's MFCC (the WebAssembly kernel, src/audio/native/mfcc.wasm).
-  const fx = await FeatureExtractor.create({ type: 'mfcc' });
+  // 1b. FeatureExtractor's MFCC on the float64 WASM kernel (--float64; production before 2026-12-08).
+  const fx64 = await FeatureExtractor.create({ type: 'mfcc' }, { mfccPrecision: 'float64' });
   const wasmPipeline = timeLoop(bytes.length, args.seconds, (i) => {
     const w = decodeWav(bytes[i]);
     const s = fitLength(w.channels[0], 16000);
-    sink += fx.compute(s, out).data[0];
+    sink += fx64.compute(s, out).data[0];
   });
-  console.error(`WASM pipeline: ${wasmPipeline.clipsPerSec} clips/s`);
+  console.error(`WASM float64 pipeline: ${wasmPipeline.clipsPerSec} clips/s`);
 
-  // 1c. The float32 kernel (MfccWasm.computeBatchF32), batched 16 clips a call, in the same run.
-  const { MfccWasm } = await import('../../src/audio/mfccWasm.ts');
-  const f32 = await MfccWasm.create();
-  const BATCH = 16;
+  // 1c. The production path: FeatureExtractor's MFCC on the float32 kernel, one clip a call (the
+  // editor, features, a long file's span) ...
+  const fx = await FeatureExtractor.create({ type: 'mfcc' });
+  const f0 = fx.f32Fallbacks;
+  const wasmF32Single = timeLoop(bytes.length, args.seconds, (i) => {
+    const w = decodeWav(bytes[i]);
+    sink += fx.compute(fitLength(w.channels[0], 16000), out).data[0];
+  });
+  console.error(`WASM float32 pipeline, one clip a call: ${wasmF32Single.clipsPerSec} clips/s`);
+
+  // 1d. ... and batched BATCH clips a call (FeatureExtractor.computeBatch: classify's InputQueue).
+  const BATCH = 32;
   const batchOut = new Float32Array(BATCH * out.length);
-  const f0 = f32.f32Fallbacks;
   const batches = timeLoop(Math.ceil(bytes.length / BATCH), args.seconds, (b) => {
     const clips = [];
     for (let j = 0; j < BATCH; j++) {
       const w = decodeWav(bytes[(b * BATCH + j) % bytes.length]);
       clips.push(fitLength(w.channels[0], 16000));
     }
-    sink += f32.computeBatchF32(clips, batchOut).data[0];
+    fx.computeBatch(clips, batchOut);
+    sink += batchOut[0];
   });
   const scale = (x) => r2(x * BATCH);
   const wasmF32Pipeline = {
@@ -267,8 +276,9 @@ async function main() {
     clipsPerSec: scale(batches.clipsPerSec),
     usPerClip: r2(batches.usPerClip / BATCH),
     clipsPerCpuSec: scale(batches.clipsPerCpuSec),
-    doubleFallbackFrames: f32.f32Fallbacks - f0,
   };
+  const f32Frames = (wasmF32Single.processed + wasmF32Pipeline.processed) * m.frameCount(16000);
+  const doubleFallbackShare = Math.round(((fx.f32Fallbacks - f0) / f32Frames) * 1e5) / 1e5;
   console.error(`WASM float32 batched pipeline: ${wasmF32Pipeline.clipsPerSec} clips/s`);
 
   // 2. Decode only.
@@ -310,6 +320,8 @@ async function main() {
     listFile,
     engine: {
       wasmF32Pipeline,
+      wasmF32Single,
+      doubleFallbackShare,
       wasmPipeline,
       pipeline,
       decodeOnly: decode,
@@ -320,7 +332,7 @@ async function main() {
       stageProfile: profile,
     },
     tensorflow: tf,
-    ratioEngineOverTfBest: tfBest ? r2(wasmPipeline.clipsPerSec / tfBest) : undefined,
+    ratioEngineOverTfBest: tfBest ? r2(wasmF32Pipeline.clipsPerSec / tfBest) : undefined,
     ratioWasmOverJs: r2(wasmPipeline.clipsPerSec / pipeline.clipsPerSec),
     ratioF32OverF64Wasm: r2(wasmF32Pipeline.clipsPerSec / wasmPipeline.clipsPerSec),
     machine: {
@@ -344,17 +356,18 @@ async function main() {
   const lines = [
     `| figure | value |`,
     `| --- | --- |`,
-    `| Wavebench decode+fitLength+MFCC, WASM kernel (1 core) | ${wasmPipeline.clipsPerSec} clips/s (${wasmPipeline.usPerClip} us/clip; ${wasmPipeline.clipsPerCpuSec} per CPU-s) |`,
-    `| same, WASM float32 kernel batched 16 clips a call (1 core) | ${wasmF32Pipeline.clipsPerSec} clips/s (${wasmF32Pipeline.usPerClip} us/clip; ${wasmF32Pipeline.clipsPerCpuSec} per CPU-s; ${wasmF32Pipeline.doubleFallbackFrames} frames fell back to double) |`,
-    `| ratio float32 / float64 WASM kernel | ${result.ratioF32OverF64Wasm} (per CPU-s: ${r2(wasmF32Pipeline.clipsPerCpuSec / wasmPipeline.clipsPerCpuSec)}) |`,
+    `| Wavebench decode+fitLength+MFCC, float32 WASM kernel batched ${BATCH} clips a call (production; 1 core) | ${wasmF32Pipeline.clipsPerSec} clips/s (${wasmF32Pipeline.usPerClip} us/clip; ${wasmF32Pipeline.clipsPerCpuSec} per CPU-s) |`,
+    `| same, one clip a call | ${wasmF32Single.clipsPerSec} clips/s (${wasmF32Single.usPerClip} us/clip; ${wasmF32Single.clipsPerCpuSec} per CPU-s); frames recomputed in double: ${doubleFallbackShare} |`,
+    `| same, float64 WASM kernel (--float64) | ${wasmPipeline.clipsPerSec} clips/s (${wasmPipeline.usPerClip} us/clip; ${wasmPipeline.clipsPerCpuSec} per CPU-s) |`,
+    `| ratio float32 batched / float64 | ${result.ratioF32OverF64Wasm} (per CPU-s: ${r2(wasmF32Pipeline.clipsPerCpuSec / wasmPipeline.clipsPerCpuSec)}) |`,
     `| same with the JS engine (PFFFT + float64 fallback) | ${pipeline.clipsPerSec} clips/s (${pipeline.usPerClip} us/clip; ${pipeline.clipsPerCpuSec} per CPU-s) |`,
-    `| ratio WASM / JS | ${result.ratioWasmOverJs} |`,
+    `| ratio float64 WASM / JS | ${result.ratioWasmOverJs} |`,
     `| decode only | ${decode.clipsPerSec} clips/s (${decode.usPerClip} us/clip) |`,
     `| JS MFCC only | ${mfccOnly.clipsPerSec} clips/s (${mfccOnly.usPerClip} us/clip) |`,
     `| JS engine: float64 fallback frames / all frames | ${exactFrames} / ${totalFrames} = ${result.engine.exactFrameRatio} |`,
     `| TF eager (--threads 1) | ${fmt(tf?.mode_eager_clips_per_sec)} clips/s |`,
     `| TF tf.function (--threads 1) | ${fmt(tf?.mode_function_clips_per_sec)} clips/s |`,
-    `| ratio Wavebench (WASM) / TF(best) | ${fmt(result.ratioEngineOverTfBest)} |`,
+    `| ratio Wavebench (float32 batched) / TF(best) | ${fmt(result.ratioEngineOverTfBest)} |`,
     `| machine | nproc ${nproc}, ${cpuModel}, node ${process.version}, TF ${fmt(tf?.version)} |`,
     `| load average (1/5/15 min) | start ${loadStart.join(' ')}; end ${loadEnd.join(' ')} |`,
   ];

@@ -21,9 +21,8 @@ export async function sniffReader(reader: ByteReader): Promise<AudioKind> {
   const skip = id3v2Size(head);
   if (skip && skip < reader.size) {
     const after = await reader.read(skip, Math.min(reader.size - skip, SNIFF_BYTES));
-    const kind = sniffAudio(after, reader.size - skip);
-    if (kind === 'flac') throw new WavError('FLAC after an ID3v2 tag is not supported (strip the tag)');
-    return kind;
+    // FLAC after the tag: read from after it (CompressedStream, CompressedSource).
+    return sniffAudio(after, reader.size - skip);
   }
   if (skip >= reader.size) throw new WavError('MP3 file with an ID3 tag and no audio frames (0 frames)');
   return sniffAudio(head, reader.size);
@@ -36,7 +35,7 @@ export function memoryReader(bytes: Uint8Array): ByteReader {
 
 /** WavFacts of a compressed stream once `frames` are known. */
 export function compressedFacts(h: StreamHeader, frames: number): WavFacts {
-  const container = h.codec === 'FLAC' ? 'FLAC' : h.codec === 'MP3' ? 'MPEG' : 'Ogg';
+  const container = h.ogg ? 'Ogg' : h.codec === 'FLAC' ? 'FLAC' : h.codec === 'MP3' ? 'MPEG' : 'Ogg';
   const bits = h.bitsPerSample ?? 32;
   return {
     container,

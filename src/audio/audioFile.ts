@@ -1,9 +1,9 @@
 import { compressedFacts, sniffReader } from './audioDecode';
-import type { ByteSource } from './byteSource';
+import { readBytes, skipBytes, type ByteSource } from './byteSource';
 import { CompressedSource } from './compressedSource';
 import { CompressedStream, type ByteReader } from './compressedStream';
 import { mixdown } from './mixdown';
-import type { AudioKind } from './sniff';
+import { id3v2Size, type AudioKind } from './sniff';
 import { StatsAccumulator, type ChannelStats } from './stats';
 import { WavError, type WavFacts } from './wavDecode';
 import { scanWavFile, type WavFile } from './wavFile';
@@ -74,7 +74,7 @@ export function formatLabel(f: WavFacts): string {
   if (!f.codec) return `${f.container} ${f.format} ${f.bitsPerSample}-bit`;
   const name =
     f.format === 'mp3' ? 'MP3' : f.format === 'flac' ? 'FLAC' : f.format === 'opus' ? 'Opus' : 'Ogg Vorbis';
-  if (f.format === 'flac') return `${name} ${f.bitsPerSample}-bit`;
+  if (f.format === 'flac') return `${f.container === 'Ogg' ? 'Ogg ' : ''}${name} ${f.bitsPerSample}-bit`;
   const c = f.codec;
   const rate = c.bitrateKbps ? ` ${c.bitrateKbps} kbit/s` : '';
   return `${name}${rate}${c.vbr ? ' VBR' : rate ? ' CBR' : ''}`;
@@ -103,8 +103,10 @@ function fileSource(file: WavFile): ByteSource {
 }
 
 /**
- * A WAV, FLAC or MP3 file read from any frame (FLAC and MP3 decoded from the nearest frame before,
- * compressedSource.ts); Ogg Vorbis and Opus are refused (they are decoded from their start only).
+ * A WAV, FLAC, MP3, Ogg Vorbis or Opus file read from any frame (compressed ones decoded from the
+ * nearest frame or page before, compressedSource.ts): what evaluate reads long recordings through.
+ * An Ogg file that cannot be read by ranges (several logical streams, chained, no end page) is
+ * refused: decoding it whole would hold the whole recording in memory.
  */
 export async function openFrameReader(file: WavFile): Promise<FrameReader> {
   const kind = await sniffFile(file);
@@ -112,8 +114,14 @@ export async function openFrameReader(file: WavFile): Promise<FrameReader> {
     const header = file.readHeader();
     return { facts: header.facts, frames: (s, n) => file.frames(header, s, n), close: async () => undefined };
   }
-  if (kind === 'ogg')
-    throw new WavError('Ogg Vorbis and Opus are read from their start only: convert it to FLAC, MP3 or WAV');
-  const src = await CompressedSource.open(kind, fileSource(file));
+  let bytes = fileSource(file);
+  // A FLAC stream after an ID3v2 tag is read from after it, as the editor does.
+  if (kind === 'flac') bytes = skipBytes(bytes, id3v2Size(await readBytes(bytes, 0, 10)));
+  const src =
+    kind === 'ogg' ? await CompressedSource.openOgg(bytes) : await CompressedSource.open(kind, bytes);
+  if (!src)
+    throw new WavError(
+      'this Ogg file cannot be read by ranges (several logical streams, chained streams or no end page): convert it to FLAC, MP3 or WAV',
+    );
   return { facts: src.facts, frames: (s, n) => src.frames(s, n), close: () => src.close() };
 }

@@ -35,6 +35,16 @@ export async function readBytes(src: ByteSource, offset: number, length: number)
   return b.subarray(0, await src.read(offset, b));
 }
 
+/** The bytes of `src` from `skip` on (a FLAC stream after an ID3v2 tag), offsets and size counted from there. */
+export function skipBytes(src: ByteSource, skip: number): ByteSource {
+  if (!skip) return src;
+  return {
+    size: Math.max(0, src.size - skip),
+    read: (offset, buffer) => src.read(offset + skip, buffer),
+    close: () => src.close(),
+  };
+}
+
 /** A source over bytes already in memory. */
 export function memorySource(bytes: Uint8Array): ByteSource {
   return {

@@ -10,6 +10,8 @@ export interface StreamHeader extends CodecFacts {
   codec: 'FLAC' | 'MP3' | 'Vorbis' | 'Opus';
   sampleRate: number;
   channels: number;
+  /** True when the stream comes in Ogg pages (Vorbis, Opus, Ogg FLAC). */
+  ogg?: boolean;
   /** FLAC: bits per sample; lossy codecs: undefined. */
   bitsPerSample?: number;
   /** Byte offset of the first audio frame (after ID3 / metadata blocks). */

@@ -4,20 +4,23 @@ import { readFlacHeader, readMp3Header, type StreamHeader } from './codecHeaders
 import { CompressedStream, type ByteReader } from './compressedStream';
 import { FlacRanges } from './flacRanges';
 import { Mp3Ranges, type RangeDecoder } from './mp3Ranges';
+import { OggRanges } from './oggRanges';
 import type { WavFacts } from './wavDecode';
 import { MAX_READ_BYTES, readMono } from './wavSource';
 
 /** Bytes read first for the headers (FLAC metadata with its SEEKTABLE, an ID3 tag before MP3). */
 const HEAD_BYTES = 256 * 1024;
 /** Short reads are served from decoded blocks of this many frames (nearby reads then decode once). */
-const BLOCK = 4096;
+export const DECODE_BLOCK = 4096;
+const BLOCK = DECODE_BLOCK;
 /** Decoded blocks kept (at 8 channels, 2 MB each). */
 const CACHED_BLOCKS = 32;
 
 /**
- * A FLAC or MP3 file read by frame ranges like a WavSource (facts, frames, mono, chunks): nothing is
- * decoded on open, a range is decoded from the nearest frame before it (flacRanges.ts, mp3Ranges.ts)
- * and equals the whole-file decode there. What the editor reads a long compressed file through.
+ * A FLAC, MP3, Ogg Vorbis or Opus file read by frame ranges like a WavSource (facts, frames, mono,
+ * chunks): nothing is decoded on open, a range is decoded from the nearest frame or page before it
+ * (flacRanges.ts, mp3Ranges.ts, oggRanges.ts) and equals the whole-file decode there. What the
+ * editor reads a long compressed file through.
  */
 export class CompressedSource {
   readonly header: { facts: WavFacts; warnings: string[] };
@@ -26,7 +29,7 @@ export class CompressedSource {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly kind: 'flac' | 'mp3',
+    readonly kind: 'flac' | 'mp3' | 'ogg',
     private readonly src: ByteSource,
     readonly stream: StreamHeader,
     private readonly ranges: RangeDecoder,
@@ -43,6 +46,15 @@ export class CompressedSource {
     }
     const h = readMp3Header(head, src.size);
     return new CompressedSource(kind, src, h, await Mp3Ranges.open(src, h));
+  }
+
+  /**
+   * An Ogg Vorbis or Opus file by ranges, or undefined for one that is decoded whole instead (several
+   * logical streams, chained, no end-of-stream page at its end: OggRanges.open says why).
+   */
+  static async openOgg(src: ByteSource): Promise<CompressedSource | undefined> {
+    const r = await OggRanges.open(src, await readBytes(src, 0, HEAD_BYTES));
+    return r && new CompressedSource('ogg', src, r.header, r);
   }
 
   get facts(): WavFacts {
@@ -100,6 +112,19 @@ export class CompressedSource {
       });
     }
     return channel === undefined ? chans : [chans[channel]];
+  }
+
+  /**
+   * Frames [start, start + n) clipped to the file, every channel, decoded on their own and not kept
+   * (n <= maxFramesPerRead): a sparse read far from any other, where cached blocks would only be
+   * decoded in full and evicted unused.
+   */
+  framesOnce(start: number, n: number): Promise<Float32Array[]> {
+    if (n > this.maxFramesPerRead)
+      throw new RangeError(`read of ${n} frames exceeds ${this.maxFramesPerRead}`);
+    const total = this.facts.frames;
+    const a = Math.max(0, Math.min(Math.floor(start), total));
+    return this.decode(a, Math.max(a, Math.min(total, a + Math.floor(n))));
   }
 
   /** `length` mono samples from `start` (all channels averaged; zero outside the file). */

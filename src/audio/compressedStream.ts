@@ -3,7 +3,8 @@ import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { readFlacHeader, readMp3Header, readOpusHead, readVorbisId, type StreamHeader } from './codecHeaders';
-import { OggWalker } from './oggStreams';
+import { OggWalker, type OggCodec } from './oggStreams';
+import { id3v2Size } from './sniff';
 import { WavError } from './wavDecode';
 
 /** Where a stream reads the file from: its size and a read of `length` bytes at `offset` (fewer at the end). */
@@ -82,7 +83,15 @@ export class CompressedStream {
     reader: ByteReader,
     readBytes = STREAM_READ_BYTES,
   ): Promise<CompressedStream> {
-    const head = await reader.read(0, Math.min(reader.size, HEAD_BYTES));
+    let head = await reader.read(0, Math.min(reader.size, HEAD_BYTES));
+    const tag = kind === 'flac' ? id3v2Size(head) : 0;
+    if (tag) {
+      // An ID3v2 tag before a FLAC stream (not in the FLAC format, but written by some taggers):
+      // the stream is read from after it, as ffmpeg does.
+      const inner = reader;
+      reader = { size: Math.max(0, inner.size - tag), read: (o, n) => inner.read(o + tag, n) };
+      head = await reader.read(0, Math.min(reader.size, HEAD_BYTES));
+    }
     let header: StreamHeader;
     let decoder: Decoder;
     let walker: OggWalker | undefined;
@@ -102,12 +111,13 @@ export class CompressedStream {
         walker.finish();
         throw new WavError('Ogg file without audio pages');
       }
-      if (walker.codec === 'flac') throw new WavError('unsupported format: FLAC in Ogg (Ogg FLAC)');
-      header = {
-        ...(walker.codec === 'opus' ? readOpusHead(walker.idHeader) : readVorbisId(walker.idHeader)),
-        audioOffset: 0,
-      };
-      decoder = walker.codec === 'opus' ? new OggOpusDecoder() : new OggVorbisDecoder();
+      header = { ...oggHeader(walker.codec!, walker.idHeader, reader.size), ogg: true, audioOffset: 0 };
+      decoder =
+        walker.codec === 'opus'
+          ? new OggOpusDecoder()
+          : walker.codec === 'flac'
+            ? new FLACDecoder() // its parser reads Ogg FLAC pages (the granule trims the end)
+            : new OggVorbisDecoder();
     }
     await decoder.ready;
     const s = new CompressedStream(
@@ -212,6 +222,16 @@ export class CompressedStream {
   free(): void {
     this.decoder.free();
   }
+}
+
+/**
+ * The stream header of an Ogg stream from its first packet. Ogg FLAC's is 0x7F "FLAC", a version
+ * (2 bytes), a header-packet count (2 bytes), then the native "fLaC" signature and STREAMINFO.
+ */
+function oggHeader(codec: OggCodec, id: Uint8Array, fileSize: number): Omit<StreamHeader, 'audioOffset'> {
+  if (codec === 'opus') return readOpusHead(id);
+  if (codec === 'vorbis') return readVorbisId(id);
+  return readFlacHeader(id.subarray(9), fileSize);
 }
 
 /** Concatenates decoded pieces channel by channel. */

@@ -33,6 +33,11 @@ interface Point {
 export class FlacRanges implements RangeDecoder {
   /** The sample after the last frame decoded (-1: none, or an error). */
   private nextSample = -1;
+  /**
+   * A piece-sized buffer that searches and frame walks read into, refilled in place (a fresh one per
+   * read made the first view of an hour spend more time allocating than decoding); undefined while in use.
+   */
+  private spare: Uint8Array | undefined;
 
   private constructor(
     private readonly src: ByteSource,
@@ -68,14 +73,37 @@ export class FlacRanges implements RangeDecoder {
 
   /** The first checked frame at or after byte `from` (its next frame follows it), or undefined before `limit`. */
   private async frameAt(from: number, limit: number): Promise<Point | undefined> {
-    const b = await readBytes(this.src, from, Math.min(this.search.piece, limit - from));
-    for (let o = nextFlacFrame(b, 0, this.fixedBlock); o >= 0; o = nextFlacFrame(b, o + 1, this.fixedBlock)) {
-      const h = flacFrameHeader(b, o, this.fixedBlock)!;
-      const n = nextFlacFrame(b, o + 1, this.fixedBlock);
-      const next = n >= 0 ? flacFrameHeader(b, n, this.fixedBlock) : undefined;
-      if (next && next.sample === h.sample + h.blockSize) return { sample: h.sample, offset: from + o };
+    const scan = (b: Uint8Array): Point | undefined => {
+      for (
+        let o = nextFlacFrame(b, 0, this.fixedBlock);
+        o >= 0;
+        o = nextFlacFrame(b, o + 1, this.fixedBlock)
+      ) {
+        const h = flacFrameHeader(b, o, this.fixedBlock)!;
+        const n = nextFlacFrame(b, o + 1, this.fixedBlock);
+        const next = n >= 0 ? flacFrameHeader(b, n, this.fixedBlock) : undefined;
+        if (next && next.sample === h.sample + h.blockSize) return { sample: h.sample, offset: from + o };
+      }
+      return undefined;
+    };
+    const piece = this.borrow();
+    try {
+      return scan(await this.readInto(from, piece.subarray(0, Math.max(0, limit - from))));
+    } finally {
+      this.spare = piece;
     }
-    return undefined;
+  }
+
+  /** The spare piece buffer (a new one when it is in use). */
+  private borrow(): Uint8Array {
+    const b = this.spare ?? new Uint8Array(this.search.piece);
+    this.spare = undefined;
+    return b;
+  }
+
+  /** Fills `buffer` from byte `offset`: the part read (shorter at the end of the file). */
+  private async readInto(offset: number, buffer: Uint8Array): Promise<Uint8Array> {
+    return buffer.subarray(0, await this.src.read(offset, buffer));
   }
 
   /** A frame starting at or before sample `a`, close to it: seek points, then interpolation over frame headers. */
@@ -111,16 +139,26 @@ export class FlacRanges implements RangeDecoder {
   }
 
   async decode(a: number, b: number): Promise<Float32Array[]> {
+    if (b <= a) return Array.from({ length: this.header.channels }, () => new Float32Array(0));
+    const start = await this.locate(a);
+    const piece = this.borrow();
+    try {
+      return await this.walk(a, b, start, piece);
+    } finally {
+      this.spare = piece;
+    }
+  }
+
+  /** decode() from the frame at `start`, its first piece read into `piece`. */
+  private async walk(a: number, b: number, start: Point, piece: Uint8Array): Promise<Float32Array[]> {
     const chans = this.header.channels;
     const out = Array.from({ length: chans }, () => new Float32Array(Math.max(0, b - a)));
-    if (b <= a) return out;
-    const start = await this.locate(a);
     const fb = this.fixedBlock;
     // Walk frames from `start`, keeping those that overlap [a, b).
     const keep: { sample: number; bytes: Uint8Array }[] = [];
     let offset = start.offset;
     let expect = start.sample;
-    let buf = await readBytes(this.src, offset, this.search.piece);
+    let buf = await this.readInto(offset, piece);
     // The bytes in hand and the next piece after them.
     const grow = async (have: Uint8Array): Promise<Uint8Array> => {
       const more = await readBytes(this.src, offset + have.length, this.search.piece);

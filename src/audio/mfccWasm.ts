@@ -6,9 +6,9 @@
  * The numbers are those of mfcc.ts / spectrogram.ts, i.e. TensorFlow's AudioSpectrogram
  * (magnitude_squared) + Mfcc ops, with the whole chain in double precision as TensorFlow computes it:
  * a hand-written radix-4 double FFT (`compute`, `computeSpectrogram`). `computeBatchF32` is the same
- * chain in float32, four frames a SIMD vector across a batch of clips (2.5x the double kernel's
+ * chain in float32, four frames a SIMD vector across a batch of clips (1.6-2.5x the double kernel's
  * throughput), within 1e-4 of TensorFlow (frames whose estimated error is larger go through the double
- * path; see mfcc.c). Options and
+ * path; see mfcc.c): what production computes (FeatureExtractor's default MfccPrecision). Options and
  * defaults are those of `Mfcc.create` (speech_commands: 480/160 window/stride, 512-point FFT, 16 kHz,
  * 40 channels, 20..4000 Hz, 40 coefficients).
  *

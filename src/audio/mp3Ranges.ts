@@ -45,13 +45,16 @@ export class Mp3Ranges implements RangeDecoder {
   ) {}
 
   static async open(src: ByteSource, header: StreamHeader): Promise<Mp3Ranges> {
-    const offsets: number[] = [];
+    let offsets = new Float64Array(1 << 16);
+    let count = 0;
     const first = await readBytes(src, header.audioOffset, 4);
     if (!isMpegHeader(first, 0)) throw new WavError(`no MPEG frame at byte ${header.audioOffset}`);
     const ref = mpegFrame(first, 0);
     let o = header.audioOffset;
-    let buf: Uint8Array = new Uint8Array(0);
+    // One buffer, refilled in place: a fresh 1-MB array per read cost more than the scan itself.
+    const buf = new Uint8Array(SCAN_BYTES);
     let bufAt = 0;
+    let bufLen = 0;
     // Frame size by header bytes 1-2 for headers of this stream (same version and rate), 0 otherwise:
     // one table lookup per frame (a 1-hour file has 140,000 frames).
     const sizes = new Uint16Array(65536);
@@ -63,20 +66,26 @@ export class Mp3Ranges implements RangeDecoder {
       const f = mpegFrame(h, 0);
       if (f.rate === ref.rate && f.v1 === ref.v1) sizes[k] = f.size;
     }
-    while (o + 4 <= src.size) {
-      if (o + 4 > bufAt + buf.length) {
-        buf = await readBytes(src, o, SCAN_BYTES);
+    for (;;) {
+      if (o + 4 > src.size) break;
+      if (o + 4 > bufAt + bufLen) {
         bufAt = o;
+        bufLen = await src.read(o, buf);
+        if (bufLen < 4) break;
       }
       const i = o - bufAt;
       // Anything but a frame of this stream (an ID3v1 or APE tag, junk) ends the audio.
       const size = buf[i] === 0xff ? sizes[(buf[i + 1] << 8) | buf[i + 2]] : 0;
       if (!size || o + size > src.size) break; // a truncated last frame: mpg123 does not decode it either
-      offsets.push(o);
+      if (count + 1 >= offsets.length) {
+        const grown = new Float64Array(offsets.length * 2);
+        grown.set(offsets);
+        offsets = grown;
+      }
+      offsets[count++] = o;
       o += size;
     }
-    offsets.push(o);
-    const count = offsets.length - 1;
+    offsets[count] = o;
     if (!count) throw new WavError('no complete MP3 frame');
     const delay = header.encoderDelay;
     const shift = delay === undefined ? 0 : delay + MPG123_DELAY;
@@ -84,7 +93,7 @@ export class Mp3Ranges implements RangeDecoder {
     const frames = Math.max(0, Math.min(count * ref.spf - cut, header.declaredFrames ?? Infinity));
     const decoder = new MPEGDecoder();
     await decoder.ready;
-    return new Mp3Ranges(src, header, Float64Array.from(offsets), ref.spf, shift, frames, decoder);
+    return new Mp3Ranges(src, header, offsets.slice(0, count + 1), ref.spf, shift, frames, decoder);
   }
 
   async decode(a: number, b: number): Promise<Float32Array[]> {

@@ -21,7 +21,7 @@ const CRC_TABLE = (() => {
 })();
 
 /** Ogg's CRC-32 (polynomial 0x04c11db7, not reflected, initial 0) of a page with its CRC field zeroed. */
-function pageCrc(page: Uint8Array): number {
+export function pageCrc(page: Uint8Array): number {
   let crc = 0;
   for (let i = 0; i < page.length; i++) {
     const b = i >= 22 && i < 26 ? 0 : page[i];
@@ -31,7 +31,7 @@ function pageCrc(page: Uint8Array): number {
 }
 
 /** The codec of a stream, from the first packet of its first page. */
-function codecOf(packet: Uint8Array): OggCodec | undefined {
+export function codecOf(packet: Uint8Array): OggCodec | undefined {
   const s = String.fromCharCode(...packet.subarray(0, 8));
   if (s.startsWith('\x01vorbis')) return 'vorbis';
   if (s === 'OpusHead') return 'opus';

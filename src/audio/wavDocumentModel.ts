@@ -1,8 +1,9 @@
 import { decodeCompressed, sniffReader } from './audioDecode';
-import { readAllBytes, readBytes, type ByteSource } from './byteSource';
-import { CompressedSource, readerOf } from './compressedSource';
+import { readAllBytes, readBytes, skipBytes, type ByteSource } from './byteSource';
+import { CompressedSource, DECODE_BLOCK, readerOf } from './compressedSource';
 import { DecodedSource } from './decodedSource';
 import { mixdown } from './mixdown';
+import { id3v2Size, SNIFF_BYTES } from './sniff';
 import { Spectrogram } from './spectrogram';
 import { arrayReader, spectrogramFrameStarts, spectrogramRange, type SampleReader } from './spectrogramRange';
 import { StatsAccumulator, type ChannelStats } from './stats';
@@ -108,13 +109,21 @@ export class WavDocumentModel {
   /** Reads the header (and a small file's samples). Throws WavError with the decoder's reason. */
   static async open(bytes: ByteSource, limits: Partial<ViewLimits> = {}): Promise<WavDocumentModel> {
     const lim = { ...VIEW_LIMITS, ...limits };
+    const kind = await sniffReader(readerOf(bytes));
+    // A FLAC stream after an ID3v2 tag is read from after it (offsets counted from there).
+    if (kind === 'flac') bytes = skipBytes(bytes, id3v2Size(await readBytes(bytes, 0, SNIFF_BYTES)));
     const reader = readerOf(bytes);
-    const kind = await sniffReader(reader);
-    let source: WavSource | CompressedSource;
-    if (kind === 'ogg' || (kind === 'flac' && !(await flacTotalKnown(bytes)))) {
-      // Ogg Vorbis and Opus (and FLAC without a total sample count) are decoded whole, up to
-      // MAX_WHOLE_DECODE_SAMPLES (longer ones are refused with one line): no range reads for them.
-      const d = await decodeCompressed(kind, reader);
+    // WAV, FLAC, MP3 and Ogg: a long file is read by ranges (decoded from the nearest frame or page).
+    let source: WavSource | CompressedSource | undefined;
+    if (kind === 'wav') source = await WavSource.open(bytes);
+    else if (kind === 'ogg') source = await CompressedSource.openOgg(bytes);
+    else if (kind === 'mp3' || (await flacTotalKnown(bytes)))
+      source = await CompressedSource.open(kind, bytes);
+    if (!source) {
+      // Ogg files not read by ranges (several streams, chained, no end page) and FLAC without a total
+      // sample count are decoded whole, up to MAX_WHOLE_DECODE_SAMPLES (longer ones are refused
+      // with one line).
+      const d = await decodeCompressed(kind as Exclude<typeof kind, 'wav'>, reader);
       // The file's bytes, for the worker that classifies it: read after the decode, not before, so a
       // file the decoder refuses from its header (too long to decode whole) is never read whole.
       const file = await readAllBytes(bytes);
@@ -122,9 +131,6 @@ export class WavDocumentModel {
       const decoded = new DecodedSource(d.facts, d.warnings, d.channels, file);
       return new WavDocumentModel(decoded, d.channels, mixdown(d.channels), lim);
     }
-    // WAV, FLAC and MP3: a long file is read by ranges (FLAC and MP3 decoded from the nearest frame).
-    if (kind === 'wav') source = await WavSource.open(bytes);
-    else source = await CompressedSource.open(kind, bytes);
     const f = source.facts;
     if (f.frames * f.channels > lim.wholeDecodeSamples)
       return new WavDocumentModel(source, undefined, undefined, lim);
@@ -249,18 +255,19 @@ export class WavDocumentModel {
     const b = Math.min(f.frames, Math.ceil(s1 * rate));
     const per = (ch: number) =>
       [min.subarray(ch * cols, (ch + 1) * cols), max.subarray(ch * cols, (ch + 1) * cols)] as const;
+    const plan = this.waveformPlan(s0, s1, cols);
     if (this.channels) {
       for (let ch = 0; ch < shown; ch++) waveformOverview(this.channels[ch], a, b, cols, ...per(ch));
       return view;
     }
-    if ((b - a) * f.blockAlign <= this.limits.viewReadBytes) {
+    if (plan === 'read') {
       const data = await this.framesBounded(a, b - a);
       for (let ch = 0; ch < shown; ch++) waveformOverview(data[ch], 0, data[ch].length, cols, ...per(ch));
       return view;
     }
     const o = this.overviewDone;
-    const oc = o?.waveform.columns ?? 0;
-    if (o && (b - a) / cols >= f.frames / oc) {
+    if (o && plan === 'overview') {
+      const oc = o.waveform.columns;
       // The overview's columns are at least as fine as these: exact min/max, nothing read.
       for (let c = 0; c < cols; c++) {
         const ca = Math.floor(((s0 + ((s1 - s0) * c) / cols) / f.durationSec) * oc);
@@ -286,23 +293,91 @@ export class WavDocumentModel {
       const cb = a + Math.floor(((b - a) * (c + 1)) / cols);
       const n = Math.max(1, Math.min(budget, cb - ca));
       const data = await this.framesBounded(ca, n);
-      for (let ch = 0; ch < shown; ch++) {
-        let lo = 0;
-        let hi = 0;
-        const x = data[ch];
-        if (x.length) {
-          lo = hi = x[0];
-          for (const v of x) {
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-          }
-        }
-        min[ch * cols + c] = lo;
-        max[ch * cols + c] = hi;
-      }
+      for (let ch = 0; ch < shown; ch++) minMaxInto(data[ch], min, max, ch * cols + c);
     }
     view.decimated = true;
     return view;
+  }
+
+  /**
+   * How a waveform of `cols` columns over [s0, s1) is made: from the samples in memory, by reading
+   * the range (within the view budget), from the overview (when its columns are as fine), or
+   * decimated (an evenly spaced part of each column).
+   */
+  private waveformPlan(s0: number, s1: number, cols: number): 'memory' | 'read' | 'overview' | 'decimate' {
+    if (this.channels) return 'memory';
+    const f = this.facts;
+    const n = Math.min(f.frames, Math.ceil(s1 * f.sampleRate)) - Math.floor(s0 * f.sampleRate);
+    if (n * f.blockAlign <= this.limits.viewReadBytes) return 'read';
+    const oc = this.overviewDone?.waveform.columns ?? 0;
+    return oc && n / cols >= f.frames / oc ? 'overview' : 'decimate';
+  }
+
+  /**
+   * The waveform and spectrogram of a range, as the editor asks for them together (its first
+   * message asks for the whole file). When the waveform would be decimated (a range too long for
+   * the view budget, the overview not yet as fine), each spectrogram window is read once and its
+   * waveform column is the min/max of the same samples: one read per column instead of two, and
+   * nothing read beyond the windows (a 1-hour WAV's first view reads 6 MB, not 38). The
+   * spectrogram is the one `spectrogram()` gives; the waveform is marked decimated.
+   */
+  async views(
+    startSec: number,
+    endSec: number,
+    columns: number,
+  ): Promise<{ waveform: WaveformRange; spectrogram: SpectrogramRangeView }> {
+    const { s0, s1, cols: asked } = this.clamp(startSec, endSec, columns);
+    const sparse = this.sparse(s0, s1);
+    const spec = await this.spectrogramFor();
+    const starts = this.spectrogramStarts(spec, s0, s1, asked);
+    if (
+      this.waveformPlan(s0, s1, sparse ? Math.min(asked, SPARSE_READS) : asked) !== 'decimate' ||
+      !starts.length
+    )
+      return {
+        waveform: await this.waveform(startSec, endSec, columns),
+        spectrogram: await this.spectrogram(startSec, endSec, columns),
+      };
+    const shown = this.channelsShown;
+    const cols = starts.length;
+    const min = new Float32Array(cols * shown);
+    const max = new Float32Array(cols * shown);
+    const windows = new Map<number, Float32Array>();
+    // Windows farther apart than a decoded block share none: each is decoded alone, not as blocks.
+    const once = sparse && cols > 1 && starts[1] - starts[0] > DECODE_BLOCK;
+    for (let c = 0; c < cols; c++) {
+      const { channels, mono } = await this.windowAt(starts[c], spec.windowSize, once);
+      windows.set(starts[c], mono);
+      for (let ch = 0; ch < shown; ch++) minMaxInto(channels[ch], min, max, ch * cols + c);
+    }
+    const waveform: WaveformRange = { startSec: s0, endSec: s1, columns: cols, channels: shown, min, max };
+    waveform.decimated = true;
+    return { waveform, spectrogram: this.spectrogramOf(spec, windows, s0, s1, cols) };
+  }
+
+  /**
+   * `n` frames from `start` (within the file): the shown channels and the mono mix of all of them.
+   * `once`: a compressed file's sparse read, decoded on its own (a block cache would only churn).
+   */
+  private async windowAt(
+    start: number,
+    n: number,
+    once: boolean,
+  ): Promise<{ channels: Float32Array[]; mono: Float32Array }> {
+    const shown = this.channelsShown;
+    const channels = Array.from({ length: shown }, () => new Float32Array(n));
+    const mono = new Float32Array(n);
+    const step = this.source.maxFramesPerRead;
+    for (let s = 0; s < n; s += step) {
+      const k = Math.min(step, n - s);
+      const part =
+        once && this.source instanceof CompressedSource
+          ? await this.source.framesOnce(start + s, k)
+          : await this.source.frames(start + s, k);
+      for (let ch = 0; ch < shown; ch++) channels[ch].set(part[ch], s);
+      mono.set(mixdown(part), s);
+    }
+    return { channels, mono };
   }
 
   /** True for a range of a compressed file too long to decode within the view budget (read sparsely). */
@@ -342,25 +417,40 @@ export class WavDocumentModel {
    */
   async spectrogram(startSec: number, endSec: number, columns: number): Promise<SpectrogramRangeView> {
     const { s0, s1, cols } = this.clamp(startSec, endSec, columns);
-    const f = this.facts;
     const spec = await this.spectrogramFor();
+    // Fetch the windows first (they come from disk), then transform them.
+    const starts = this.spectrogramStarts(spec, s0, s1, cols);
+    const windows = new Map<number, Float32Array>();
+    if (!this.monoWhole)
+      for (const st of starts) windows.set(st, await this.source.mono(st, spec.windowSize));
+    return this.spectrogramOf(spec, windows, s0, s1, starts.length);
+  }
+
+  /** Where the spectrogram of [s0, s1) at `cols` columns reads its windows (as many as the budgets allow). */
+  private spectrogramStarts(spec: Spectrogram, s0: number, s1: number, cols: number): number[] {
+    const f = this.facts;
     const perWindow = spec.windowSize * (this.channels ? 4 : f.blockAlign);
     const affordable = Math.floor(this.limits.viewReadBytes / perWindow);
     const sparse = this.sparse(s0, s1) ? SPARSE_READS : Infinity;
     const maxFrames = Math.min(this.limits.spectrogramFrames, cols, affordable, sparse);
-    let reader: SampleReader;
-    if (this.monoWhole) reader = arrayReader(this.monoWhole);
-    else {
-      // Fetch the windows first (they come from disk), then transform them.
-      const starts =
-        maxFrames > 0 ? spectrogramFrameStarts(spec, f.frames, f.sampleRate, s0, s1, maxFrames) : [];
-      const windows = new Map<number, Float32Array>();
-      for (const st of starts) windows.set(st, await this.source.mono(st, spec.windowSize));
-      reader = (st, len) => windows.get(st) ?? new Float32Array(len);
-    }
+    return maxFrames > 0 ? spectrogramFrameStarts(spec, f.frames, f.sampleRate, s0, s1, maxFrames) : [];
+  }
+
+  /** The spectrogram view of `frames` frames over [s0, s1), its windows read (or the mono mix in memory). */
+  private spectrogramOf(
+    spec: Spectrogram,
+    windows: Map<number, Float32Array>,
+    s0: number,
+    s1: number,
+    frames: number,
+  ): SpectrogramRangeView {
+    const f = this.facts;
+    const reader: SampleReader = this.monoWhole
+      ? arrayReader(this.monoWhole)
+      : (st, len) => windows.get(st) ?? new Float32Array(len);
     const r =
-      maxFrames > 0
-        ? spectrogramRange(spec, reader, f.frames, f.sampleRate, s0, s1, maxFrames)
+      frames > 0
+        ? spectrogramRange(spec, reader, f.frames, f.sampleRate, s0, s1, frames)
         : { frames: 0, bins: spec.bins, db: new Float32Array(0), times: new Float32Array(0) };
     return { startSec: s0, endSec: s1, maxHz: f.sampleRate / 2, ...r };
   }
@@ -397,4 +487,20 @@ async function flacTotalKnown(src: ByteSource): Promise<boolean> {
   // 'fLaC', a 4-byte block header, then STREAMINFO: the 36-bit total at its bytes 13 (low 4 bits) to 17.
   const b = await readBytes(src, 0, 26);
   return b.length === 26 && ((b[21] & 0x0f) | b[22] | b[23] | b[24] | b[25]) !== 0;
+}
+
+/** Min and max of `x` into `min[at]` and `max[at]` (0 and 0 for no samples). */
+function minMaxInto(x: Float32Array, min: Float32Array, max: Float32Array, at: number): void {
+  let lo = 0;
+  let hi = 0;
+  if (x.length) {
+    lo = hi = x[0];
+    for (let i = 1; i < x.length; i++) {
+      const v = x[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  min[at] = lo;
+  max[at] = hi;
 }

@@ -22,3 +22,18 @@ export function parse(args: string[], options: ParseArgsConfig['options']): Pars
     throw new CliError((e as Error).message);
   }
 }
+
+/** The --backend option of the commands that run a model. */
+export const BACKEND_OPTION = { backend: { type: 'string' } } as const;
+
+export const BACKEND_HELP = `  --backend wasm|native  where TF.js layers and Keras models run: native (onnxruntime, in a child process;
+                         the default where it loads) or TF.js WASM; also WAVEBENCH_BACKEND`;
+
+/** Applies --backend: the pool's workers read WAVEBENCH_BACKEND when they load a model. */
+export function applyBackend(values: ParsedArgs['values']): void {
+  const v = values.backend;
+  if (v === undefined) return;
+  if (v !== 'wasm' && v !== 'native')
+    throw new CliError(`--backend must be wasm or native, not ${String(v)}`);
+  process.env.WAVEBENCH_BACKEND = v;
+}

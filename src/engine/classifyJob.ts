@@ -101,7 +101,7 @@ export async function runClassifyJob(inputs: string[], o: ClassifyJobOptions): P
       timeSec: (performance.now() - t0) / 1000,
       cancelled,
     });
-    report.engine = { backend: info.backend, features: info.featureEngine };
+    report.engine = { backend: info.backend, features: info.featureEngine, warning: info.warning };
     return report;
   } finally {
     if (!o.pool) await pool.dispose();

@@ -170,7 +170,7 @@ function modelInfo(ctx: JobContext): PoolModelInfo {
     format: c.model.format,
     backend: c.model.backend ?? ctx.backend?.backend ?? 'none',
     featureEngine: c.featureEngine,
-    warning: ctx.backend?.warning,
+    warning: c.model.backendWarning ?? ctx.backend?.warning,
     description: ctx.modelDir ? describeModel(ctx.modelDir, c.model) : undefined,
     embeddingSource: c.embeddingSource,
   };

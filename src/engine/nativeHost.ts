@@ -206,8 +206,11 @@ export class NativeHost {
       void this.call(c, key, { type: 'release', id: this.nextId++, key }).catch(() => undefined);
   }
 
-  /** Ends the child; calls under way are rejected. */
-  dispose(): void {
+  /**
+   * Ends the child; calls under way are rejected. Resolves when it has exited (at most a second): a
+   * process that exits right after still reaps it, so its CPU time counts in the parent's (time, bench/).
+   */
+  dispose(): Promise<void> {
     this.disposed = true;
     const c = this.child;
     this.child = undefined;
@@ -216,6 +219,15 @@ export class NativeHost {
       p.reject(new Error('pool disposed'));
     }
     this.pending.clear();
-    c?.proc.kill();
+    if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      timer.unref();
+      c.proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      c.proc.kill();
+    });
   }
 }

@@ -18,7 +18,18 @@ try {
   ort = require('onnxruntime-node') as typeof Ort;
   send({ type: 'hello', ok: true, version: ort.env.versions.node ?? '?' });
 } catch (e) {
-  send({ type: 'hello', ok: false, message: (e as Error).message.split('\n')[0] });
+  const err = e as NodeJS.ErrnoException;
+  // The package itself absent (the universal VSIX, built without it: scripts/package.mjs), not a
+  // broken install: say so rather than quote the resolver's search path.
+  const absent =
+    err.code === 'MODULE_NOT_FOUND' && err.message.startsWith("Cannot find module 'onnxruntime-node'");
+  send({
+    type: 'hello',
+    ok: false,
+    message: absent
+      ? 'the native backend is not in this package: ONNX models need the Wavebench VSIX for this platform'
+      : err.message.split('\n')[0],
+  });
 }
 
 async function handle(m: ToNative): Promise<FromNative> {

@@ -177,7 +177,10 @@ export class WorkerPool {
    */
   get native(): NativeHost {
     return (this._native ??= new NativeHost({
-      threads: Math.max(1, availableParallelism() - this.size),
+      // WAVEBENCH_ORT_THREADS overrides (bench/: the split between workers and onnxruntime's threads).
+      threads:
+        Number((this.options.env ?? process.env).WAVEBENCH_ORT_THREADS) ||
+        Math.max(1, availableParallelism() - this.size),
       env: this.options.env,
     }));
   }
@@ -386,7 +389,6 @@ export class WorkerPool {
       t.settled = true;
       t.reject(new Error('pool disposed'));
     }
-    this._native?.dispose();
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all([this._native?.dispose(), ...this.slots.map((s) => s.worker.terminate())]);
   }
 }

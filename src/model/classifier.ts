@@ -189,7 +189,8 @@ export class Classifier {
     embed: boolean,
   ): Promise<{ shape: number[]; flat: Float32Array; both?: { embedding: tf.Tensor } }> {
     const logits = this.model.metadata.output === 'logits';
-    if (this.model.run) {
+    // Embeddings come from TF.js (a lowered Keras model keeps its TF.js copy for them).
+    if (this.model.run && !(embed && this.model.embed)) {
       const r = await this.model.run(inputs.subarray(0, count * this.featureSize), count);
       return { shape: r.shape, flat: logits ? softmaxRows(r.data, r.shape[r.shape.length - 1]) : r.data };
     }
@@ -232,7 +233,7 @@ export class Classifier {
     const probs: Float32Array[] = [];
     for (let i = 0; i < starts.length; i += batch) {
       const n = Math.min(batch, starts.length - i);
-      for (let j = 0; j < n; j++) this.inputFor(samples, starts[i + j], buf, j * this.featureSize);
+      this.input.writeMany(Array<Float32Array>(n).fill(samples), starts.slice(i, i + n), buf);
       probs.push(...(await this.predict(buf, n)));
     }
     return this.describe(samples.length, starts, probs, options);
@@ -283,6 +284,8 @@ export class Classifier {
     const jobs: { result: FileClassification; n: number; starts: number[]; offset: number }[] = [];
     const inputs: Float32Array[] = [];
     let total = 0;
+    // Features in batches across files: the float32 MFCC kernel's SIMD lanes run across clips.
+    const queue = this.input.queue();
     for (const path of paths) {
       const result: FileClassification = { path };
       results.push(result);
@@ -315,7 +318,8 @@ export class Classifier {
         if (audio.facts.frames === 0) throw new WavError('no audio (0 frames)');
         const starts = windowStarts(audio.samples.length, this.window, stride);
         const buf = new Float32Array(starts.length * this.featureSize);
-        starts.forEach((s, j) => this.inputFor(audio.samples, s, buf, j * this.featureSize));
+        const f = this.featureSize;
+        starts.forEach((s, j) => queue.add(audio.samples, s, buf.subarray(j * f, (j + 1) * f)));
         jobs.push({ result, n: audio.samples.length, starts, offset: total });
         inputs.push(buf);
         total += starts.length;
@@ -325,6 +329,7 @@ export class Classifier {
         file?.close();
       }
     }
+    queue.flush();
     const all = new Float32Array(total * this.featureSize);
     let o = 0;
     for (const b of inputs) {
@@ -431,7 +436,7 @@ export class Classifier {
    */
   private writeGroup(seg: Float32Array, starts: Int32Array, buf: Float32Array): void {
     if (this.input.writeShared(seg, starts, buf)) return;
-    for (let j = 0; j < starts.length; j++) this.inputFor(seg, starts[j], buf, j * this.featureSize);
+    this.input.writeMany(Array<Float32Array>(starts.length).fill(seg), starts, buf);
   }
 
   /**

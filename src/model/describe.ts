@@ -18,6 +18,8 @@ export interface ModelDescription {
   labels: string[];
   ops: string[];
   hash: string;
+  /** Keras-config models: run natively (lowered to ONNX) or why they stay on TF.js. */
+  backend?: string;
 }
 
 /** Collects the description of a loaded model. */
@@ -77,6 +79,7 @@ export function describeModel(path: string, m: ModelPackage): ModelDescription {
     labels: md.labels,
     ops: m.ops ?? [],
     hash: m.hash,
+    ...(m.lowering && { backend: m.lowering }),
   };
 }
 
@@ -103,6 +106,7 @@ export function formatDescription(d: ModelDescription): string {
     `  input:      [${d.inputShape.join(', ')}]`,
     `  labels:     ${d.labels.length}: ${d.labels.join(', ')}`,
     `  ops:        ${d.ops.join(', ') || '-'}`,
+    ...(d.backend ? [`  backend:    ${d.backend}`] : []),
     `  hash:       ${d.hash}`,
   ].join('\n');
 }

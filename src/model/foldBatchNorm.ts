@@ -16,6 +16,36 @@ export interface WeightSpec {
   quantization?: unknown;
 }
 
+/** A batch norm's parameters (per output channel). */
+export interface BatchNormValues {
+  gamma?: Float32Array;
+  beta?: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  epsilon: number;
+}
+
+/**
+ * The kernel (output channels last) and bias of a convolution or dense layer with the batch norm
+ * after it folded in. Shared with the graph's fold (graph/fold.ts).
+ */
+export function foldInto(
+  kernel: Float32Array,
+  oldBias: Float32Array | undefined,
+  bn: BatchNormValues,
+): { kernel: Float32Array; bias: Float32Array } {
+  const cout = bn.mean.length;
+  const scale = new Float64Array(cout);
+  for (let k = 0; k < cout; k++)
+    scale[k] = (bn.gamma ? bn.gamma[k] : 1) / Math.sqrt(bn.variance[k] + bn.epsilon);
+  const out = new Float32Array(kernel.length);
+  for (let j = 0; j < kernel.length; j++) out[j] = kernel[j] * scale[j % cout];
+  const bias = new Float32Array(cout);
+  for (let k = 0; k < cout; k++)
+    bias[k] = (bn.beta ? bn.beta[k] : 0) + ((oldBias ? oldBias[k] : 0) - bn.mean[k]) * scale[k];
+  return { kernel: out, bias };
+}
+
 interface LayerJson {
   class_name: string;
   config: Record<string, unknown>;
@@ -72,13 +102,13 @@ export function foldBatchNorm(
     const bName = `${c.name}/bias`;
     const oldBias = c.use_bias ? values.get(bName) : undefined;
     const eps = typeof b.epsilon === 'number' ? b.epsilon : 1e-3;
-    const scale = new Float64Array(cout);
-    for (let k = 0; k < cout; k++) scale[k] = (gamma ? gamma[k] : 1) / Math.sqrt(variance[k] + eps);
-    const newKernel = new Float32Array(kernel.length);
-    for (let j = 0; j < kernel.length; j++) newKernel[j] = kernel[j] * scale[j % cout];
-    const bias = new Float32Array(cout);
-    for (let k = 0; k < cout; k++)
-      bias[k] = (beta ? beta[k] : 0) + ((oldBias ? oldBias[k] : 0) - mean[k]) * scale[k];
+    const { kernel: newKernel, bias } = foldInto(kernel, oldBias, {
+      gamma,
+      beta,
+      mean,
+      variance,
+      epsilon: eps,
+    });
     values.set(kName, newKernel);
     values.set(bName, bias);
     shapes.set(bName, [cout]);

@@ -84,6 +84,20 @@ export class ModelInput {
   }
 
   /**
+   * The inputs of many windows (window j starting at `starts[j]` of `sources[j]`), one after another
+   * into `out`: the same values as `write` for each, with the MFCC of the whole batch in one call of
+   * the float32 kernel (FeatureExtractor.computeBatch).
+   */
+  writeMany(sources: Float32Array[], starts: ArrayLike<number>, out: Float32Array): void {
+    const clips = sources.map((s, j) =>
+      fitLength(s.subarray(starts[j], starts[j] + this.window), this.window),
+    );
+    this.fx.computeBatch(clips, out);
+    for (let j = 0; j < clips.length; j++)
+      normalize(out.subarray(j * this.size, (j + 1) * this.size), this.fx.bins, this.metadata.features);
+  }
+
+  /**
    * The inputs of windows starting at `starts` (ascending) of `samples`, written one after another
    * into `out`, or false (nothing written) when they cannot share frames: the features of the whole
    * span are computed once and each window takes its frames (windows 100 ms apart overlap by 90 %:
@@ -127,8 +141,50 @@ export class ModelInput {
     return { frames: this.frames, bins: this.bins, data };
   }
 
+  /** A queue batching windows into writeMany calls of `batch` windows (classify's clips). */
+  queue(batch = 32): InputQueue {
+    return new InputQueue(this, batch);
+  }
+
   /** Frees the extractor's WASM buffers. */
   dispose(): void {
     this.fx.dispose();
+  }
+}
+
+/**
+ * Windows of many clips gathered for one batched feature call (ModelInput.writeMany) each time
+ * `batch` are waiting, each copied to its own destination; `flush` computes the rest.
+ */
+export class InputQueue {
+  private sources: Float32Array[] = [];
+  private starts: number[] = [];
+  private dests: Float32Array[] = [];
+  private readonly scratch: Float32Array;
+
+  constructor(
+    private readonly input: ModelInput,
+    private readonly batch: number,
+  ) {
+    this.scratch = new Float32Array(batch * input.size);
+  }
+
+  /** Queues the window at `start` of `samples`; its input goes to `dest` (input.size values). */
+  add(samples: Float32Array, start: number, dest: Float32Array): void {
+    this.sources.push(samples);
+    this.starts.push(start);
+    this.dests.push(dest);
+    if (this.sources.length >= this.batch) this.flush();
+  }
+
+  /** Computes every queued window's input into its destination. */
+  flush(): void {
+    if (!this.sources.length) return;
+    const size = this.input.size;
+    this.input.writeMany(this.sources, this.starts, this.scratch);
+    this.dests.forEach((d, j) => d.set(this.scratch.subarray(j * size, (j + 1) * size)));
+    this.sources = [];
+    this.starts = [];
+    this.dests = [];
   }
 }

@@ -27,6 +27,9 @@ import type { ModelPackage } from './package';
 import { initTfBackend } from './tfBackend';
 import { loadTflitePackage, tfliteFiles } from './formats/tflite';
 import { loadOnnxPackage, onnxFiles, type OnnxRunner } from './formats/onnx';
+import { tfjsKerasParts } from './graph/fromTfjs';
+import type { KerasParts } from './graph/fromKeras';
+import { backendChoice, preferNative, type BackendChoice } from './graph/native';
 
 export type { ModelPackage } from './package';
 
@@ -36,6 +39,8 @@ export interface ModelLoadOptions {
   labelsFile?: string;
   /** Where ONNX models run (the pool worker's link to the onnxruntime process). */
   onnxRunner?: OnnxRunner;
+  /** Forces TF.js WASM or native for Keras-config models (default: WAVEBENCH_BACKEND, else native where it loads). */
+  backend?: BackendChoice;
 }
 
 /** A labels file given with --labels: one label a line. */
@@ -188,6 +193,8 @@ export async function loadModelPackage(dir: string, options: ModelLoadOptions = 
 }
 
 async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackage> {
+  const native = (pkg: ModelPackage, parts: KerasParts | undefined) =>
+    preferNative(pkg, parts, options.onnxRunner, options.backend ?? backendChoice());
   await initTfBackend();
   const target = await resolveModelTarget(dir);
   if (target.kind === 'graphdef') return loadGraphDefPackage(target.file, options);
@@ -216,7 +223,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   const metadata = await loadMetadata(dir);
   if (options.labelsFile) metadata.labels = await readLabelsFile(options.labelsFile);
   const keras = findKerasFile(dir);
-  if (keras) return loadKerasPackage(dir, keras, metadata);
+  if (keras) return loadKerasPackage(dir, keras, metadata, (pkg, parts) => native(pkg, parts));
   const modelJsonBytes = await readModelFileOr(dir, 'model.json', 'model file', MODEL_FILE_LIMITS.json);
   let modelJson: {
     format?: string;
@@ -270,6 +277,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   let topology: unknown = modelJson.modelTopology;
   let specs = weightSpecs;
   let weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  const rawWeights = weightData;
   if (isGraph) {
     const nodes = (modelJson.modelTopology as { node?: unknown }).node;
     if (Array.isArray(nodes)) checkCount(nodes.length, 'graph nodes');
@@ -405,7 +413,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
   const ops = isGraph
     ? (topo.node ?? []).map((n) => n.op)
     : ((topo.model_config ?? topo).config?.layers ?? []).map((l) => l.class_name);
-  return {
+  const pkg: ModelPackage = {
     dir,
     metadata,
     format: isGraph ? 'graph-model' : 'layers-model',
@@ -420,4 +428,7 @@ async function load(dir: string, options: ModelLoadOptions): Promise<ModelPackag
     ...(embed && { embed, embeddingSource: describeEmbedding(embeddingFrom, embed, shapeOf(1)) }),
     dispose,
   };
+  if (isGraph) return pkg;
+  // The same weights the TF.js model was built from (before its batch-norm fold).
+  return native(pkg, tfjsKerasParts(modelJson.modelTopology, weightSpecs, rawWeights));
 }

@@ -29,6 +29,10 @@ export interface ModelPackage {
   run?(features: Float32Array, count: number): Promise<{ data: Float32Array; shape: number[] }>;
   /** What runs the model when it is not TF.js, e.g. "onnxruntime (native, 2 threads)". */
   backend?: string;
+  /** Keras-config models: whether their graph runs natively, or why it stays on TF.js (graph/native.ts). */
+  lowering?: string;
+  /** One line when the native backend was expected and failed (the model then runs on TF.js WASM). */
+  backendWarning?: string;
   /**
    * The output and, in the same run, the embedding: the input of the model's last dense layer,
    * flattened to [batch, D]. Absent when the graph has no dense layer to take it from.

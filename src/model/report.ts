@@ -27,7 +27,7 @@ export interface ClassifyReport {
   timeSec: number;
   cancelled: boolean;
   /** What computed it: the TF.js backend and the feature engine ('wasm' or 'js') of the workers. */
-  engine?: { backend: string; features: string };
+  engine?: { backend: string; features: string; warning?: string };
 }
 
 /** A report row from a classification and the file's true label (if any). */

@@ -311,9 +311,8 @@ async function rangeViews(
   endSec: number,
   columns: number,
 ): Promise<{ waveform: WaveformView; spectrogram: SpectrogramView }> {
-  const w = await model.waveform(startSec, endSec, columns);
-  const s = await model.spectrogram(startSec, endSec, columns);
-  return { waveform: waveformView(w), spectrogram: spectrogramView(s) };
+  const v = await model.views(startSec, endSec, columns);
+  return { waveform: waveformView(v.waveform), spectrogram: spectrogramView(v.spectrogram) };
 }
 
 function waveformView(w: WaveformRange): WaveformView {

@@ -1,8 +1,10 @@
-// Packaging check: `npm run package` (offline vsce), install the VSIX into a fresh extensions dir of
+// Packaging check: `npm run package` (offline vsce: the linux-x64 VSIX, with onnxruntime-node's
+// linux-x64 binary, and the universal one), install the linux-x64 VSIX into a fresh extensions dir of
 // the offline VS Code (code-server --install-extension), then run vsix.test.js in a window whose only
-// development extension is an empty stub (not the repo), so the installed copy is what VS Code loads.
+// development extension is an empty stub (not the repo), so the installed copy is what VS Code loads;
+// it classifies with an ONNX model through the installed copy's own onnxruntime-node.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, codeServerBin } from './setup.mjs';
 import { repo, testCacheDir, freshDir, childEnv } from './codeServer.mjs';
@@ -11,8 +13,7 @@ import { runSuite, printResult } from '../runVsCode.mjs';
 /** Resolves to true (installed and activated), false (failed) or 'skipped' (the install check did not run). */
 export async function checkVsix() {
   const t0 = Date.now();
-  const vsix = join(repo, 'dist-vsix', 'wavebench.vsix');
-  mkdirSync(join(repo, 'dist-vsix'), { recursive: true }); // vsce does not create the --out folder
+  const vsix = join(repo, 'dist-vsix', 'wavebench-linux-x64.vsix');
   console.log('[vsix] npm run package');
   const pkg = spawnSync('npm', ['run', 'package'], {
     cwd: repo,
@@ -72,7 +73,11 @@ export async function checkVsix() {
     files: 'vsix.test.js',
     extensionDevelopmentPath: harness,
     extensionsDir,
-    env: { WAVEBENCH_VSIX_EXTENSIONS_DIR: extensionsDir },
+    env: {
+      WAVEBENCH_VSIX_EXTENSIONS_DIR: extensionsDir,
+      WAVEBENCH_VSIX_ONNX_MODEL: join(repo, 'test', 'fixtures', 'onnx', 'mfcc_nchw'),
+      WAVEBENCH_VSIX_ONNX_CLIPS: join(repo, 'test', 'fixtures', 'tflite', 'clips'),
+    },
     label: 'vsix',
     resultsDir: join(repo, 'test-results', 'vsix'),
     timeoutSec: 180,
@@ -83,7 +88,9 @@ export async function checkVsix() {
     console.log(`[vsix] FAIL (${s}s): ${out.reason ?? summary}`);
     return false;
   }
-  console.log(`[vsix] OK (${s}s): the installed VSIX loaded and activated (${summary})`);
+  console.log(
+    `[vsix] OK (${s}s): the installed linux-x64 VSIX loaded, activated and ran an ONNX model (${summary})`,
+  );
   return true;
 }
 

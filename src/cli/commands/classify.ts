@@ -1,4 +1,4 @@
-import { parse } from '../args';
+import { parse, applyBackend, BACKEND_HELP, BACKEND_OPTION } from '../args';
 import { existsSync } from 'node:fs';
 import { runClassifyJob } from '../../engine/classifyJob';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../../model/defaults';
@@ -8,7 +8,7 @@ import type { Command } from '../command';
 import { toCsv, toJson, type ClassifyReport } from '../../model/report';
 import { printable, runInterruptible, writeExports } from '../output';
 
-export const CLASSIFY_HELP = `wavebench classify PATH... [--model NAME|PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--window-stride-ms N]
+export const CLASSIFY_HELP = `wavebench classify PATH... [--model NAME|PATH] [--labels FILE] [--csv OUT] [--json OUT] [--top-k N] [--workers N] [--backend wasm|native] [--window-stride-ms N]
 
 Classifies WAV files and folders (folder-per-label datasets: the parent folder is the true label;
 _background_noise_ is listed, not scored; folders the model does not know count as _unknown_ when
@@ -23,6 +23,7 @@ the model has that label). Prints accuracy, per-class precision/recall/F1 and th
                          OUT '-' writes that export to stdout (one of them at most) and the summary to stderr
   --top-k N              labels kept per file (default ${DEFAULT_TOP_K})
   --workers N            worker threads (default: cores - 1, at least 1)
+${BACKEND_HELP}
   --window-stride-ms N   hop of the sliding windows over files longer than the model's window (default ${DEFAULT_WINDOW_STRIDE_MS})
 Exit code: 0 when it ran (unreadable files are listed), 2 for a bad model or no input, 130 when
 interrupted (Ctrl-C: the files done so far are reported and exported; a second Ctrl-C quits at once).`;
@@ -41,6 +42,7 @@ export function formatSummary(r: ClassifyReport): string {
   // Which backend ran the model: onnxruntime's native process (ONNX) or TF.js (tfjs-wasm).
   const b = r.engine?.backend;
   if (b) out.push(`backend: ${b.startsWith('onnxruntime') ? b : `tfjs-${b}`}`);
+  if (r.engine?.warning) out.push(`warning: ${printable(r.engine.warning)}`);
   out.push(
     `files: ${r.counts.files}, scored: ${r.counts.scored}, unlabelled: ${r.counts.unlabelled}, errors: ${r.counts.errors}` +
       (r.counts.background ? `, background noise (not scored): ${r.counts.background}` : '') +
@@ -87,6 +89,7 @@ export function formatSummary(r: ClassifyReport): string {
 /** `wavebench classify`; resolves to the exit code. */
 export async function runClassifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
+    ...BACKEND_OPTION,
     model: { type: 'string' },
     labels: { type: 'string' },
     csv: { type: 'string' },
@@ -99,6 +102,7 @@ export async function runClassifyCommand(args: string[]): Promise<number> {
     console.log(CLASSIFY_HELP);
     return 0;
   }
+  applyBackend(values);
   if (!positionals.length) {
     console.error('wavebench: classify: no PATH given');
     return 2;

@@ -3,13 +3,13 @@ import { runClassifyJob } from '../../engine/classifyJob';
 import { resolveModelArg } from '../../model/bundled';
 import { compareReports, type ModelComparison } from '../../model/compare';
 import type { ClassifyReport } from '../../model/report';
-import { CliError, parse } from '../args';
+import { CliError, parse, applyBackend, BACKEND_HELP, BACKEND_OPTION } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
 import { progressReporter, writeExports } from '../output';
 
-export const COMPARE_HELP = `wavebench compare FOLDER... --model A --model B [--json OUT] [--workers N]
+export const COMPARE_HELP = `wavebench compare FOLDER... --model A --model B [--json OUT] [--workers N] [--backend wasm|native]
 
 Classifies a labelled folder (folder-per-label, as classify) with two models and compares them clip
 by clip: both accuracies and per-class F1, the clips only A gets right and only B gets right, and
@@ -19,6 +19,7 @@ both models score with the same true label are paired.
   --json OUT             {models: [{name, accuracy, perClass}], flips: {onlyA, onlyB}, mcnemarP, ...};
                          OUT '-' is stdout (the summary then goes to stderr)
   --workers N            worker threads (default: cores - 1, at least 1)
+${BACKEND_HELP}
 Exit code: 0 when it ran, 2 for a bad model or option or no clip scored by both, 130 when interrupted.`;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -56,6 +57,7 @@ export function formatComparison(c: ModelComparison): string {
 /** `wavebench compare`; resolves to the exit code. */
 export async function runCompareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
+    ...BACKEND_OPTION,
     model: { type: 'string', multiple: true },
     json: { type: 'string' },
     workers: { type: 'string' },
@@ -64,6 +66,7 @@ export async function runCompareCommand(args: string[]): Promise<number> {
     console.log(COMPARE_HELP);
     return 0;
   }
+  applyBackend(values);
   const models = (values.model as unknown as string[] | undefined) ?? [];
   if (!positionals.length) throw new CliError('compare: no FOLDER given');
   if (models.length !== 2)

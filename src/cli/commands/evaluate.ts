@@ -6,7 +6,7 @@ import { BUNDLED_MODELS, DEFAULT_MODEL, resolveModelArg } from '../../model/bund
 import { problemLine } from '../../model/streaming/evaluation';
 import { DEFAULT_STREAM_RULES, type StreamRules } from '../../model/streaming/rules';
 import type { CurvePoint, OperatingPoint } from '../../model/streaming/summary';
-import { CliError, parse } from '../args';
+import { CliError, parse, applyBackend, BACKEND_HELP, BACKEND_OPTION } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
@@ -42,6 +42,7 @@ has no words), or one recording's Audacity/TensorFlow labels. The rules are in t
                          rate, named RECORDING_<ms>ms_<label>.wav (never over an existing file: -1, -2...)
   --snippet-margin-ms N  audio kept before the window and after the detection in each snippet (default 0)
   --workers N            worker threads (default: one per core)
+${BACKEND_HELP}
 Exit code: 0 when it ran (recordings and label lines it could not use are listed), 2 for a bad
 model, option or no recording scored, 130 when interrupted.`;
 
@@ -127,6 +128,7 @@ export function evaluationCsv(r: EvaluateReport): string {
 /** `wavebench evaluate`; resolves to the exit code. */
 export async function runEvaluateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
+    ...BACKEND_OPTION,
     model: { type: 'string' },
     labels: { type: 'string' },
     truth: { type: 'string' },
@@ -145,6 +147,7 @@ export async function runEvaluateCommand(args: string[]): Promise<number> {
     console.log(EVALUATE_HELP);
     return 0;
   }
+  applyBackend(values);
   if (!positionals.length) throw new CliError('evaluate: no AUDIO given');
   const rules: Partial<StreamRules> = {};
   const keys = [

@@ -10,6 +10,7 @@ async function features(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     type: { type: 'string', default: 'mfcc' },
     clip: { type: 'boolean' },
+    float64: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return printHelp(featuresCommand);
@@ -22,11 +23,16 @@ async function features(args: string[]): Promise<number> {
   try {
     const audio = await decodeAnyToRate(path, await readBytes(path), 16000);
     const samples = values.clip ? fitLength(audio.samples, 16000) : audio.samples;
-    const fx = await FeatureExtractor.create({ type: type as FeatureType });
+    const fx = await FeatureExtractor.create(
+      { type: type as FeatureType },
+      { mfccPrecision: values.float64 ? 'float64' : 'float32' },
+    );
     const m = fx.compute(samples);
     if (values.json) {
       const engine = fx.engineName;
-      console.log(JSON.stringify({ type, engine, frames: m.frames, bins: m.bins, data: Array.from(m.data) }));
+      const precision = type === 'mfcc' && engine === 'wasm' ? fx.mfccPrecision : undefined;
+      const { frames, bins } = m;
+      console.log(JSON.stringify({ type, engine, precision, frames, bins, data: Array.from(m.data) }));
     } else {
       let lo = Infinity;
       let hi = -Infinity;
@@ -50,12 +56,15 @@ async function features(args: string[]): Promise<number> {
 
 export const featuresCommand: Command = {
   name: 'features',
-  synopsis: 'features FILE [--type T] [--clip] [--json]',
+  synopsis: 'features FILE [--type T] [--clip] [--float64] [--json]',
   summary: `spectrogram/MFCC features at 16 kHz (T: ${FEATURE_TYPES.join('|')})`,
-  help: `wavebench features FILE [--type mfcc|spectrogram|average|logmel] [--clip] [--json]
+  help: `wavebench features FILE [--type mfcc|spectrogram|average|logmel] [--clip] [--float64] [--json]
 
 Computes features exactly as TensorFlow's speech_commands pipeline: the audio is mixed to mono and
 resampled to 16 kHz; --clip first makes it exactly 1 s (zero-padded at the end or cut).
---json prints {"type","engine","frames","bins","data":[row-major]} (engine: wasm or js, what computed them).`,
+MFCC comes from the float32 WebAssembly kernel classify uses (within 1.3e-5 of TensorFlow's);
+--float64 computes it in double precision as TensorFlow does (within 1.5e-8).
+--json prints {"type","engine","precision","frames","bins","data":[row-major]} (engine: wasm or js,
+what computed them; precision, for MFCC on the kernel: float32 or float64).`,
   run: features,
 };

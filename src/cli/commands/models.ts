@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import { WorkerPool } from '../../engine/pool';
 import { listBundledModels, resolveModelArg, type BundledModelInfo } from '../../model/bundled';
 import { formatDescription } from '../../model/describe';
-import { parse } from '../args';
+import { parse, applyBackend, BACKEND_OPTION } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable } from '../output';
 
 export const MODELS_HELP = `wavebench models [--json]
-wavebench models --describe NAME|PATH [--labels FILE] [--json]
+wavebench models --describe NAME|PATH [--labels FILE] [--backend wasm|native] [--json]
 
 Without --describe: lists the bundled models: name, labels, size on disk and test-split figures
 (from each model's evaluation.json, made by training/evaluate.mjs). Use a name with
@@ -17,8 +17,10 @@ Without --describe: lists the bundled models: name, labels, size on disk and tes
 With --describe: loads a model as classify would and prints what was read: the format (TensorFlow.js
 folder, Keras, TFLite, or the speech_commands seed's frozen graph .pb), the front end with its
 parameters (read from the graph's DecodeWav/AudioSpectrogram/Mfcc, average pooling or
-AudioMicrofrontend ops, or from metadata.json), the input shape, the labels and the ops or layers.
+AudioMicrofrontend ops, or from metadata.json), the input shape, the labels, the ops or layers, and
+for TF.js layers / Keras models the backend (native, or the layer that keeps it on TF.js WASM).
   --labels FILE   labels, one a line (default: the model's own; labels.txt or NAME_labels.txt beside a .pb)
+  --backend wasm|native  load it on that backend (default: native where it loads; also WAVEBENCH_BACKEND)
   --json          the same as JSON
 Exit code 2 when a model cannot be used (one line naming the file and the problem).`;
 
@@ -95,6 +97,7 @@ async function runDescribe(path: string, labels: string | undefined, json: boole
 /** `wavebench models`; resolves to the exit code. */
 export async function runModelsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
+    ...BACKEND_OPTION,
     json: { type: 'boolean' },
     describe: { type: 'string' },
     labels: { type: 'string' },
@@ -103,6 +106,7 @@ export async function runModelsCommand(args: string[]): Promise<number> {
     console.log(MODELS_HELP);
     return 0;
   }
+  applyBackend(values);
   if (values.describe !== undefined) {
     const path = resolveModelArg(installRoot(), values.describe as string);
     return runDescribe(path, values.labels as string | undefined, !!values.json);

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliError, parse } from '../args';
+import { CliError, parse, applyBackend, BACKEND_HELP, BACKEND_OPTION } from '../args';
 import type { Command } from '../command';
 import { installRoot } from '../installRoot';
 import { printable, runInterruptible, writeExports } from '../output';
@@ -8,7 +8,7 @@ import { BUNDLED_MODELS, bundledModelDir, DEFAULT_MODEL, resolveModelArg } from 
 import { runReviewJob, type ReviewReport } from '../../engine/reviewJob';
 import { DEFAULT_REDUCED_DIM } from '../../dataset/embeddingReducer';
 
-export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--no-shift-check] [--dims N] [--map pca|umap|none] [--workers N]
+export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--no-shift-check] [--dims N] [--map pca|umap|none] [--workers N] [--backend wasm|native]
 
 Reviews a folder-per-label dataset with a model, without changing it: the clips most likely
 mislabelled (confident learning on the model's probabilities, as cleanlab's find_label_issues:
@@ -28,6 +28,7 @@ label's other clips). Says when the model was trained on the clips (in-sample pr
                          median of each clip's smallest such distance)
   --dims N               embedding values kept a clip, its leading principal coordinates (default ${DEFAULT_REDUCED_DIM}; memory: N x 4 bytes a clip)
   --workers N            worker threads (default: cores - 1, at least 1)
+${BACKEND_HELP}
 Exit code: 0 when it ran (clips it could not judge are listed), 2 for a bad model, folder or option,
 130 when interrupted (Ctrl-C: nothing is written).`;
 
@@ -101,6 +102,7 @@ export function formatReview(r: ReviewReport): string {
 /** `wavebench review`; resolves to the exit code. */
 export async function runReviewCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
+    ...BACKEND_OPTION,
     model: { type: 'string' },
     json: { type: 'string' },
     csv: { type: 'string' },
@@ -114,6 +116,7 @@ export async function runReviewCommand(args: string[]): Promise<number> {
     console.log(REVIEW_HELP);
     return 0;
   }
+  applyBackend(values);
   if (positionals.length !== 1) throw new CliError('review: give one FOLDER');
   const folder = positionals[0];
   if (!existsSync(folder) || !statSync(folder).isDirectory())

@@ -32,6 +32,8 @@ import {
 import { oneAtATime, trialPredict } from '../trial';
 import { featureShape, inputShapeOf, layoutOf } from '../inputLayout';
 import type { ModelPackage } from '../package';
+import { layerSpecs, schedule, type LayerSpec } from './kerasConfig';
+import { kerasParts, type KerasParts } from '../graph/fromKeras';
 import { buildLayer, KerasLayerError, type LayerFn, type Weight } from './kerasLayers';
 
 const KERAS_EXTS = ['.keras', '.h5', '.hdf5'];
@@ -76,13 +78,6 @@ export function findKerasFile(dir: string): string | undefined {
 }
 
 type Cfg = Record<string, unknown>;
-interface LayerSpec {
-  className: string;
-  name: string;
-  config: Cfg;
-  /** Functional models: per call, the (layer, node, tensor) references of its inputs. */
-  inbound: [string, number, number][][];
-}
 
 /**
  * The end-of-file address an HDF5 superblock declares (versions 0-3), or undefined. jsfive reads only
@@ -126,43 +121,6 @@ function openHdf5(dir: string, file: string, bytes: Uint8Array): hdf5.File {
       `${file} is not a readable HDF5 file, truncated or corrupt (${(e as Error).message})`,
     );
   }
-}
-
-/** A Keras 2 / Keras 3 inbound node list as [layer, node, tensor] references per call. */
-function inboundOf(l: Cfg): [string, number, number][][] {
-  const nodes = (l.inbound_nodes ?? []) as unknown[];
-  const refs = (v: unknown, out: [string, number, number][]): void => {
-    if (Array.isArray(v)) {
-      // Keras 2: [name, node, tensor, kwargs]
-      if (typeof v[0] === 'string' && typeof v[1] === 'number') out.push([v[0], v[1], v[2] as number]);
-      else for (const x of v) refs(x, out);
-    } else if (v && typeof v === 'object') {
-      const o = v as Cfg;
-      if (o.class_name === '__keras_tensor__') {
-        const h = (o.config as Cfg).keras_history as [string, number, number];
-        out.push([h[0], h[1], h[2]]);
-      }
-    }
-  };
-  return nodes.map((n) => {
-    const out: [string, number, number][] = [];
-    if (n && typeof n === 'object' && !Array.isArray(n)) refs((n as Cfg).args, out);
-    else refs(n, out);
-    return out;
-  });
-}
-
-function layerSpecs(config: Cfg): LayerSpec[] {
-  const layers = (config.layers ?? []) as Cfg[];
-  return layers.map((l) => {
-    const c = (l.config ?? {}) as Cfg;
-    return {
-      className: String(l.class_name),
-      name: String(c.name ?? l.name),
-      config: c,
-      inbound: inboundOf(l),
-    };
-  });
 }
 
 /** keras.src.utils.naming.to_snake_case: the .keras weight file's group names. */
@@ -311,40 +269,6 @@ function legacyWeights(dir: string, file: string, h5: hdf5.File, specs: LayerSpe
 }
 
 /**
- * The order Functional layers run in, computed once at load (Kahn's algorithm, linear in the calls):
- * a layer runs when every call's inputs exist. Layers the input never reaches are left out. (It was
- * found again on every predict, by rescanning the pending layers: a 30,000-layer chain listed in
- * reverse took minutes a batch.)
- */
-function schedule(specs: LayerSpec[], input: string): LayerSpec[] {
-  const waiting = new Map<string, LayerSpec[]>(); // `${layer}/${node}` -> layers needing it
-  const missing = new Map<LayerSpec, number>();
-  for (const s of specs) {
-    if (s.name === input) continue;
-    const needs = new Set(s.inbound.flatMap((c) => c.map(([l, n]) => `${l}/${n}`)));
-    missing.set(s, needs.size);
-    for (const k of needs) waiting.set(k, [...(waiting.get(k) ?? []), s]);
-  }
-  const order: LayerSpec[] = [];
-  const ready = [`${input}/0`];
-  const done = new Set<string>();
-  while (ready.length) {
-    const k = ready.pop()!;
-    if (done.has(k)) continue;
-    done.add(k);
-    for (const s of waiting.get(k) ?? []) {
-      const left = missing.get(s)! - 1;
-      missing.set(s, left);
-      if (left === 0) {
-        order.push(s);
-        s.inbound.forEach((_, node) => ready.push(`${s.name}/${node}`));
-      }
-    }
-  }
-  return order;
-}
-
-/**
  * The layer's output size bounded from its inputs' shapes and its settings, checked before it runs
  * (limits.ts): a Resizing to 4,096 x 4,096 followed by a Conv2D of 1,000 filters passes every
  * setting's own bound but would ask the WASM heap for gigabytes.
@@ -393,6 +317,8 @@ interface Network {
   dense?: string;
   ops: string[];
   owned: tf.Tensor[];
+  /** What the graph importer reads (graph/fromKeras.ts). */
+  parts?: KerasParts;
 }
 
 function buildNetwork(
@@ -422,6 +348,7 @@ function buildNetwork(
       );
   }
   const ws = weights(specs, sequential);
+  const parts = kerasParts(model, specs, ws);
   const owned: tf.Tensor[] = [];
   const fns = new Map<string, LayerFn>();
   try {
@@ -456,7 +383,15 @@ function buildNetwork(
             return [chain.slice(at).reduce((t, f) => f([t]), e), e];
           };
     const dense = at < 0 ? undefined : specs[at].name;
-    return { inputShape: shape, ops, owned, run: (x) => chain.reduce((t, f) => f([t]), x), both, dense };
+    return {
+      inputShape: shape,
+      ops,
+      owned,
+      run: (x) => chain.reduce((t, f) => f([t]), x),
+      both,
+      dense,
+      parts,
+    };
   }
   const refs = (v: unknown): [string, number, number][] => {
     const a = v as unknown[];
@@ -501,7 +436,7 @@ function buildNetwork(
       const [l, n] = denseSpec.inbound[0][0];
       return [output(done), done.get(`${l}/${n}`)!];
     });
-  return { inputShape, ops, owned, run, both, dense: denseSpec?.name };
+  return { inputShape, ops, owned, run, both, dense: denseSpec?.name, parts };
 }
 
 /** Loads a Keras model folder: `file` (.keras or .h5) and the metadata already read. */
@@ -509,9 +444,10 @@ export async function loadKerasPackage(
   dir: string,
   file: string,
   metadata: ModelMetadata,
+  native: (pkg: ModelPackage, parts: KerasParts | undefined) => Promise<ModelPackage>,
 ): Promise<ModelPackage> {
   try {
-    return await loadKeras(dir, file, metadata);
+    return await loadKeras(dir, file, metadata, native);
   } catch (e) {
     if (e instanceof ModelLimitError)
       throw new ModelError(dir, e.message.startsWith(file) ? e.message : `${file}: ${e.message}`);
@@ -519,7 +455,12 @@ export async function loadKerasPackage(
   }
 }
 
-async function loadKeras(dir: string, file: string, metadata: ModelMetadata): Promise<ModelPackage> {
+async function loadKeras(
+  dir: string,
+  file: string,
+  metadata: ModelMetadata,
+  native: (pkg: ModelPackage, parts: KerasParts | undefined) => Promise<ModelPackage>,
+): Promise<ModelPackage> {
   const bytes = await readModelFileOr(dir, file, 'model file', MODEL_FILE_LIMITS.weights);
   const hash = createHash('sha256').update(bytes);
   hash.update(JSON.stringify(metadata));
@@ -586,7 +527,8 @@ async function loadKeras(dir: string, file: string, metadata: ModelMetadata): Pr
   }
   const dispose = () => tf.dispose(net.owned);
   try {
-    return await checkPackage(dir, file, metadata, net, hash.digest('hex'), dispose);
+    const pkg = await checkPackage(dir, file, metadata, net, hash.digest('hex'), dispose);
+    return await native(pkg, net.parts);
   } catch (e) {
     dispose();
     throw e;

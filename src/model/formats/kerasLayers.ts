@@ -7,6 +7,7 @@
  * code (keras/src/layers/...) with the TensorFlow backend, inference mode. Channels-last only.
  */
 import * as tf from '@tensorflow/tfjs';
+import { activationName } from './kerasConfig';
 
 /** One weight read from the file, in the layer's order. */
 export interface Weight {
@@ -42,6 +43,7 @@ export const SUPPORTED_LAYERS = [
   'GaussianDropout',
   'Flatten',
   'Reshape',
+  'Permute',
   'Dense',
   'Activation',
   'ReLU',
@@ -67,12 +69,7 @@ const pair = (v: unknown, what: string, fail: (m: string) => never): [number, nu
 
 /** Keras activations by name (keras/src/activations/activations.py, inference). */
 function activation(name: unknown, fail: (m: string) => never): ((x: tf.Tensor) => tf.Tensor) | null {
-  const n =
-    typeof name === 'string'
-      ? name
-      : name && typeof name === 'object'
-        ? (((name as Cfg).config as Cfg | undefined)?.name ?? (name as Cfg).class_name)
-        : 'linear';
+  const n = activationName(name);
   switch (n) {
     case undefined:
     case null:
@@ -356,6 +353,12 @@ export function buildLayer(
       const target = cfg.target_shape;
       if (!Array.isArray(target)) fail('target_shape is missing');
       return ([x]) => x.reshape([x.shape[0], ...(target as number[])]);
+    }
+    case 'Permute': {
+      w(0);
+      const dims = cfg.dims;
+      if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) fail('dims is missing');
+      return ([x]) => tf.transpose(x, [0, ...(dims as number[])]);
     }
     case 'Dense': {
       const useBias = cfg.use_bias !== false;

@@ -1,8 +1,8 @@
-import { protoDecoder } from './protoDecode';
+import { protoDecoder, protoEncoder } from './protoDecode';
 
 /**
  * The subset of onnx/onnx.proto (IR version 10) Wavebench reads to validate an ONNX model without
- * running it, as a protobufjs JSON descriptor: field numbers and types as onnx.proto declares them.
+ * running it, and writes to lower its own graphs to ONNX (graph/toOnnx.ts), as a protobufjs JSON descriptor: field numbers and types as onnx.proto declares them.
  * Everything that can hold a tensor is described (initializers, sparse initializers, node
  * attributes, subgraphs, local functions), so no weight or external-data reference escapes the
  * checks; protobufjs skips the fields it does not know (training info, type protos of sequences).
@@ -70,6 +70,12 @@ const DESCRIPTOR = {
         AttributeProto: {
           fields: {
             name: { type: 'string', id: 1 },
+            f: { type: 'float', id: 2 },
+            i: { type: 'int64', id: 3 },
+            s: { type: 'bytes', id: 4 },
+            floats: { rule: 'repeated', type: 'float', id: 7 },
+            ints: { rule: 'repeated', type: 'int64', id: 8 },
+            type: { type: 'int32', id: 20 },
             t: { type: 'TensorProto', id: 5 },
             g: { type: 'GraphProto', id: 6 },
             tensors: { rule: 'repeated', type: 'TensorProto', id: 10 },
@@ -148,6 +154,13 @@ export interface OnnxValueInfo {
 }
 export interface OnnxAttribute {
   name?: string;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  floats?: number[];
+  ints?: number[];
+  /** AttributeProto.AttributeType: FLOAT 1, INT 2, STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7. */
+  type?: number;
   t?: OnnxTensor;
   g?: OnnxGraph;
   tensors?: OnnxTensor[];
@@ -185,3 +198,6 @@ export interface OnnxModel {
  * or corrupt bytes; the caller names the file.
  */
 export const decodeOnnxModel = protoDecoder<OnnxModel>(DESCRIPTOR, 'onnx.ModelProto');
+
+/** Serializes a ModelProto (the graph lowering's output). */
+export const encodeOnnxModel = protoEncoder<OnnxModel>(DESCRIPTOR, 'onnx.ModelProto');

@@ -19,3 +19,15 @@ export function protoDecoder<T>(descriptor: protobuf.INamespace, typeName: strin
     }) as T;
   };
 }
+
+/** An encoder of one message type of such a descriptor (plain objects in, as the decoder gives them). */
+export function protoEncoder<T>(
+  descriptor: protobuf.INamespace,
+  typeName: string,
+): (message: T) => Uint8Array {
+  let type: protobuf.Type | undefined;
+  return (message) => {
+    type ??= protobuf.Root.fromJSON(descriptor).lookupType(typeName);
+    return type.encode(type.fromObject(message as object)).finish();
+  };
+}

@@ -13,6 +13,8 @@ import { decodeAudio } from '../../../src/audio/audioDecode';
 import { decodeWav } from '../../../src/audio/wavDecode';
 import { decodeAnyToRate, decodeToRate } from '../../../src/audio/load';
 import { FeatureExtractor } from '../../../src/audio/features';
+import { memorySource } from '../../../src/audio/byteSource';
+import { WavDocumentModel } from '../../../src/audio/wavDocumentModel';
 
 const D = 'test/fixtures/compressed';
 const file = (f: string) => readFileSync(join(D, f));
@@ -39,16 +41,19 @@ function maxDiff(a: Float32Array, b: Float32Array, shift = 0): number {
   return m;
 }
 
-const flac: [string, number, 's16' | 's32', number, number][] = [
-  ['speech.flac', 1, 's16', 16, 16000],
-  ['stereo24.flac', 2, 's32', 24, 44100],
-  ['full24.flac', 1, 's32', 24, 48000],
+// Odd ones (make_odd_flac.sh): after an ID3v2 tag, and in Ogg pages (Ogg FLAC).
+const flac: [string, number, 's16' | 's32', number, number, 'FLAC' | 'Ogg'][] = [
+  ['speech.flac', 1, 's16', 16, 16000, 'FLAC'],
+  ['stereo24.flac', 2, 's32', 24, 44100, 'FLAC'],
+  ['full24.flac', 1, 's32', 24, 48000, 'FLAC'],
+  ['id3.flac', 1, 's16', 16, 16000, 'FLAC'],
+  ['ogg_flac.oga', 2, 's32', 24, 44100, 'Ogg'],
 ];
-for (const [f, ch, type, bits, rate] of flac) {
+for (const [f, ch, type, bits, rate, container] of flac) {
   test(`${f}: bit-exact with ffmpeg (${bits}-bit, ${ch} ch)`, async () => {
     const d = await decodeAudio(file(f));
     const ref = reference(`${f}.${type}`, ch, type);
-    assert.equal(d.facts.container, 'FLAC');
+    assert.equal(d.facts.container, container);
     assert.equal(d.facts.bitsPerSample, bits);
     assert.equal(d.facts.sampleRate, rate);
     assert.equal(d.channels.length, ch);
@@ -68,8 +73,28 @@ test('a 16-bit FLAC gives the same samples and features as the WAV it was made f
   assert.deepEqual(fx.compute(fl.samples).data, fx.compute(wav.samples).data);
 });
 
-test('an odd-depth (20-bit) FLAC is refused with one line: the decoder does not give it exactly', async () => {
+test('20- and 32-bit FLAC are refused with one line: the decoder does not give them exactly', async () => {
   await assert.rejects(decodeAudio(file('mono20.flac')), /unsupported FLAC sample size: 20 bits/);
+  await assert.rejects(decodeAudio(file('mono32.flac')), /unsupported FLAC sample size: 32 bits/);
+});
+
+test('FLAC after an ID3v2 tag, in the editor and by ranges: the tag is skipped, however long', async () => {
+  // A tag longer than the bytes first read for the headers (a cover picture, say).
+  const plain = file('speech.flac');
+  const body = new Uint8Array(300_000);
+  const n = body.length;
+  const tag = [0x49, 0x44, 0x33, 4, 0, 0, (n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127];
+  const tagged = Buffer.concat([Buffer.from(tag), body, plain]);
+  const ref = reference('speech.flac.s16', 1, 's16')[0];
+  assert.deepEqual((await decodeAudio(tagged)).channels[0], ref);
+  const whole = await WavDocumentModel.open(memorySource(tagged));
+  const long = await WavDocumentModel.open(memorySource(tagged), { wholeDecodeSamples: 1000 });
+  assert.equal(whole.whole, true);
+  assert.equal(long.whole, false);
+  assert.deepEqual(await long.read(5000, 3000), ref.subarray(5000, 8000));
+  assert.deepEqual(await whole.read(5000, 3000), ref.subarray(5000, 8000));
+  whole.dispose();
+  long.dispose();
 });
 
 const lossy: [string, number, number, string][] = [

@@ -164,6 +164,27 @@ test('a zoomed-out view of a large file decimates within its byte budget instead
   m.dispose();
 });
 
+test("a one-hour WAV's first view reads only its spectrogram windows, its waveform drawn from them", async () => {
+  let total = 0;
+  const m = await WavDocumentModel.open(hourSource((n) => (total += n)));
+  const apart = await WavDocumentModel.open(hourSource(() => undefined));
+  const before = total;
+  const v = await m.views(0, 3600, 1600);
+  const s = await apart.spectrogram(0, 3600, 1600);
+  assert.deepEqual(v.spectrogram.db, s.db);
+  assert.deepEqual(v.spectrogram.times, s.times);
+  // 1,200 windows of 480 samples (2 bytes each); the waveform on its own would read 32 MB more.
+  assert.equal(v.spectrogram.frames, 1200);
+  assert.equal(total - before, 1200 * 480 * 2);
+  assert.equal(v.waveform.columns, 1200);
+  assert.equal(v.waveform.decimated, true);
+  // A 1-kHz sine at half scale: each 30-ms window holds its peaks.
+  for (let c = 0; c < v.waveform.columns; c++)
+    assert.ok(v.waveform.max[c] > 0.49 && v.waveform.min[c] < -0.49, `column ${c}`);
+  m.dispose();
+  apart.dispose();
+});
+
 test('65,535 channels: views carry only the shown channels, their bytes bounded', async () => {
   // 8-bit samples: a header's blockAlign is 16 bits, so 65,535 channels fit only at one byte each.
   const channels = 65535;
