@@ -7,11 +7,27 @@ export const NEAR_DUPLICATE_FACTOR = 0.13;
 export interface DuplicateGroup {
   kind: 'exact' | 'near';
   rows: number[];
-  /** Largest distance of the pairs that joined the group (0 for exact copies). */
+  /** Largest embedding distance of the pairs that joined the group (0 for exact copies). */
   distance: number;
+  /** Near groups: which checks joined it (the embedding's cosine, the shift-tolerant features' one). */
+  found?: NearCheck[];
+  /** Largest shift distance of the pairs the shift check joined. */
+  shiftDistance?: number;
   /** The rows do not all have one label / one split. */
   crossLabel: boolean;
   crossSplit: boolean;
+}
+
+/** The near-copy checks: the embedding's cosine distance, and shiftMatch.ts's on the features. */
+export type NearCheck = 'embedding' | 'shift';
+
+/** The shift check's pairs (indices into the kNN search's rows, two a pair) and the ones it calls copies. */
+export interface ShiftPairs {
+  pairs: Int32Array;
+  distance: Float32Array;
+  threshold: number;
+  /** The embedding's cosine distance of kNN rows a and b (a shift-found group reports it too). */
+  embeddingDistance: (a: number, b: number) => number;
 }
 
 /** Union-find over n items (path halving, union by size). */
@@ -52,7 +68,8 @@ export function medianNearestDistance(nn: Neighbours): number {
 
 /**
  * Groups of copies: exact ones by content hash, near ones by joining every neighbour pair closer
- * than `threshold` (pairs of identical content are exact, not near). `rows[i]` is the input row of
+ * than `threshold`, and every pair of `shift` under its threshold (pairs of identical content are
+ * exact, not near). `rows[i]` is the input row of
  * the kNN search's i-th row. Groups across labels or splits first, then exact before near, closest first.
  */
 export function findDuplicates(
@@ -62,6 +79,7 @@ export function findDuplicates(
   nn: Neighbours | undefined,
   rows: Int32Array,
   threshold: number,
+  shift?: ShiftPairs,
 ): DuplicateGroup[] {
   const groups: DuplicateGroup[] = [];
   const cross = (members: number[]) => ({
@@ -80,7 +98,17 @@ export function findDuplicates(
   if (nn) {
     const sets = new DisjointSets(rows.length);
     const joined = new Float64Array(rows.length);
+    const joinedShift = new Float64Array(rows.length);
+    // Bit 1: linked by the embedding check, bit 2: by the shift check.
     const linked = new Uint8Array(rows.length);
+    const link = (a: number, b: number, dist: number, check: number, shift = 0) => {
+      sets.union(a, b);
+      for (const i of [a, b]) {
+        linked[i] |= check;
+        joined[i] = Math.max(joined[i], dist);
+        joinedShift[i] = Math.max(joinedShift[i], shift);
+      }
+    };
     for (let i = 0; i < rows.length; i++) {
       for (let j = 0; j < nn.k; j++) {
         const b = nn.index[i * nn.k + j];
@@ -88,12 +116,17 @@ export function findDuplicates(
         if (b < 0 || !(dist < threshold)) break;
         const ha = hashes[rows[i]];
         if (ha && ha === hashes[rows[b]]) continue;
-        sets.union(i, b);
-        linked[i] = linked[b] = 1;
-        joined[i] = Math.max(joined[i], dist);
-        joined[b] = Math.max(joined[b], dist);
+        link(i, b, dist, 1);
       }
     }
+    if (shift)
+      for (let p = 0; p < shift.distance.length; p++) {
+        const d = shift.distance[p];
+        if (!(d < shift.threshold)) continue;
+        const a = shift.pairs[2 * p];
+        const b = shift.pairs[2 * p + 1];
+        link(a, b, shift.embeddingDistance(a, b), 2, d);
+      }
     const members = new Map<number, number[]>();
     for (let i = 0; i < rows.length; i++) {
       if (!linked[i]) continue;
@@ -106,7 +139,19 @@ export function findDuplicates(
       if (m.length < 2) continue;
       const rs = m.map((i) => rows[i]);
       const distance = m.reduce((x, i) => Math.max(x, joined[i]), 0);
-      groups.push({ kind: 'near', rows: rs, distance, ...cross(rs) });
+      const how = m.reduce((x, i) => x | linked[i], 0);
+      const found: NearCheck[] = [];
+      if (how & 1) found.push('embedding');
+      if (how & 2) found.push('shift');
+      const sd = m.reduce((x, i) => Math.max(x, joinedShift[i]), 0);
+      groups.push({
+        kind: 'near',
+        rows: rs,
+        distance,
+        found,
+        ...(how & 2 ? { shiftDistance: sd } : {}),
+        ...cross(rs),
+      });
     }
   }
   const rank = (g: DuplicateGroup) => (g.crossLabel || g.crossSplit ? 0 : 2) + (g.kind === 'exact' ? 0 : 1);

@@ -1,5 +1,6 @@
-import { findDuplicates, medianNearestDistance, NEAR_DUPLICATE_FACTOR } from './duplicates';
-import { nearestNeighbours, normalizeRows, type KnnOptions } from './knn';
+import { findDuplicates, medianNearestDistance, NEAR_DUPLICATE_FACTOR, type NearCheck } from './duplicates';
+import { cosineDistance, nearestNeighbours, normalizeRows, type KnnOptions, type Neighbours } from './knn';
+import { shiftThreshold } from './shiftMatch';
 import { findOutliers, MIN_CLIPS_FOR_OUTLIERS } from './outliers';
 import { projectMap, type MapOptions } from './mapProjection';
 import { findSuspects } from './suspects';
@@ -35,6 +36,30 @@ export interface ReviewInput {
   knn?: KnnOptions;
   /** Include the 2-D map (default true): UMAP, or PCA below UMAP_MIN clips or when asked. */
   map?: boolean | MapOptions;
+  /** The kNN search already made (reviewNeighbours), e.g. to measure the shift check's pairs first. */
+  neighbours?: ReviewNeighbours;
+  /**
+   * The shift check's candidate pairs (indices into `neighbours.rows`, two a pair, from candidatePairs)
+   * and their shift distances (NaN: not measured); near copies under 0.13 x their median are added.
+   */
+  shift?: { pairs: Int32Array; distance: Float32Array };
+}
+
+/** The embeddings' kNN search: the clips searched (`rows`: indices into `clips`) and their neighbours. */
+export interface ReviewNeighbours {
+  rows: Int32Array;
+  nn: Neighbours;
+}
+
+/** Normalises the embeddings and finds each clip's NEAR_K nearest; undefined with fewer than 2 clips. */
+export function reviewNeighbours(input: ReviewInput): ReviewNeighbours | undefined {
+  const { clips, embeddings, dim } = input;
+  const rows = Int32Array.from(
+    clips.map((_, i) => i).filter((i) => input.hasEmbedding?.[i] && !clips[i].error),
+  );
+  if (!embeddings || !dim || rows.length < 2) return undefined;
+  normalizeRows(embeddings, dim);
+  return { rows, nn: nearestNeighbours(embeddings, dim, rows, NEAR_K, input.knn) };
 }
 
 /** The review's findings (the JSON the CLI writes). */
@@ -55,11 +80,22 @@ export interface ReviewResult {
     labels: string[];
     crossLabel: boolean;
     crossSplit: boolean;
+    /** Near copies: the checks that found the group ('embedding', 'shift'). */
+    found?: NearCheck[];
+    /** Near copies the shift check found: the largest shift distance that joined them. */
+    shiftDistance?: number;
   }[];
   outliers: { path: string; label: string; distance: number; labelMedian: number; reason: string }[];
   /** Clips (or labels) the review could not judge, and why. */
   unjudged: { path: string; reason: string }[];
-  nearDuplicates?: { threshold: number; rule: string; medianNearestDistance: number; neighbours: string };
+  nearDuplicates?: {
+    threshold: number;
+    rule: string;
+    medianNearestDistance: number;
+    neighbours: string;
+    /** The shift check's threshold (0.13 x the median of each clip's smallest shift distance) and pairs measured. */
+    shift?: { threshold: number; pairs: number; measured: number };
+  };
   notes: string[];
   /**
    * The 2-D map of the clips with embeddings (label: the folder's). PCA gives each axis' share of
@@ -125,17 +161,15 @@ export function reviewClips(input: ReviewInput): ReviewResult {
     notes,
   };
   const { embeddings, dim } = input;
-  const rows = Int32Array.from(
-    clips.map((_, i) => i).filter((i) => input.hasEmbedding?.[i] && !clips[i].error),
-  );
+  const found = input.neighbours ?? reviewNeighbours(input);
+  const rows = found?.rows ?? new Int32Array(0);
   const hashes = clips.map((c) => c.contentHash);
   const groupLabels = clips.map((c) => c.folder ?? c.label);
   const splits = clips.map((c) => c.split);
-  let nn;
+  const nn = found?.nn;
   let threshold = 0;
-  if (embeddings && dim && rows.length > 1) {
-    normalizeRows(embeddings, dim);
-    nn = nearestNeighbours(embeddings, dim, rows, NEAR_K, input.knn);
+  let shift;
+  if (nn && embeddings && dim) {
     const median = medianNearestDistance(nn);
     threshold = input.nearThreshold ?? NEAR_DUPLICATE_FACTOR * Math.max(median, 1e-6);
     result.nearDuplicates = {
@@ -147,16 +181,33 @@ export function reviewClips(input: ReviewInput): ReviewResult {
       medianNearestDistance: median,
       neighbours: nn.method === 'exact' ? 'exact' : 'approximate (random-projection LSH)',
     };
+    if (input.shift) {
+      const { pairs, distance } = input.shift;
+      const t = shiftThreshold(pairs, distance, rows.length);
+      result.nearDuplicates.shift = {
+        threshold: t,
+        pairs: distance.length,
+        measured: distance.filter((d) => !Number.isNaN(d)).length,
+      };
+      shift = {
+        pairs,
+        distance,
+        threshold: t,
+        embeddingDistance: (a: number, b: number) => cosineDistance(embeddings, dim, rows[a], rows[b]),
+      };
+    }
   } else notes.push('no embeddings: near-duplicates, outliers and the map were not computed');
-  result.duplicates = findDuplicates(hashes, groupLabels, splits, nn, rows, threshold).map((g) => ({
+  result.duplicates = findDuplicates(hashes, groupLabels, splits, nn, rows, threshold, shift).map((g) => ({
     kind: g.kind,
     paths: g.rows.map((r) => clips[r].path),
     distance: g.distance,
+    ...(g.found ? { found: g.found } : {}),
+    ...(g.shiftDistance !== undefined ? { shiftDistance: g.shiftDistance } : {}),
     labels: [...new Set(g.rows.map((r) => groupLabels[r] ?? ''))],
     crossLabel: g.crossLabel,
     crossSplit: g.crossSplit,
   }));
-  if (embeddings && dim && rows.length > 1) {
+  if (embeddings && dim && nn) {
     const { outliers, tooSmall } = findOutliers(embeddings, dim, rows, groupLabels, nn, input.knn);
     result.outliers = outliers.map((o) => ({
       path: clips[o.row].path,

@@ -12,6 +12,7 @@ import { WavError } from '../audio/wavDecode';
 import { WavFile } from '../audio/wavFile';
 import { indexFiles, type IndexRecord } from '../dataset/indexFile';
 import { previewClip } from './clipPreview';
+import { runShiftMatch, type ShiftMatchInput } from './shiftMatchJob';
 import type { Classifier, FileClassification } from '../model/classifier';
 import { describeModel, frontEndSummary, type ModelDescription } from '../model/describe';
 import { scoreSegment, type ScoreSegment, type SegmentScores } from '../model/streaming/scoreSegment';
@@ -112,6 +113,11 @@ export const JOBS = {
         embeddings: true,
       }),
     failed: errorRows,
+  }),
+  /** The review's shift-tolerant copy check: candidate pairs' feature matrices compared (shiftMatchJob.ts). */
+  shiftMatch: job({
+    model: true,
+    run: (i: ShiftMatchInput, ctx) => runShiftMatch(i, needClassifier(ctx)),
   }),
   /** A dataset scan's batch of files: header, levels, content hash (no model). */
   index: job({

@@ -1,7 +1,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { EmbeddingReducer } from '../dataset/embeddingReducer';
 import { readSplitLists } from '../dataset/inspect';
-import { reviewClips, type ReviewClip, type ReviewResult } from '../dataset/review';
+import { reviewClips, reviewNeighbours, type ReviewClip, type ReviewResult } from '../dataset/review';
+import { candidatePairs } from '../dataset/shiftMatch';
 import { labelFor, scanInputs } from '../dataset/scan';
 import { speakerOf, splitFromLists, whichSet, type SplitName } from '../dataset/splits';
 import type { KnnOptions } from '../dataset/knn';
@@ -11,6 +12,7 @@ import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { runBatches } from './batches';
 import { clipProgress, type FolderJobOptions } from './classifyJob';
 import { WorkerPool, type ModelSpec } from './pool';
+import { measureShiftPairs } from './shiftCheck';
 
 /** Options of a review job. */
 export interface ReviewJobOptions extends FolderJobOptions {
@@ -26,6 +28,11 @@ export interface ReviewJobOptions extends FolderJobOptions {
    * view asks for it) or 'none'.
    */
   map?: ReviewMapMethod;
+  /**
+   * The second near-copy check (default true): the kNN candidate pairs' feature matrices compared at
+   * the best of -3..3 frame offsets (dataset/shiftMatch.ts), re-read in the workers.
+   */
+  shiftCheck?: boolean;
   /** Results already known (a cache); used only when they carry an embedding. */
   cached?: (path: string) => FileClassification | undefined;
 }
@@ -38,6 +45,8 @@ export interface ReviewReport extends ReviewResult {
   folder: string;
   model: { name: string; dir: string; hash: string; labels: string[] };
   embedding: { source: string; length: number; keptLength: number; energyKept: number };
+  /** The shift check's cost: seconds, and feature matrices the workers computed. */
+  shiftCheck?: { timeSec: number; computed: number };
   timeSec: number;
   cancelled: boolean;
 }
@@ -102,10 +111,10 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       if (c?.embedding) accept(c);
       else todo.push(f.path);
     }
-    const input = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
-    const cancelled = await runBatches(
+    const embedInput = { topK: DEFAULT_TOP_K, windowStrideMs: DEFAULT_WINDOW_STRIDE_MS };
+    let cancelled = await runBatches(
       pool,
-      (p, b, t) => p.run('embed', { ...input, files: b }, { ...t, model }),
+      (p, b, t) => p.run('embed', { ...embedInput, files: b }, { ...t, model }),
       todo,
       {
         batchFiles: 16,
@@ -122,7 +131,7 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
     );
     for (const p of scan.problems) clips.push({ path: p.path, error: p.error });
     const embeddings = reducer.finish();
-    const result = reviewClips({
+    const input = {
       modelLabels: labels,
       clips,
       embeddings,
@@ -130,8 +139,29 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       hasEmbedding,
       nearThreshold: o.nearThreshold,
       knn: o.knn,
-      map: o.map === 'none' ? false : { method: o.map === 'umap' ? 'auto' : 'pca' },
-    });
+      map:
+        o.map === 'none'
+          ? (false as const)
+          : { method: o.map === 'umap' ? ('auto' as const) : ('pca' as const) },
+    };
+    const neighbours = reviewNeighbours(input);
+    let shift;
+    let shiftCost;
+    if (neighbours && o.shiftCheck !== false && !cancelled) {
+      const t1 = performance.now();
+      const { rows, nn } = neighbours;
+      const same = (a: number, b: number) => {
+        const h = clips[rows[a]].contentHash;
+        return !!h && h === clips[rows[b]].contentHash;
+      };
+      const pairs = candidatePairs(nn, same);
+      const paths = Array.from(rows, (r) => clips[r].path);
+      const m = await measureShiftPairs(pool, model, paths, pairs, o.signal);
+      if (m.cancelled) cancelled = true;
+      else shift = { pairs, distance: m.distance };
+      shiftCost = { timeSec: (performance.now() - t1) / 1000, computed: m.computed };
+    }
+    const result = reviewClips({ ...input, neighbours, shift });
     if (o.bundled && !clips.some((c) => c.inSample))
       result.notes.push(
         `no clip is from ${o.bundled.name}'s training data (${o.bundled.trainedOn.what}): its probabilities are out-of-sample`,
@@ -146,6 +176,7 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
         energyKept: reducer.kept,
       },
       ...result,
+      ...(shiftCost ? { shiftCheck: shiftCost } : {}),
       timeSec: (performance.now() - t0) / 1000,
       cancelled,
     };

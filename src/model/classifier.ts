@@ -125,6 +125,11 @@ export class Classifier {
     return { frames: this.model.frames, bins: this.model.bins, data };
   }
 
+  /** The review's shift-check features of one window at the model's rate (ModelInput.matchFeatures). */
+  matchFeatures(samples: Float32Array): { frames: number; bins: number; data: Float32Array } {
+    return this.input.matchFeatures(samples);
+  }
+
   /** What embeddings are: the input of the model's last dense layer, or its input features without one. */
   get embeddingSource(): string {
     return (

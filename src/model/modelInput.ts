@@ -55,6 +55,35 @@ export class ModelInput {
   }
 
   /**
+   * The first window's features for the review's shift-tolerant copy check (dataset/shiftMatch.ts):
+   * the front end's output with what a gain change moves taken out. MFCC: c0 dropped (a gain adds a
+   * constant to every log-mel band, which only c0 sees); log spectra (logmel, micro, a melspectrogram
+   * with a log): each frame's mean over its bins subtracted (the same direction); linear spectra and
+   * waveforms kept whole (a gain scales them, which a cosine ignores). Not normalised: a per-bin
+   * affine map would reweight the coefficients the rule was measured on (bench/review/nearcopy.mjs).
+   */
+  matchFeatures(samples: Float32Array): { frames: number; bins: number; data: Float32Array } {
+    const w = fitLength(samples.subarray(0, this.window), this.window, this.scratch);
+    const m = this.fx.compute(w);
+    const { type, mel } = this.metadata.features;
+    const bins = m.bins;
+    if (type === 'mfcc' && bins > 1) {
+      const data = new Float32Array(m.frames * (bins - 1));
+      for (let f = 0; f < m.frames; f++)
+        data.set(m.data.subarray(f * bins + 1, (f + 1) * bins), f * (bins - 1));
+      return { frames: m.frames, bins: bins - 1, data };
+    }
+    const data = Float32Array.from(m.data.subarray(0, m.frames * bins));
+    if (type === 'logmel' || type === 'micro' || (type === 'melspectrogram' && mel?.log !== 'none'))
+      for (let o = 0; o < data.length; o += bins) {
+        let s = 0;
+        for (let b = 0; b < bins; b++) s += data[o + b];
+        for (let b = 0; b < bins; b++) data[o + b] -= s / bins;
+      }
+    return { frames: m.frames, bins, data };
+  }
+
+  /**
    * The inputs of many windows (window j starting at `starts[j]` of `sources[j]`), one after another
    * into `out`: the same values as `write` for each, with the MFCC of the whole batch in one call of
    * the float32 kernel (FeatureExtractor.computeBatch).

@@ -8,13 +8,15 @@ import { BUNDLED_MODELS, bundledModelDir, DEFAULT_MODEL, resolveModelArg } from 
 import { runReviewJob, type ReviewReport } from '../../engine/reviewJob';
 import { DEFAULT_REDUCED_DIM } from '../../dataset/embeddingReducer';
 
-export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--dims N] [--map pca|umap|none] [--workers N] [--backend wasm|native]
+export const REVIEW_HELP = `wavebench review FOLDER [--model NAME|PATH] [--json OUT] [--csv OUT] [--near-threshold X] [--no-shift-check] [--dims N] [--map pca|umap|none] [--workers N] [--backend wasm|native]
 
 Reviews a folder-per-label dataset with a model, without changing it: the clips most likely
 mislabelled (confident learning on the model's probabilities, as cleanlab's find_label_issues:
 per-label thresholds, calibrated confident joint, prune by noise rate, ranked by normalized margin;
 labels with under 5 clips by self-confidence), exact copies (same bytes) and near copies (embeddings
-from the input of the model's last dense layer, cosine distance), and outliers (clips far from their
+from the input of the model's last dense layer, cosine distance; then each clip's 10 nearest compared
+on the model's features without c0/energy at the best of -3..3 frames, which finds copies saved at
+another gain or a few ms later), and outliers (clips far from their
 label's other clips). Says when the model was trained on the clips (in-sample probabilities).
   --model NAME|PATH      a bundled model (${BUNDLED_MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL}) or a model folder/file as for classify
   --json OUT             write the review (suspects, duplicates, outliers, unjudged, notes, a 2-D map) to OUT ('-': stdout)
@@ -22,6 +24,8 @@ label's other clips). Says when the model was trained on the clips (in-sample pr
   --map pca|umap|none    the 2-D map in the JSON (default pca: seconds for 20,000 clips; umap, as the dataset
                          view draws it, takes minutes at that size; none)
   --near-threshold X     near copies: cosine distance below X (default: 0.13 x the median nearest-neighbour distance)
+  --no-shift-check       skip the second near-copy check (features at -3..3 frame offsets, 0.13 x the
+                         median of each clip's smallest such distance)
   --dims N               embedding values kept a clip, its leading principal coordinates (default ${DEFAULT_REDUCED_DIM}; memory: N x 4 bytes a clip)
   --workers N            worker threads (default: cores - 1, at least 1)
 ${BACKEND_HELP}
@@ -74,7 +78,11 @@ export function formatReview(r: ReviewReport): string {
     '',
     `duplicate groups: ${r.duplicates.length}` +
       (nd
-        ? ` (near: cosine distance < ${nd.threshold.toPrecision(3)}, ${nd.rule}; neighbours ${nd.neighbours})`
+        ? ` (near: cosine distance < ${nd.threshold.toPrecision(3)}, ${nd.rule}; neighbours ${nd.neighbours}` +
+          (nd.shift
+            ? `; or shift distance < ${nd.shift.threshold.toPrecision(3)} over ${nd.shift.measured} candidate pairs`
+            : '') +
+          ')'
         : ''),
   );
   for (const g of r.duplicates.slice(0, LISTED)) {
@@ -82,7 +90,7 @@ export function formatReview(r: ReviewReport): string {
       .filter(Boolean)
       .join(', ');
     out.push(
-      `  ${g.kind}${g.kind === 'near' ? ` ${g.distance.toFixed(4)}` : ''}${flags ? ` [${flags}]` : ''}:`,
+      `  ${g.kind}${g.kind === 'near' ? ` ${g.distance.toFixed(4)}` : ''}${g.found?.includes('shift') ? ` (shift ${g.shiftDistance?.toFixed(4)})` : ''}${flags ? ` [${flags}]` : ''}:`,
     );
     for (const path of g.paths) out.push(`    ${p(path)}`);
   }
@@ -99,6 +107,7 @@ export async function runReviewCommand(args: string[]): Promise<number> {
     json: { type: 'string' },
     csv: { type: 'string' },
     'near-threshold': { type: 'string' },
+    'no-shift-check': { type: 'boolean' },
     map: { type: 'string' },
     dims: { type: 'string' },
     workers: { type: 'string' },
@@ -144,6 +153,7 @@ export async function runReviewCommand(args: string[]): Promise<number> {
       bundled,
       workers,
       nearThreshold: near,
+      shiftCheck: !values['no-shift-check'],
       reducedDim: dims,
       map,
       ...progress,
