@@ -138,12 +138,14 @@ console.log(
   '| 1-hour file | MB | open CPU/wall (ms) | first view CPU/wall (ms) | CPU vs WAV | apart (baseline) CPU/wall (ms) | RSS at first view (MB) | overview pass (s) | peak RSS (MB) | range reads (M samples/s) |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|');
+// Columns --first-only does not measure are shown as '-'.
+const fix = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 const ms = (c, t) => `${c.toFixed(0)} / ${t.toFixed(0)}`;
 for (const r of rows)
   console.log(
     `| ${r.name} | ${r.mb.toFixed(0)} | ${ms(r.cOpen, r.tOpen)} | ${ms(r.cFirst, r.tFirst)} | ${(r.cFirst / base.cFirst).toFixed(2)}x | ` +
-      `${ms(r.cApart, r.tApart)} | ${(r.rssFirst / 1e6).toFixed(0)} | ${(r.tOverview / 1000).toFixed(1)} | ` +
-      `${(r.rssPeak / 1e6).toFixed(0)} | ${(r.rangeRate / 1e6).toFixed(1)} |`,
+      `${ms(r.cApart, r.tApart)} | ${(r.rssFirst / 1e6).toFixed(0)} | ${fix(r.tOverview / 1000)} | ` +
+      `${fix(r.rssPeak / 1e6, 0)} | ${fix(r.rangeRate / 1e6)} |`,
   );
 console.log(
   `median of ${runs} runs, one process each; machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores, ` +
