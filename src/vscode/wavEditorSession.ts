@@ -24,7 +24,7 @@ import type {
 import { parseEditorToHost } from '../protocol/editor';
 import { Disposable } from './dispose';
 import { readTruthBeside, watchTruthBeside } from './editorTruth';
-import { truthView } from './truthView';
+import { evaluationModel, truthView } from './truthView';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';
@@ -250,7 +250,7 @@ export class WavEditorSession extends Disposable {
       const input = await this.clipInput(doc, !!truth);
       if (!current()) return;
       const { row, features } = await pool.run('clip', input, {
-        model,
+        model: truth ? evaluationModel(model) : model,
         priority: 'interactive',
         signal: abort.signal,
         transfer: 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : undefined,

@@ -334,7 +334,10 @@ test('6: classify streams a long file window group by window group, with the sam
   const r = cli(['classify', big, '--workers', '1', '--window-stride-ms', '10000'], 600);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /files: 1, scored: 0, unlabelled: 1, errors: 0/);
-  assert.ok(r.maxRssMB < 450, `peak RSS ${r.maxRssMB} MB for a 300-MB file`);
+  // Read whole, its samples alone would be 300 MB of bytes + 600 MB of float32 (>= 900 MB). Streamed:
+  // 360-380 MB on an idle machine (before and after 2026-12-08's changes alike), 456 MB once in CI
+  // on a loaded machine (GC runs later there), so the bound sits between.
+  assert.ok(r.maxRssMB < 600, `peak RSS ${r.maxRssMB} MB for a 300-MB file`);
   rmSync(big);
 });
 

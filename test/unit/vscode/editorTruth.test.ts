@@ -12,7 +12,7 @@ import { WorkerPool } from '../../../src/engine/pool';
 import { WavFile } from '../../../src/audio/wavFile';
 import { parseTruth } from '../../../src/model/streaming/truth';
 import { DEFAULT_STREAM_RULES } from '../../../src/model/streaming/rules';
-import { truthView } from '../../../src/vscode/truthView';
+import { evaluationModel, truthView } from '../../../src/vscode/truthView';
 import { truthOutcomes } from '../../../webview/editor/lanes';
 import type { EvaluateReport } from '../../../src/engine/evaluateJob';
 import { runCli } from '../runCli';
@@ -63,7 +63,7 @@ test("the editor's detections, hits, repeats and misses at a threshold are evalu
       const { row } = await pool.run(
         'clip',
         { bytes, name: c.wav, topK: 3, windowStrideMs: DEFAULT_STREAM_RULES.windowStrideMs },
-        { model: MODEL, priority: 'interactive', transfer: [bytes.buffer as ArrayBuffer] },
+        { model: evaluationModel(MODEL), priority: 'interactive', transfer: [bytes.buffer as ArrayBuffer] },
       );
       assert.equal(row.error, undefined);
       const parsed = parseTruth(c.truth, readFileSync(join(DIR, c.truth), 'utf8'));
