@@ -11,6 +11,8 @@ export interface ClassifyProgress {
   total: number;
   clipsPerSec: number;
   etaSec: number;
+  /** A later phase of the job, counted in its own units (the review's near-copy check: pairs). */
+  phase?: string;
 }
 
 /** runBatches' progress as a ClassifyProgress callback. */

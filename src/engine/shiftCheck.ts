@@ -24,6 +24,8 @@ export async function measureShiftPairs(
   paths: string[],
   pairs: Int32Array,
   signal?: AbortSignal,
+  /** Pairs measured so far and in all, after each task (the caller throttles). */
+  onProgress?: (done: number, total: number) => void,
 ): Promise<ShiftMeasure> {
   const n = paths.length;
   const count = pairs.length / 2;
@@ -42,6 +44,7 @@ export async function measureShiftPairs(
 
   const run = `${process.pid}-${performance.now()}-${Math.random()}`;
   let computed = 0;
+  let measured = 0;
   let failure: Error | undefined;
   const tasks: Promise<void>[] = [];
   for (let t = 0; t < count; t += PAIRS_PER_TASK) {
@@ -59,6 +62,8 @@ export async function measureShiftPairs(
         (out) => {
           computed += out.computed;
           ids.forEach((p, k) => (distance[p] = out.distance[k]));
+          measured += ids.length;
+          onProgress?.(measured, count);
         },
         (e: Error) => {
           if (e.name !== 'AbortError' && !signal?.aborted) failure ??= e;

@@ -11,8 +11,10 @@ export function reportClipProgress(
 ): (p: ClassifyProgress) => void {
   let last = 0;
   return (p) => {
-    const pct = p.total ? (100 * p.done) / p.total : 100;
     const eta = Number.isFinite(p.etaSec) ? `${Math.ceil(p.etaSec)} s` : '…';
+    // A later phase (the review's near-copy check) says where it is; the bar stays full.
+    if (p.phase) return progress.report({ message: `${p.phase}: ${p.done}/${p.total} pairs · ETA ${eta}` });
+    const pct = p.total ? (100 * p.done) / p.total : 100;
     progress.report({
       increment: pct - last,
       message: `${p.done}/${p.total} ${unit} · ${p.clipsPerSec.toFixed(0)} clips/s · ETA ${eta}`,

@@ -41,7 +41,17 @@ test('planted mislabels lead the suspects; exact and near copies are grouped', a
   const dir = tempDir('wb-review-');
   const truth = makeDataset(dir) as Truth;
   const before = snapshot(dir);
-  const r = await runReviewJob(dir, { modelDir: DIGITS, bundled: bundledModel('digits'), workers: 1 });
+  const phases: { phase?: string; done: number; total: number }[] = [];
+  const r = await runReviewJob(dir, {
+    modelDir: DIGITS,
+    bundled: bundledModel('digits'),
+    workers: 1,
+    onProgress: ({ phase, done, total }) => phases.push({ phase, done, total }),
+  });
+  // Progress: the clips, then the near-copy check's pairs, which ends at all of them.
+  const check = phases.filter((p) => p.phase === 'near-copy check');
+  assert.ok(phases.some((p) => !p.phase && p.done === p.total));
+  assert.ok(check.length > 0 && check.at(-1)!.done === check.at(-1)!.total, JSON.stringify(check));
   assert.deepEqual(snapshot(dir), before, 'the review changed the dataset');
   const rel = (p: string) => relative(dir, p).split(sep).join('/');
   const moved = Object.keys(truth.moved);
@@ -79,6 +89,7 @@ test('planted mislabels lead the suspects; exact and near copies are grouped', a
     'a planted gain + shift copy only the shift check finds',
   );
   assert.ok(r.nearDuplicates?.shift && r.nearDuplicates.shift.measured > 0);
+  assert.equal(check.at(-1)!.total, r.nearDuplicates.shift.pairs);
   assert.ok(r.map && r.map.points.length === r.clips);
 });
 
