@@ -1,9 +1,9 @@
 import { compressedFacts, sniffReader } from './audioDecode';
-import { readBytes, skipBytes, type ByteSource } from './byteSource';
+import { afterId3v2, type ByteSource } from './byteSource';
 import { CompressedSource } from './compressedSource';
 import { CompressedStream, type ByteReader } from './compressedStream';
 import { mixdown } from './mixdown';
-import { id3v2Size, type AudioKind } from './sniff';
+import type { AudioKind } from './sniff';
 import { StatsAccumulator, type ChannelStats } from './stats';
 import { WavError, type WavFacts } from './wavDecode';
 import { scanWavFile, type WavFile } from './wavFile';
@@ -116,7 +116,7 @@ export async function openFrameReader(file: WavFile): Promise<FrameReader> {
   }
   let bytes = fileSource(file);
   // A FLAC stream after an ID3v2 tag is read from after it, as the editor does.
-  if (kind === 'flac') bytes = skipBytes(bytes, id3v2Size(await readBytes(bytes, 0, 10)));
+  if (kind === 'flac') bytes = await afterId3v2(bytes);
   const src =
     kind === 'ogg' ? await CompressedSource.openOgg(bytes) : await CompressedSource.open(kind, bytes);
   if (!src)

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { id3v2Size } from './sniff';
 
 /**
  * Random access to a file's bytes: what the WAV document model reads through (a file handle, an
@@ -35,8 +36,12 @@ export async function readBytes(src: ByteSource, offset: number, length: number)
   return b.subarray(0, await src.read(offset, b));
 }
 
-/** The bytes of `src` from `skip` on (a FLAC stream after an ID3v2 tag), offsets and size counted from there. */
-export function skipBytes(src: ByteSource, skip: number): ByteSource {
+/**
+ * The bytes of `src` after an ID3v2 tag at its start (a FLAC stream behind one), offsets and size
+ * counted from there; `src` itself when it has none.
+ */
+export async function afterId3v2(src: ByteSource): Promise<ByteSource> {
+  const skip = id3v2Size(await readBytes(src, 0, 10));
   if (!skip) return src;
   return {
     size: Math.max(0, src.size - skip),

@@ -1,9 +1,8 @@
 import { decodeCompressed, sniffReader } from './audioDecode';
-import { readAllBytes, readBytes, skipBytes, type ByteSource } from './byteSource';
+import { afterId3v2, readAllBytes, readBytes, type ByteSource } from './byteSource';
 import { CompressedSource, DECODE_BLOCK, readerOf } from './compressedSource';
 import { DecodedSource } from './decodedSource';
 import { mixdown } from './mixdown';
-import { id3v2Size, SNIFF_BYTES } from './sniff';
 import { Spectrogram } from './spectrogram';
 import { arrayReader, spectrogramFrameStarts, spectrogramRange, type SampleReader } from './spectrogramRange';
 import { StatsAccumulator, type ChannelStats } from './stats';
@@ -111,7 +110,7 @@ export class WavDocumentModel {
     const lim = { ...VIEW_LIMITS, ...limits };
     const kind = await sniffReader(readerOf(bytes));
     // A FLAC stream after an ID3v2 tag is read from after it (offsets counted from there).
-    if (kind === 'flac') bytes = skipBytes(bytes, id3v2Size(await readBytes(bytes, 0, SNIFF_BYTES)));
+    if (kind === 'flac') bytes = await afterId3v2(bytes);
     const reader = readerOf(bytes);
     // WAV, FLAC, MP3 and Ogg: a long file is read by ranges (decoded from the nearest frame or page).
     let source: WavSource | CompressedSource | undefined;
