@@ -7,7 +7,7 @@
 // A decode shifted by one sample (a left-in decoder delay or pre-skip) fails it: each test checks so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAudio } from '../../../src/audio/audioDecode';
 import { decodeWav } from '../../../src/audio/wavDecode';
@@ -15,6 +15,9 @@ import { decodeAnyToRate, decodeToRate } from '../../../src/audio/load';
 import { FeatureExtractor } from '../../../src/audio/features';
 import { memorySource } from '../../../src/audio/byteSource';
 import { WavDocumentModel } from '../../../src/audio/wavDocumentModel';
+import { openFrameReader } from '../../../src/audio/audioFile';
+import { WavFile } from '../../../src/audio/wavFile';
+import { tempDir } from '../tempDir';
 
 const D = 'test/fixtures/compressed';
 const file = (f: string) => readFileSync(join(D, f));
@@ -95,6 +98,14 @@ test('FLAC after an ID3v2 tag, in the editor and by ranges: the tag is skipped, 
   assert.deepEqual(await whole.read(5000, 3000), ref.subarray(5000, 8000));
   whole.dispose();
   long.dispose();
+  // evaluate's reader of long recordings (openFrameReader) skips it too.
+  const path = join(tempDir('wb-id3-'), 'tagged.flac');
+  writeFileSync(path, tagged);
+  const wf = WavFile.openSync(path);
+  const reader = await openFrameReader(wf);
+  assert.deepEqual((await reader.frames(5000, 3000))[0], ref.subarray(5000, 8000));
+  await reader.close();
+  wf.close();
 });
 
 const lossy: [string, number, number, string][] = [
