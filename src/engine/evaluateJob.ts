@@ -119,6 +119,16 @@ function truthFor(
 }
 
 /**
+ * The model as evaluate runs it: native where it loads (graph/native.ts), since a window's features
+ * are cheap here (frames shared between windows) and inference is most of the cost; onnxruntime's
+ * kernels take 2.2-2.7x less CPU than TF.js WASM's. The editor runs a recording with a label file
+ * so too, so its detections are evaluate's to the last bit.
+ */
+export function evaluationModel(model: ModelSpec): ModelSpec {
+  return { ...model, prefer: 'native' };
+}
+
+/**
  * Scores recordings on the worker pool in segments (every worker gets a share of a long one; each
  * segment streamed in window groups), then applies the rules (src/model/streaming). Cancelling
  * resolves with the recordings finished so far (`cancelled: true`).
@@ -131,13 +141,10 @@ export async function runEvaluateJob(inputs: string[], o: EvaluateJobOptions): P
   const skipped = scan.problems.map((p) => ({ path: p.path, reason: p.error }));
   const truthProblems: TruthProblem[] = [];
   const truth = truthFor(paths, o.truthFile && resolve(o.truthFile), truthProblems);
-  // Native where it loads: a window's features are cheap here (frames shared between windows), so
-  // inference is most of the cost, and onnxruntime's kernels take 2.2-2.7x less CPU than TF.js WASM's.
-  const model: ModelSpec = {
+  const model = evaluationModel({
     dir: resolve(o.modelDir),
     labelsFile: o.labelsFile && resolve(o.labelsFile),
-    prefer: 'native',
-  };
+  });
   const pool =
     o.pool ??
     new WorkerPool({ size: o.workers ?? availableParallelism(), env: o.env, workerScript: o.workerScript });

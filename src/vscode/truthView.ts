@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import type { PoolModelInfo } from '../engine/jobs';
-import type { ModelSpec } from '../engine/messages';
 import type { FileClassification } from '../model/classifier';
 import { keywordsOf, problemLine } from '../model/streaming/evaluation';
 import { DEFAULT_STREAM_RULES } from '../model/streaming/rules';
@@ -8,14 +7,6 @@ import { recordingGrid } from '../model/streaming/scoreSegment';
 import { trackOfWindows } from '../model/streaming/track';
 import { checkWords, type TruthProblem, type TruthWord } from '../model/streaming/truth';
 import type { TruthView } from '../protocol/editor';
-
-/**
- * The model as the editor runs it for a recording with a label file: as `evaluate` does (its backend
- * preference, graph/native.ts), so the page's scores and detections are evaluate's to the last bit.
- */
-export function evaluationModel(model: ModelSpec): ModelSpec {
-  return { ...model, prefer: 'native' };
-}
 
 /** A recording's label file as read: where it is (a path or URI), its words, and the lines not used (named by base name). */
 export interface LabelFile {

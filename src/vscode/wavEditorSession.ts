@@ -10,6 +10,7 @@ import type {
   WaveformRange,
   WavDocumentModel,
 } from '../audio/wavDocumentModel';
+import { evaluationModel } from '../engine/evaluateJob';
 import type { ClipInput } from '../engine/jobs';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
 import { DEFAULT_STREAM_RULES } from '../model/streaming/rules';
@@ -24,7 +25,7 @@ import type {
 import { parseEditorToHost } from '../protocol/editor';
 import { Disposable } from './dispose';
 import { readTruthBeside, watchTruthBeside } from './editorTruth';
-import { evaluationModel, truthView } from './truthView';
+import { truthView } from './truthView';
 import { pickModel } from './modelPicker';
 import type { ModelService } from './modelService';
 import { readSettings } from './settings';

@@ -12,9 +12,9 @@ import { WorkerPool } from '../../../src/engine/pool';
 import { WavFile } from '../../../src/audio/wavFile';
 import { parseTruth } from '../../../src/model/streaming/truth';
 import { DEFAULT_STREAM_RULES } from '../../../src/model/streaming/rules';
-import { evaluationModel, truthView } from '../../../src/vscode/truthView';
+import { truthView } from '../../../src/vscode/truthView';
 import { truthOutcomes } from '../../../webview/editor/lanes';
-import type { EvaluateReport } from '../../../src/engine/evaluateJob';
+import { evaluationModel, type EvaluateReport } from '../../../src/engine/evaluateJob';
 import { runCli } from '../runCli';
 
 const DIR = 'test/fixtures/streaming';
