@@ -9,6 +9,27 @@ export interface BatchProgress {
 }
 
 /**
+ * A progress reporter for `total` items: call it with the count done after each step; it reports at
+ * most every `intervalMs` (default 250; `force` always), with the rate since it was made.
+ */
+export function throttledProgress(
+  total: number,
+  on: ((p: BatchProgress) => void) | undefined,
+  intervalMs = 250,
+): (done: number, force?: boolean) => void {
+  const t0 = performance.now();
+  let last = 0;
+  return (done, force = false) => {
+    const now = performance.now();
+    if (!on || (!force && now - last < intervalMs)) return;
+    last = now;
+    const el = (now - t0) / 1000;
+    const perSec = el > 0 ? done / el : 0;
+    on({ done, total, perSec, etaSec: perSec > 0 ? (total - done) / perSec : Infinity });
+  };
+}
+
+/**
  * Sends `paths` to the pool in batches and hands each batch's rows to `accept`, reporting progress
  * at most every `intervalMs` (and once at the end). On abort, this job's queued batches are dropped
  * (they never reach a worker) and it resolves at once with `true`; rows of its batches still running
@@ -29,17 +50,9 @@ export async function runBatches<R>(
     signal?: AbortSignal;
   },
 ): Promise<boolean> {
-  const t0 = performance.now();
   let done = o.alreadyDone;
-  let last = 0;
-  const progress = (force = false) => {
-    const now = performance.now();
-    if (!o.onProgress || (!force && now - last < (o.intervalMs ?? 250))) return;
-    last = now;
-    const el = (now - t0) / 1000;
-    const perSec = el > 0 ? done / el : 0;
-    o.onProgress({ done, total: o.total, perSec, etaSec: perSec > 0 ? (o.total - done) / perSec : Infinity });
-  };
+  const report = throttledProgress(o.total, o.onProgress, o.intervalMs);
+  const progress = (force = false) => report(done, force);
   let failure: Error | undefined;
   const tasks: Promise<void>[] = [];
   for (let i = 0; i < paths.length; i += o.batchFiles) {

@@ -15,11 +15,16 @@ export interface ClassifyProgress {
   phase?: string;
 }
 
-/** runBatches' progress as a ClassifyProgress callback. */
+/** runBatches' progress as a ClassifyProgress callback (of a later `phase` of the job, if given). */
 export function clipProgress(
   on: ((p: ClassifyProgress) => void) | undefined,
+  phase?: string,
 ): ((p: BatchProgress) => void) | undefined {
-  return on && ((p) => on({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec }));
+  return (
+    on &&
+    ((p) =>
+      on({ done: p.done, total: p.total, clipsPerSec: p.perSec, etaSec: p.etaSec, ...(phase && { phase }) }))
+  );
 }
 
 /** How a job over a folder's clips runs on the pool: shared by the classify and review jobs. */

@@ -9,8 +9,8 @@ import type { KnnOptions } from '../dataset/knn';
 import type { BundledModel } from '../model/bundled';
 import type { FileClassification } from '../model/classifier';
 import { DEFAULT_TOP_K, DEFAULT_WINDOW_STRIDE_MS } from '../model/defaults';
-import { runBatches } from './batches';
-import { clipProgress, type ClassifyProgress, type FolderJobOptions } from './classifyJob';
+import { runBatches, throttledProgress } from './batches';
+import { clipProgress, type FolderJobOptions } from './classifyJob';
 import { WorkerPool, type ModelSpec } from './pool';
 import { measureShiftPairs } from './shiftCheck';
 
@@ -156,7 +156,14 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
       };
       const pairs = candidatePairs(nn, same);
       const paths = Array.from(rows, (r) => clips[r].path);
-      const m = await measureShiftPairs(pool, model, paths, pairs, o.signal, shiftProgress(o));
+      const report = throttledProgress(
+        pairs.length / 2,
+        clipProgress(o.onProgress, 'near-copy check'),
+        o.progressIntervalMs,
+      );
+      const m = await measureShiftPairs(pool, model, paths, pairs, o.signal, (done, total) =>
+        report(done, done === total),
+      );
       if (m.cancelled) cancelled = true;
       else shift = { pairs, distance: m.distance };
       shiftCost = { timeSec: (performance.now() - t1) / 1000, computed: m.computed };
@@ -183,22 +190,4 @@ export async function runReviewJob(folder: string, o: ReviewJobOptions): Promise
   } finally {
     if (!o.pool) await pool.dispose();
   }
-}
-
-/** The near-copy check's progress (pairs measured), at most every progressIntervalMs and at the end. */
-function shiftProgress(o: {
-  onProgress?: (p: ClassifyProgress) => void;
-  progressIntervalMs?: number;
-}): ((done: number, total: number) => void) | undefined {
-  const on = o.onProgress;
-  if (!on) return undefined;
-  const t0 = performance.now();
-  let last = 0;
-  return (done, total) => {
-    const now = performance.now();
-    if (done < total && now - last < (o.progressIntervalMs ?? 250)) return;
-    last = now;
-    const perSec = done / Math.max(1e-3, (now - t0) / 1000);
-    on({ done, total, clipsPerSec: perSec, etaSec: (total - done) / perSec, phase: 'near-copy check' });
-  };
 }
